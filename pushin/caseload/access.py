@@ -1,0 +1,59 @@
+"""Who may see which student, and how much of the record.
+
+Every view that shows a student gets it through `student_for_user`, which answers 404 for
+a student the user may not see (a 403 would confirm the student exists).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from pushin.accounts.models import Role, User
+from pushin.caseload.models import Student
+
+
+def students_visible_to(user: User) -> QuerySet[Student]:
+    students = Student.objects.filter(active=True)
+    if not user.is_authenticated or not user.is_active:
+        return students.none()
+    if user.is_superuser:
+        return students
+    if user.role == Role.PROVIDER and hasattr(user, "provider"):
+        return students.filter(providers=user.provider)
+    if user.role == Role.TEACHER:
+        return students.filter(classroom__teacher=user)
+    if user.role == Role.PARA:
+        return students.filter(paras=user)
+    if user.role == Role.ADMIN and user.district_id is not None:
+        return students.filter(district_id=user.district_id)
+    return students.none()
+
+
+def student_for_user(user: User, pk: int) -> Student:
+    try:
+        return students_visible_to(user).select_related("classroom__school").get(pk=pk)
+    except Student.DoesNotExist:
+        raise Http404("No such student") from None
+
+
+@dataclass(frozen=True)
+class StudentAccess:
+    """How much of a visible student's record a user sees and may change."""
+
+    goals: bool  # IEP goals and mandate (the IEP team: provider, teacher; admin for compliance)
+    clinical: bool  # session data and notes: the providers only
+    carryover: bool  # strategies for the classroom
+    edit: bool
+
+    @staticmethod
+    def for_user(user: User) -> StudentAccess:
+        if user.is_superuser or user.role == Role.PROVIDER:
+            return StudentAccess(goals=True, clinical=True, carryover=True, edit=True)
+        if user.role == Role.TEACHER:
+            return StudentAccess(goals=True, clinical=False, carryover=True, edit=False)
+        if user.role == Role.ADMIN:
+            return StudentAccess(goals=False, clinical=False, carryover=False, edit=True)
+        return StudentAccess(goals=False, clinical=False, carryover=True, edit=False)

@@ -1,0 +1,253 @@
+"""Students, their IEPs, versioned service mandates, goals, and the goal-activity fit table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from pushin.district.models import TimedSpan
+from pushin.vocabulary import Activity, Comfort, Delivery, Discipline, Domain, Grouping, Weekday
+
+WEEKS_PER_MONTH = 52 / 12
+
+
+class Student(models.Model):
+    """A student on a caseload. Pages and URLs use `pk`; `ref` is the district's number."""
+
+    district = models.ForeignKey(
+        "district.District", on_delete=models.CASCADE, related_name="students"
+    )
+    ref = models.CharField(max_length=32, help_text="The district's student number.")
+    first_name = models.CharField(max_length=60)
+    last_name = models.CharField(max_length=60)
+    grade = models.CharField(max_length=8, blank=True)
+    classroom = models.ForeignKey(
+        "district.Classroom", on_delete=models.PROTECT, related_name="students"
+    )
+    providers = models.ManyToManyField("district.Provider", related_name="students", blank=True)
+    paras = models.ManyToManyField("accounts.User", related_name="supported_students", blank=True)
+    comfort = models.CharField(max_length=12, choices=Comfort.choices, blank=True)
+    comfort_asked_on = models.DateField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "ref"], name="student_ref_unique")
+        ]
+
+    def __str__(self) -> str:
+        # Deliberately the opaque number: str() ends up in logs and error pages.
+        return f"Student {self.ref}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def initials(self) -> str:
+        return f"{self.first_name[:1]}{self.last_name[:1]}".upper()
+
+    def clean(self) -> None:
+        if self.comfort_asked_on is not None and not self.comfort:
+            raise ValidationError({"comfort": "Record what the student said when they were asked."})
+
+
+class StudentUnavailability(TimedSpan):
+    """A weekly time the student is elsewhere (another service, a pull-out class)."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="unavailable")
+    day = models.CharField(max_length=3, choices=Weekday.choices)
+    reason = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["day", "start"]
+        verbose_name_plural = "student unavailability"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="unavail_end_after_start"
+            )
+        ]
+
+
+class IEP(models.Model):
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="ieps")
+    start = models.DateField()
+    end = models.DateField()
+    annual_review = models.DateField()
+
+    class Meta:
+        ordering = ["-start"]
+        verbose_name = "IEP"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="iep_end_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"IEP {self.start}..{self.end}"
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": "The IEP must end after it starts."})
+
+    def is_in_force(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+class Service(models.Model):
+    """One line of related service on an IEP (e.g. OT). Its terms live in versions."""
+
+    iep = models.ForeignKey(IEP, on_delete=models.CASCADE, related_name="services")
+    discipline = models.CharField(max_length=4, choices=Discipline.choices, default=Discipline.OT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["iep", "discipline"], name="one_service_per_discipline")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.discipline} service"
+
+    def version_on(self, day: dt.date) -> MandateVersion | None:
+        """The mandate in force on `day`: the latest version effective on or before it."""
+        candidates = [v for v in self.versions.all() if v.effective_from <= day]
+        return max(candidates, key=lambda v: (v.effective_from, v.pk), default=None)
+
+    def current_version(self) -> MandateVersion | None:
+        versions = list(self.versions.all())
+        return max(versions, key=lambda v: (v.effective_from, v.pk), default=None)
+
+
+class Frequency(models.TextChoices):
+    WEEK = "week", "per week"
+    MONTH = "month", "per month"
+    IEP_PERIOD = "iep_period", "per IEP period"
+
+
+class MandateVersion(models.Model):
+    """The terms of a service from a date on. Amendments add a version, never edit one."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="versions")
+    effective_from = models.DateField()
+    minutes = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.WEEK)
+    session_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(5), MaxValueValidator(120)]
+    )
+    delivery = models.CharField(max_length=8, choices=Delivery.choices, default=Delivery.PUSH_IN)
+    grouping = models.CharField(
+        max_length=10, choices=Grouping.choices, default=Grouping.INDIVIDUAL
+    )
+    max_group = models.PositiveSmallIntegerField(default=3, validators=[MinValueValidator(1)])
+    reason = models.CharField(
+        max_length=200, blank=True, help_text="Why this version (amendment, annual review)."
+    )
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["effective_from", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "effective_from"], name="one_version_per_day"
+            ),
+            models.CheckConstraint(condition=Q(max_group__gte=1), name="max_group_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.minutes} min {self.get_frequency_display()} from {self.effective_from}"
+
+    def clean(self) -> None:
+        if self.minutes and self.session_minutes and self.minutes < self.session_minutes:
+            raise ValidationError({"minutes": "The mandate is shorter than one session."})
+
+    def summary(self) -> str:
+        return (
+            f"{self.minutes} min {self.get_frequency_display()}, {self.get_delivery_display().lower()}, "
+            f"{self.session_minutes}-min sessions, {self.get_grouping_display().lower()}"
+        )
+
+    def weekly_minutes(self, *, iep_weeks: float | None = None) -> int:
+        """Minutes to plan per school week: a multiple of the session length, rounded up."""
+        if self.frequency == Frequency.WEEK:
+            per_week = float(self.minutes)
+        elif self.frequency == Frequency.MONTH:
+            per_week = self.minutes / WEEKS_PER_MONTH
+        else:
+            per_week = self.minutes / max(iep_weeks or 36.0, 1.0)
+        sessions = math.ceil(per_week / self.session_minutes - 1e-9)
+        return sessions * self.session_minutes
+
+
+class Method(models.TextChoices):
+    PERCENT_TRIALS = "percent_trials", "Percent of opportunities / trials"
+    FREQUENCY = "frequency", "Frequency count"
+    DURATION = "duration", "Duration"
+    LATENCY = "latency", "Latency"
+    PROMPT_LEVEL = "prompt_level", "Level of prompting"
+    RUBRIC = "rubric", "Rubric score (0-4)"
+    NARRATIVE = "narrative", "Narrative observation"
+
+
+class Goal(models.Model):
+    iep = models.ForeignKey(IEP, on_delete=models.CASCADE, related_name="goals")
+    domain = models.CharField(max_length=16, choices=Domain.choices)
+    text = models.TextField()
+    method = models.CharField(max_length=16, choices=Method.choices)
+    baseline = models.CharField(max_length=200, blank=True)
+    target = models.CharField(max_length=200)
+    mastery_criterion = models.CharField(
+        max_length=200, blank=True, help_text="e.g. in 3 consecutive sessions"
+    )
+
+    class Meta:
+        ordering = ["iep_id", "id"]
+
+    def __str__(self) -> str:
+        return f"Goal {self.pk} ({self.domain})"
+
+
+class FitWeight(models.Model):
+    """A district's edit of the default goal-activity fit (absent rows keep the default)."""
+
+    district = models.ForeignKey(
+        "district.District", on_delete=models.CASCADE, related_name="fit_weights"
+    )
+    domain = models.CharField(max_length=16, choices=Domain.choices)
+    activity = models.CharField(max_length=24, choices=Activity.choices)
+    weight = models.FloatField(validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "domain", "activity"], name="fit_cell_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0) & Q(weight__lte=1), name="fit_weight_range"
+            ),
+        ]
+
+
+class GoalFitOverride(models.Model):
+    """One goal's own fit for an activity (e.g. this handwriting goal is about copying in math)."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="fit_overrides")
+    activity = models.CharField(max_length=24, choices=Activity.choices)
+    weight = models.FloatField(validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["goal", "activity"], name="goal_fit_unique"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0) & Q(weight__lte=1), name="goal_fit_range"
+            ),
+        ]

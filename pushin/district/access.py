@@ -1,0 +1,90 @@
+"""Who may see and change which classroom, school and provider."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from pushin.accounts.models import Role, User
+from pushin.district.models import Classroom, District, Provider, School
+
+
+def district_for_user(user: User) -> District:
+    """The district a signed-in staff member works in."""
+    if user.district_id is not None:
+        return user.district  # type: ignore[return-value]
+    if hasattr(user, "provider"):
+        return user.provider.district
+    if user.is_superuser:
+        district = District.objects.order_by("pk").first()
+        if district is not None:
+            return district
+    raise Http404("No district")
+
+
+def classrooms_visible_to(user: User) -> QuerySet[Classroom]:
+    rooms = Classroom.objects.select_related("school", "teacher")
+    if not user.is_authenticated or not user.is_active:
+        return rooms.none()
+    if user.is_superuser:
+        return rooms
+    if user.role == Role.TEACHER:
+        return rooms.filter(teacher=user)
+    if user.role == Role.PROVIDER and hasattr(user, "provider"):
+        return rooms.filter(school__district=user.provider.district)
+    if user.role == Role.ADMIN and user.district_id is not None:
+        return rooms.filter(school__district_id=user.district_id)
+    return rooms.none()
+
+
+def classroom_for_user(user: User, pk: int) -> Classroom:
+    try:
+        return classrooms_visible_to(user).get(pk=pk)
+    except Classroom.DoesNotExist:
+        raise Http404("No such classroom") from None
+
+
+def can_edit_timetable(user: User, classroom: Classroom) -> bool:
+    """Teachers edit their own room; providers and administrators any room they see."""
+    if user.is_superuser or user.role in (Role.PROVIDER, Role.ADMIN):
+        return True
+    return user.role == Role.TEACHER and classroom.teacher_id == user.pk
+
+
+def schools_visible_to(user: User) -> QuerySet[School]:
+    if (
+        not user.is_authenticated
+        or user.role not in (Role.PROVIDER, Role.ADMIN)
+        and not user.is_superuser
+    ):
+        return School.objects.none()
+    if user.is_superuser:
+        return School.objects.all()
+    return School.objects.filter(district=district_for_user(user))
+
+
+def can_edit_district(user: User) -> bool:
+    """Schools, travel times, settings and users are the administrator's to change."""
+    return user.is_superuser or user.role == Role.ADMIN
+
+
+def providers_visible_to(user: User) -> QuerySet[Provider]:
+    providers = Provider.objects.select_related("user", "district")
+    if not user.is_authenticated or not user.is_active:
+        return providers.none()
+    if user.is_superuser:
+        return providers
+    if user.role == Role.ADMIN and user.district_id is not None:
+        return providers.filter(district_id=user.district_id)
+    if user.role == Role.PROVIDER and hasattr(user, "provider"):
+        own = user.provider
+        # A supervising OT also sees the assistants they supervise.
+        return providers.filter(pk=own.pk) | providers.filter(supervisor=own)
+    return providers.none()
+
+
+def provider_for_user(user: User, pk: int) -> Provider:
+    try:
+        return providers_visible_to(user).get(pk=pk)
+    except Provider.DoesNotExist:
+        raise Http404("No such provider") from None

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from pushin.district import import_views, views
+
+app_name = "district"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("settings/", views.district_settings, name="settings"),
+    path("schools/", views.schools, name="schools"),
+    path("classrooms/", views.classroom_list, name="classrooms"),
+    path("classrooms/<int:pk>/", views.timetable, name="timetable"),
+    path("classrooms/<int:pk>/blocks/new/", views.block_create, name="block_create"),
+    path("classrooms/<int:pk>/blocks/<int:block_pk>/", views.block_edit, name="block_edit"),
+    path("classrooms/<int:pk>/exceptions/new/", views.exception_create, name="exception_create"),
+    path(
+        "classrooms/<int:pk>/exceptions/<int:exception_pk>/delete/",
+        views.exception_delete,
+        name="exception_delete",
+    ),
+    path("providers/<int:pk>/availability/", views.availability, name="availability"),
+    path("import/timetables/", import_views.timetable_import, name="import_timetables"),
+]

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("pushin.accounts.urls")),
+    path("users/", include("pushin.accounts.user_urls")),
+    path("district/", include("pushin.district.urls")),
+    path("caseload/", include("pushin.caseload.urls")),
+    path("planning/", include("pushin.planning.urls")),
+    path("django-admin/", admin.site.urls),
+]

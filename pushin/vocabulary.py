@@ -1,0 +1,94 @@
+"""The words Push-In shares across apps: weekdays, class activities, goal domains.
+
+The ids are those of the scheduler's pushin-scenario/1 format; the labels are what
+people read.
+"""
+
+from django.db import models
+
+
+class Weekday(models.TextChoices):
+    MON = "mon", "Monday"
+    TUE = "tue", "Tuesday"
+    WED = "wed", "Wednesday"
+    THU = "thu", "Thursday"
+    FRI = "fri", "Friday"
+
+
+WEEKDAY_BY_ISO = {1: Weekday.MON, 2: Weekday.TUE, 3: Weekday.WED, 4: Weekday.THU, 5: Weekday.FRI}
+
+
+class Activity(models.TextChoices):
+    WRITING = "writing", "Writing"
+    CENTERS = "centers", "Literacy centers"
+    GROUP_PROJECT = "group_project", "Group project"
+    INDEPENDENT_WORK = "independent_work", "Independent work"
+    CARPET = "carpet", "Carpet / morning meeting"
+    MATH = "math", "Math"
+    ART = "art", "Art"
+    PE_RECESS = "pe_recess", "PE / recess"
+    LUNCH_SNACK = "lunch_snack", "Lunch / snack"
+    ARRIVAL_DISMISSAL = "arrival_dismissal", "Arrival / dismissal"
+    TRANSITION = "transition", "Transition"
+    TEST = "test", "Test / assessment"
+    # Not in the default fit table: weight 0 for every goal unless a user edits it.
+    SCIENCE = "science", "Science"
+    MUSIC = "music", "Music"
+    ASSEMBLY = "assembly", "Assembly"
+
+
+class Domain(models.TextChoices):
+    HANDWRITING = "handwriting", "Handwriting / visual-motor"
+    FINE_MOTOR = "fine_motor", "Fine motor"
+    SENSORY = "sensory", "Sensory regulation"
+    SOCIAL = "social", "Social participation"
+    ATTENTION = "attention", "Attention / executive function"
+    SELF_CARE = "self_care", "Self-care"
+    MOTOR_PLANNING = "motor_planning", "Motor planning / gross motor"
+    TRANSITIONS = "transitions", "Transitions"
+    KEYBOARDING = "keyboarding", "Keyboarding / assistive technology"
+    TEST_TAKING = "test_taking", "Test-taking"
+
+
+class Delivery(models.TextChoices):
+    PUSH_IN = "push_in", "Push-in"
+    PULL_OUT = "pull_out", "Pull-out"
+    CONSULT = "consult", "Consult"
+
+
+class Grouping(models.TextChoices):
+    INDIVIDUAL = "individual", "Individual"
+    GROUP_OK = "group_ok", "Group allowed"
+
+
+class Comfort(models.TextChoices):
+    INDIVIDUAL = "individual", "Individual support is fine"
+    SMALL_GROUP = "small_group", "Rather not be singled out (small group)"
+    FLOAT = "float", "Provider floats around the room"
+
+
+class Discipline(models.TextChoices):
+    OT = "OT", "Occupational therapist"
+    COTA = "COTA", "Occupational therapy assistant"
+    PT = "PT", "Physical therapist"
+    PTA = "PTA", "Physical therapist assistant"
+    SLP = "SLP", "Speech-language pathologist"
+    SLPA = "SLPA", "Speech-language pathology assistant"
+
+
+class MissReason(models.TextChoices):
+    STUDENT_ABSENT = "student_absent", "Student absent"
+    STUDENT_UNAVAILABLE = "student_unavailable", "Student unavailable (test, field trip, event)"
+    PROVIDER_ABSENT = "provider_absent", "Provider absent"
+    PROVIDER_CONFLICT = "provider_conflict", "Provider conflict (meeting, evaluation)"
+    SCHOOL_CLOSURE = "school_closure", "School closure"
+
+
+# Whether a missed session is owed, by default; the district edits this per reason.
+DEFAULT_MAKEUP_OWED = {
+    MissReason.STUDENT_ABSENT: False,
+    MissReason.STUDENT_UNAVAILABLE: False,
+    MissReason.PROVIDER_ABSENT: True,
+    MissReason.PROVIDER_CONFLICT: True,
+    MissReason.SCHOOL_CLOSURE: False,
+}
