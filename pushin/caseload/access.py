@@ -12,7 +12,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from pushin.accounts.models import Role, User
-from pushin.caseload.models import Student
+from pushin.caseload.models import Goal, Student
+from pushin.district.access import district_for_user
+from pushin.district.models import District
 
 
 def students_visible_to(user: User) -> QuerySet[Student]:
@@ -46,14 +48,43 @@ class StudentAccess:
     goals: bool  # IEP goals and mandate (the IEP team: provider, teacher; admin for compliance)
     clinical: bool  # session data and notes: the providers only
     carryover: bool  # strategies for the classroom
-    edit: bool
+    edit: bool  # amend mandates (providers; the administrator for compliance)
+    mandate: bool = False  # IEP dates and service mandates (IEP team and administrator)
+    plan: bool = False  # the provider's working record: comfort preference, per-goal fit
 
     @staticmethod
     def for_user(user: User) -> StudentAccess:
         if user.is_superuser or user.role == Role.PROVIDER:
-            return StudentAccess(goals=True, clinical=True, carryover=True, edit=True)
+            return StudentAccess(
+                goals=True, clinical=True, carryover=True, edit=True, mandate=True, plan=True
+            )
         if user.role == Role.TEACHER:
-            return StudentAccess(goals=True, clinical=False, carryover=True, edit=False)
+            return StudentAccess(
+                goals=True, clinical=False, carryover=True, edit=False, mandate=True
+            )
         if user.role == Role.ADMIN:
-            return StudentAccess(goals=False, clinical=False, carryover=False, edit=True)
+            return StudentAccess(
+                goals=False, clinical=False, carryover=False, edit=True, mandate=True
+            )
         return StudentAccess(goals=False, clinical=False, carryover=True, edit=False)
+
+
+def goal_for_user(user: User, pk: int) -> Goal:
+    """A goal of a visible student, for users who see goals; 404 otherwise."""
+    if not user.is_authenticated or not StudentAccess.for_user(user).goals:
+        raise Http404("No such goal")
+    try:
+        return Goal.objects.select_related("iep__student").get(
+            pk=pk, iep__student__in=students_visible_to(user)
+        )
+    except Goal.DoesNotExist:
+        raise Http404("No such goal") from None
+
+
+def fit_table_district_for(user: User) -> District:
+    """The district whose goal-activity fit table the user edits: providers and administrators."""
+    if not user.is_authenticated or not (
+        user.is_superuser or user.role in (Role.PROVIDER, Role.ADMIN)
+    ):
+        raise Http404("No fit table")
+    return district_for_user(user)
