@@ -1,0 +1,228 @@
+"""The CP-SAT formulation: one boolean per candidate session on the slot grid.
+
+Conflicts are precomputed cliques (at-most-one constraints), which CP-SAT propagates far
+better than interval variables at this size:
+- a student has at most one session a day and at most the mandated number a week;
+- a provider's sessions that cover a common slot exclude each other;
+- inside one window, a session at location B starting at t excludes every session at
+  location A (A != B) that still runs during [t - gap(A, B), t);
+- a provider's direct minutes a day stay under the limit.
+Travel cost (objective level 6) is a small per-provider-day state machine over session
+start times ("which school was I at last"), built only when that level is optimised.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from .candidates import Candidate, CandidateBuilder
+from .scenario import Scenario
+from .timeutil import DAYS
+
+LinearExpr = cp_model.LinearExprT
+
+
+def location_of(scenario: Scenario, candidate: Candidate) -> str:
+    """Where a session happens, as far as moving between sessions is concerned."""
+    return candidate.classroom if scenario.room_change_minutes > 0 else candidate.school
+
+
+def gap_between(scenario: Scenario, a: Candidate, b: Candidate) -> int:
+    """Minutes the provider needs between a session at a's place and one at b's."""
+    if a.school != b.school:
+        return scenario.travel_minutes(a.school, b.school)
+    if a.classroom != b.classroom:
+        return scenario.room_change_minutes
+    return 0
+
+
+@dataclass
+class ScheduleModel:
+    scenario: Scenario
+    candidates: Sequence[Candidate]
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    x: list[cp_model.IntVar] = field(default_factory=list)
+    # previous-plan session id -> candidate index (sessions that could stay unchanged)
+    keepable: dict[str, int] = field(default_factory=dict)
+    previous_count: int = 0
+    _travel: LinearExpr | None = None
+
+    @classmethod
+    def build(cls, scenario: Scenario, builder: CandidateBuilder) -> ScheduleModel:
+        self = cls(scenario, builder.candidates)
+        self.x = [self.model.new_bool_var(f"x{c.index}") for c in self.candidates]
+        self._student_limits()
+        self._provider_limits()
+        previous = scenario.previous_plan
+        if previous is not None:
+            self.previous_count = len(previous.sessions)
+            for session in previous.sessions:
+                index = builder.index_of(session.signature)
+                if index is not None:
+                    self.keepable[session.id] = index
+        return self
+
+    # --- constraints -------------------------------------------------------------------
+
+    def _student_limits(self) -> None:
+        per_day: dict[tuple[str, str], list[int]] = defaultdict(list)
+        per_week: dict[str, list[int]] = defaultdict(list)
+        for c in self.candidates:
+            for student in c.students:
+                per_day[(student, c.day)].append(c.index)
+                per_week[student].append(c.index)
+        for indices in per_day.values():
+            if len(indices) > 1:
+                self.model.add_at_most_one(self.x[i] for i in indices)
+        for student_id, indices in per_week.items():
+            student = self.scenario.student_by_id[student_id]
+            needed = student.sessions_needed
+            if len({self.candidates[i].day for i in indices}) > needed:
+                self.model.add(sum(self.x[i] for i in indices) <= needed)
+
+    def _provider_limits(self) -> None:
+        by_provider_day: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
+        for c in self.candidates:
+            by_provider_day[(c.provider, c.day)].append(c)
+        for (provider_id, _day), day_candidates in sorted(by_provider_day.items()):
+            self._no_overlap(day_candidates)
+            self._travel_gaps(day_candidates)
+            limit = self.scenario.provider_by_id[provider_id].max_direct_minutes_per_day
+            if limit is not None and sum(c.minutes for c in day_candidates) > limit:
+                self.model.add(sum(c.minutes * self.x[c.index] for c in day_candidates) <= limit)
+
+    def _covering(self, day_candidates: Sequence[Candidate]) -> dict[int, list[int]]:
+        """slot time -> candidates running during that slot."""
+        slot = self.scenario.slot_minutes
+        covering: dict[int, list[int]] = defaultdict(list)
+        for c in day_candidates:
+            for t in range(c.start, c.end, slot):
+                covering[t].append(c.index)
+        return covering
+
+    def _no_overlap(self, day_candidates: Sequence[Candidate]) -> None:
+        # Two sessions overlap exactly when one covers the other's start, so one clique
+        # per distinct start time is enough.
+        covering = self._covering(day_candidates)
+        for t in sorted({c.start for c in day_candidates}):
+            if len(covering[t]) > 1:
+                self.model.add_at_most_one(self.x[i] for i in covering[t])
+
+    def _travel_gaps(self, day_candidates: Sequence[Candidate]) -> None:
+        slot = self.scenario.slot_minutes
+        by_group: dict[int, list[Candidate]] = defaultdict(list)
+        for c in day_candidates:
+            by_group[c.window_group].append(c)
+        for group in by_group.values():
+            by_location: dict[str, list[Candidate]] = defaultdict(list)
+            for c in group:
+                by_location[location_of(self.scenario, c)].append(c)
+            if len(by_location) < 2:
+                continue
+            covering = {loc: self._covering(cands) for loc, cands in by_location.items()}
+            for loc_b, cands_b in by_location.items():
+                starting: dict[int, list[int]] = defaultdict(list)
+                for c in cands_b:
+                    starting[c.start].append(c.index)
+                for loc_a, cands_a in by_location.items():
+                    if loc_a == loc_b:
+                        continue
+                    gap = gap_between(self.scenario, cands_a[0], cands_b[0])
+                    if gap <= 0:
+                        continue
+                    for t, starters in starting.items():
+                        # A session at A still running in [t - gap, t) is too close.
+                        for u in range((t - gap) // slot * slot, t, slot):
+                            running = covering[loc_a].get(u)
+                            if running:
+                                self.model.add_at_most_one(self.x[i] for i in (*starters, *running))
+
+    def pin(self, indices: Sequence[int]) -> None:
+        for index in indices:
+            self.model.add(self.x[index] == 1)
+
+    # --- objective levels --------------------------------------------------------------
+
+    def scheduled_minutes(self) -> LinearExpr:
+        return sum(c.student_minutes * self.x[c.index] for c in self.candidates)
+
+    def moved_sessions(self) -> LinearExpr:
+        return self.previous_count - sum(self.x[i] for i in self.keepable.values())
+
+    def fit_scaled(self) -> LinearExpr:
+        return sum(c.fit_scaled * self.x[c.index] for c in self.candidates if c.fit_scaled)
+
+    def preferences(self) -> LinearExpr:
+        return sum(c.preference * self.x[c.index] for c in self.candidates if c.preference)
+
+    def session_count(self) -> LinearExpr:
+        return sum(self.x)
+
+    def spread_penalty(self) -> LinearExpr:
+        """Pairs of a student's sessions on adjacent days."""
+        used: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for c in self.candidates:
+            for student in c.students:
+                used[student][c.day].append(c.index)
+        terms = []
+        for student_id, by_day in used.items():
+            if self.scenario.student_by_id[student_id].sessions_needed < 2:
+                continue
+            for day, next_day in zip(DAYS, DAYS[1:], strict=False):
+                if by_day.get(day) and by_day.get(next_day):
+                    both = self.model.new_bool_var("")
+                    self.model.add(
+                        sum(self.x[i] for i in by_day[day])
+                        + sum(self.x[i] for i in by_day[next_day])
+                        <= 1 + both
+                    )
+                    terms.append(both)
+        return sum(terms)
+
+    def travel_minutes(self) -> LinearExpr:
+        if self._travel is None:
+            self._travel = self._build_travel()
+        return self._travel
+
+    def _build_travel(self) -> LinearExpr:
+        """Per provider and day: last[s][k] = the latest session started by event k is at
+        school s; a session at s' starting at event k after last[s][k-1] costs the drive.
+        """
+        by_provider_day: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
+        for c in self.candidates:
+            by_provider_day[(c.provider, c.day)].append(c)
+        terms: list[LinearExpr] = []
+        for day_candidates in by_provider_day.values():
+            schools = sorted({c.school for c in day_candidates})
+            if len(schools) < 2:
+                continue
+            starting: dict[tuple[str, int], list[int]] = defaultdict(list)
+            for c in day_candidates:
+                starting[(c.school, c.start)].append(c.index)
+            previous: dict[str, cp_model.IntVar] = {}
+            for t in sorted({c.start for c in day_candidates}):
+                starts = {s: sum(self.x[i] for i in starting.get((s, t), [])) for s in schools}
+                any_start = sum(starts.values())
+                last = {s: self.model.new_bool_var("") for s in schools}
+                self.model.add(sum(last.values()) <= 1)
+                for s in schools:
+                    if starting.get((s, t)):
+                        self.model.add(last[s] >= starts[s])
+                    if s in previous:
+                        self.model.add(last[s] >= previous[s] - any_start)
+                for s_to in schools:
+                    if not starting.get((s_to, t)):
+                        continue
+                    for s_from, was_there in previous.items():
+                        minutes = self.scenario.travel_minutes(s_from, s_to)
+                        if s_from == s_to or minutes == 0:
+                            continue
+                        moved = self.model.new_bool_var("")
+                        self.model.add(moved >= was_there + starts[s_to] - 1)
+                        terms.append(minutes * moved)
+                previous = last
+        return sum(terms)
