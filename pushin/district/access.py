@@ -88,3 +88,21 @@ def provider_for_user(user: User, pk: int) -> Provider:
         return providers_visible_to(user).get(pk=pk)
     except Provider.DoesNotExist:
         raise Http404("No such provider") from None
+
+
+def can_view_schools(user: User) -> bool:
+    """Schools and travel times: providers read them, administrators change them."""
+    return bool(user.is_authenticated) and (
+        user.is_superuser or user.role in (Role.PROVIDER, Role.ADMIN)
+    )
+
+
+def can_edit_availability(user: User, provider: Provider) -> bool:
+    """A provider edits their own week; the district administrator any provider's.
+
+    A supervising therapist sees a supervisee's week (`providers_visible_to`) but does
+    not change it.
+    """
+    if user.is_superuser or provider.user_id == user.pk:
+        return True
+    return user.role == Role.ADMIN and user.district_id == provider.district_id

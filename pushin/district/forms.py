@@ -1,0 +1,162 @@
+"""Input parsing for the district pages. Rules that need the database live in services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from pushin.district.models import ExceptionKind, School, TeacherPreference
+from pushin.vocabulary import DEFAULT_MAKEUP_OWED, Activity, MissReason, Weekday
+
+TIME = forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class _SpanForm(forms.Form):
+    """A start-end time within one day."""
+
+    start = forms.TimeField(widget=TIME)
+    end = forms.TimeField(widget=TIME)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if isinstance(start, dt.time) and isinstance(end, dt.time) and end <= start:
+            self.add_error("end", "The end must be after the start.")
+        return data
+
+
+class BlockForm(_SpanForm):
+    day = forms.ChoiceField(choices=Weekday.choices)
+    activity = forms.ChoiceField(choices=Activity.choices)
+    teacher_preference = forms.ChoiceField(
+        choices=[("", "No preference"), *TeacherPreference.choices],
+        required=False,
+        label="Teacher says",
+    )
+    field_order = ["day", "start", "end", "activity", "teacher_preference"]
+
+
+class ExceptionForm(_SpanForm):
+    date = forms.DateField(widget=DATE)
+    kind = forms.ChoiceField(choices=ExceptionKind.choices, initial=ExceptionKind.ACTIVITY)
+    activity = forms.ChoiceField(
+        choices=[("", "(pick when a different activity)"), *Activity.choices],
+        required=False,
+        help_text="For a test, pick “Test / assessment”.",
+    )
+    note = forms.CharField(max_length=200, required=False)
+    field_order = ["date", "start", "end", "kind", "activity", "note"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("kind") == ExceptionKind.ACTIVITY and not data.get("activity"):
+            self.add_error("activity", "Say which activity replaces the usual one.")
+        return data
+
+
+class SchoolForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    code = forms.SlugField(max_length=32, help_text="Short stable id used in imports, e.g. maple.")
+
+
+class TravelForm(forms.Form):
+    a = forms.IntegerField(widget=forms.HiddenInput)
+    b = forms.IntegerField(widget=forms.HiddenInput)
+    minutes = forms.IntegerField(min_value=0, max_value=240)
+
+
+class AvailabilityForm(_SpanForm):
+    day = forms.ChoiceField(choices=Weekday.choices)
+    school = forms.ModelChoiceField(
+        queryset=School.objects.none(), required=False, empty_label="Any school"
+    )
+    field_order = ["day", "start", "end", "school"]
+
+    def __init__(self, *args: Any, schools: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if schools is not None:
+            self.fields["school"].queryset = schools  # type: ignore[attr-defined]
+
+
+BUSY_LABELS = ["Lunch", "Team meeting", "Evaluations", "Documentation", "IEP meetings"]
+
+
+class BusyTimeForm(_SpanForm):
+    day = forms.ChoiceField(choices=Weekday.choices)
+    label = forms.CharField(
+        max_length=80,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "busy-labels", "placeholder": "e.g. Lunch"}),
+    )
+    field_order = ["day", "start", "end", "label"]
+
+
+class ProviderHoursForm(forms.Form):
+    contracted_minutes_per_week = forms.IntegerField(
+        min_value=0, max_value=60 * 60, label="Contracted minutes per week"
+    )
+    max_direct_minutes_per_day = forms.IntegerField(
+        min_value=0,
+        max_value=24 * 60,
+        required=False,
+        label="Most direct minutes in one day",
+        help_text="Leave empty for no daily limit.",
+    )
+
+
+class SchoolYearForm(forms.Form):
+    start = forms.DateField(widget=DATE, label="First day")
+    end = forms.DateField(widget=DATE, label="Last day")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end <= start:
+            self.add_error("end", "The school year must end after it starts.")
+        return data
+
+
+class ClosureForm(forms.Form):
+    name = forms.CharField(max_length=120, help_text="e.g. Winter break, Snow day")
+    start = forms.DateField(widget=DATE, label="First day")
+    end = forms.DateField(widget=DATE, label="Last day", help_text="Same as the first for one day.")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The last day cannot be before the first day.")
+        return data
+
+
+class ProgressPeriodForm(forms.Form):
+    name = forms.CharField(max_length=60, help_text="e.g. Quarter 1")
+    start = forms.DateField(widget=DATE)
+    end = forms.DateField(widget=DATE)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end <= start:
+            self.add_error("end", "The period must end after it starts.")
+        return data
+
+
+class MakeupPolicyForm(forms.Form):
+    """One yes/no per miss reason: are the minutes owed?"""
+
+    def __init__(self, *args: Any, current: dict[str, bool] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = current or {}
+        for reason, label in MissReason.choices:
+            self.fields[reason] = forms.BooleanField(
+                required=False,
+                label=label,
+                initial=current.get(reason, DEFAULT_MAKEUP_OWED[MissReason(reason)]),
+            )
+
+    def owed(self) -> dict[str, bool]:
+        return {reason: bool(self.cleaned_data.get(reason)) for reason in MissReason.values}

@@ -1,0 +1,438 @@
+"""Reads the district pages share: week grids, the travel matrix, the dashboard numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from pushin.caseload.models import IEP, Student
+from pushin.district.models import (
+    ActivityBlock,
+    Classroom,
+    Closure,
+    District,
+    Provider,
+    School,
+    TimetableException,
+    TravelTime,
+)
+from pushin.vocabulary import WEEKDAY_BY_ISO, Delivery, Discipline, Weekday
+
+# --- Week grid ------------------------------------------------------------------------
+
+PX_PER_MINUTE = 1.2
+GRID_DEFAULT_FIRST_HOUR = 8
+GRID_DEFAULT_LAST_HOUR = 15
+
+
+def _minutes(t: dt.time) -> int:
+    return t.hour * 60 + t.minute
+
+
+@dataclass(frozen=True)
+class GridItem:
+    """One thing on the week grid: a block, an exception, a window or a busy time."""
+
+    day: str
+    start: dt.time
+    end: dt.time
+    label: str
+    css: str = ""
+    url: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class PlacedItem:
+    item: GridItem
+    top: float
+    height: float
+
+
+@dataclass(frozen=True)
+class HourMark:
+    label: str
+    top: float
+
+
+@dataclass
+class GridDay:
+    code: str
+    label: str
+    date: dt.date | None = None
+    note: str = ""
+    items: list[PlacedItem] = field(default_factory=list)
+
+
+@dataclass
+class WeekGrid:
+    days: list[GridDay]
+    hours: list[HourMark]
+    height: float
+
+
+def week_grid(items: Iterable[GridItem], *, week_of: dt.date | None = None) -> WeekGrid:
+    """Lay items out Monday to Friday, time running down, in pixels from the first hour."""
+    items = list(items)
+    first = GRID_DEFAULT_FIRST_HOUR * 60
+    last = GRID_DEFAULT_LAST_HOUR * 60
+    for item in items:
+        first = min(first, _minutes(item.start) // 60 * 60)
+        last = max(last, -(-_minutes(item.end) // 60) * 60)
+    monday = week_of - dt.timedelta(days=week_of.weekday()) if week_of else None
+    days = [
+        GridDay(
+            code=code,
+            label=label,
+            date=monday + dt.timedelta(days=index) if monday else None,
+        )
+        for index, (code, label) in enumerate(Weekday.choices)
+    ]
+    by_code = {d.code: d for d in days}
+    for item in sorted(items, key=lambda i: (i.start, i.end)):
+        top = (_minutes(item.start) - first) * PX_PER_MINUTE
+        height = (_minutes(item.end) - _minutes(item.start)) * PX_PER_MINUTE
+        by_code[item.day].items.append(PlacedItem(item=item, top=top, height=height))
+    hours = [
+        HourMark(label=f"{minute // 60:d}:00", top=(minute - first) * PX_PER_MINUTE)
+        for minute in range(first, last, 60)
+    ]
+    return WeekGrid(days=days, hours=hours, height=(last - first) * PX_PER_MINUTE)
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+# --- Classrooms -------------------------------------------------------------------------
+
+
+@dataclass
+class SchoolRooms:
+    school: School
+    rooms: list[Classroom]
+
+
+def classrooms_by_school(rooms: QuerySet[Classroom]) -> list[SchoolRooms]:
+    """Visible rooms grouped by school, each with `caseload_count` (active students)."""
+    annotated = rooms.annotate(
+        caseload_count=Count("students", filter=Q(students__active=True), distinct=True)
+    ).order_by("school__name", "school_id", "name")
+    return [
+        SchoolRooms(school=school, rooms=list(group))
+        for school, group in groupby(annotated, key=lambda room: room.school)
+    ]
+
+
+@dataclass
+class ExceptionLists:
+    upcoming: list[TimetableException]
+    past: list[TimetableException]
+
+
+def classroom_exceptions(classroom: Classroom, *, today: dt.date) -> ExceptionLists:
+    """The room's dated exceptions: upcoming soonest first, then past most recent first."""
+    rows = list(classroom.exceptions.select_related("created_by").order_by("date", "start"))
+    upcoming = [e for e in rows if e.date >= today]
+    past = sorted((e for e in rows if e.date < today), key=lambda e: (e.date, e.start))[::-1]
+    return ExceptionLists(upcoming=upcoming, past=past)
+
+
+@dataclass
+class TimetableWeek:
+    grid: WeekGrid
+    blocks: list[ActivityBlock]
+    week_exceptions: list[TimetableException]
+    week_closures: list[Closure]
+    monday: dt.date
+
+
+def timetable_week(
+    classroom: Classroom, *, week_of: dt.date, block_url: str | None = None
+) -> TimetableWeek:
+    """The weekly blocks with the exceptions and closures of the week containing `week_of`.
+
+    `block_url` is a URL with `0` standing for the block pk (for the edit links).
+    """
+    monday = monday_of(week_of)
+    friday = monday + dt.timedelta(days=4)
+    blocks = list(classroom.blocks.order_by("start"))
+    day_order = {code: index for index, code in enumerate(Weekday.values)}
+    blocks.sort(key=lambda b: (day_order[b.day], b.start))
+    exceptions = list(
+        classroom.exceptions.filter(date__range=(monday, friday)).order_by("date", "start")
+    )
+    closures = list(classroom.school.district.closures.filter(start__lte=friday, end__gte=monday))
+    items = [
+        GridItem(
+            day=b.day,
+            start=b.start,
+            end=b.end,
+            label=f"{b.start:%H:%M} {b.get_activity_display()}",
+            css=f"act-{b.activity}"
+            + (f" pref-{b.teacher_preference}" if b.teacher_preference else ""),
+            url=block_url.replace("/0/", f"/{b.pk}/") if block_url else "",
+            title=str(b)
+            + (f" ({b.get_teacher_preference_display()})" if b.teacher_preference else ""),
+        )
+        for b in blocks
+    ]
+    for e in exceptions:
+        cancelled = e.kind == "cancelled"
+        items.append(
+            GridItem(
+                day=WEEKDAY_BY_ISO[e.date.isoweekday()],
+                start=e.start,
+                end=e.end,
+                label=("Cancelled" if cancelled else e.get_activity_display())
+                + (f": {e.note}" if e.note else ""),
+                css="exc exc-cancelled" if cancelled else f"exc act-{e.activity}",
+                title=f"Exception: {e}",
+            )
+        )
+    grid = week_grid(items, week_of=monday)
+    for day in grid.days:
+        closed = [c for c in closures if day.date is not None and c.covers(day.date)]
+        if closed:
+            day.note = f"No school: {closed[0].name}"
+    return TimetableWeek(
+        grid=grid,
+        blocks=blocks,
+        week_exceptions=exceptions,
+        week_closures=closures,
+        monday=monday,
+    )
+
+
+# --- Schools and travel -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    a: School
+    b: School
+    minutes: int | None  # None: not entered yet
+
+    @property
+    def diagonal(self) -> bool:
+        return self.a.pk == self.b.pk
+
+
+@dataclass
+class MatrixRow:
+    school: School
+    cells: list[MatrixCell]
+
+
+def travel_matrix(schools: Sequence[School]) -> list[MatrixRow]:
+    """Minutes between every pair of schools, 0 on the diagonal, None when missing."""
+    ids = [s.pk for s in schools]
+    stored = {
+        (t.from_school_id, t.to_school_id): t.minutes
+        for t in TravelTime.objects.filter(from_school_id__in=ids, to_school_id__in=ids)
+    }
+
+    def minutes(a: School, b: School) -> int | None:
+        if a.pk == b.pk:
+            return 0
+        return stored.get((min(a.pk, b.pk), max(a.pk, b.pk)))
+
+    return [
+        MatrixRow(school=a, cells=[MatrixCell(a, b, minutes(a, b)) for b in schools])
+        for a in schools
+    ]
+
+
+def travel_cell(a: School, b: School) -> MatrixCell:
+    if a.pk == b.pk:
+        return MatrixCell(a, b, 0)
+    low, high = sorted((a.pk, b.pk))
+    row = TravelTime.objects.filter(from_school_id=low, to_school_id=high).first()
+    return MatrixCell(a, b, row.minutes if row else None)
+
+
+# --- A provider's week ------------------------------------------------------------------
+
+
+def availability_week(provider: Provider) -> WeekGrid:
+    windows = list(provider.availability.select_related("school"))
+    busy = list(provider.busy_times.all())
+    items = [
+        GridItem(
+            day=w.day,
+            start=w.start,
+            end=w.end,
+            label=f"{w.start:%H:%M}-{w.end:%H:%M} " + (w.school.name if w.school else "any school"),
+            css="avail",
+            title=f"Available {w}" + (f" at {w.school.name}" if w.school else ""),
+        )
+        for w in windows
+    ] + [
+        GridItem(
+            day=b.day,
+            start=b.start,
+            end=b.end,
+            label=b.label or "Busy",
+            css="busy",
+            title=f"Busy {b}",
+        )
+        for b in busy
+    ]
+    return week_grid(items)
+
+
+# --- Dashboard --------------------------------------------------------------------------
+
+# Mandated DIRECT minutes above this share of the contracted week mean over capacity: the
+# rest of a provider's workload (travel between schools, documentation, meetings,
+# consultation, evaluations) has to fit in what is left, and in practice takes ~40%.
+OVER_CAPACITY_SHARE = 0.60
+
+# An assistant delivers the service of their supervising discipline.
+SERVICE_DISCIPLINE = {
+    Discipline.OT: Discipline.OT,
+    Discipline.COTA: Discipline.OT,
+    Discipline.PT: Discipline.PT,
+    Discipline.PTA: Discipline.PT,
+    Discipline.SLP: Discipline.SLP,
+    Discipline.SLPA: Discipline.SLP,
+}
+DIRECT_DELIVERIES = {Delivery.PUSH_IN, Delivery.PULL_OUT}
+
+
+@dataclass
+class ProviderLoad:
+    provider: Provider
+    students: int
+    mandated_minutes: int
+    direct_minutes: int
+    contracted_minutes: int
+
+    @property
+    def direct_share(self) -> float | None:
+        if not self.contracted_minutes:
+            return None
+        return self.direct_minutes / self.contracted_minutes
+
+    @property
+    def direct_percent(self) -> int | None:
+        share = self.direct_share
+        return None if share is None else round(share * 100)
+
+    @property
+    def over_capacity(self) -> bool:
+        share = self.direct_share
+        if share is None:
+            return self.direct_minutes > 0
+        return share > OVER_CAPACITY_SHARE
+
+
+@dataclass
+class SchoolLoad:
+    school: School
+    classrooms: int
+    students: int
+    providers: int
+
+
+@dataclass
+class DistrictDashboard:
+    on: dt.date
+    schools: int
+    classrooms: int
+    students: int
+    providers: int
+    provider_loads: list[ProviderLoad]
+    school_loads: list[SchoolLoad]
+    threshold_percent: int = round(OVER_CAPACITY_SHARE * 100)
+
+
+def _provider_load(provider: Provider, on: dt.date) -> ProviderLoad:
+    discipline = SERVICE_DISCIPLINE.get(Discipline(provider.discipline), provider.discipline)
+    students = provider.dashboard_students  # type: ignore[attr-defined]
+    mandated = direct = 0
+    for student in students:
+        for iep in student.ieps.all():
+            if not iep.is_in_force(on):
+                continue
+            weeks = max((iep.end - iep.start).days / 7, 1.0)
+            for service in iep.services.all():
+                if service.discipline != discipline:
+                    continue
+                version = service.version_on(on)
+                if version is None:
+                    continue
+                weekly = version.weekly_minutes(iep_weeks=weeks)
+                mandated += weekly
+                if version.delivery in DIRECT_DELIVERIES:
+                    direct += weekly
+    return ProviderLoad(
+        provider=provider,
+        students=len(students),
+        mandated_minutes=mandated,
+        direct_minutes=direct,
+        contracted_minutes=provider.contracted_minutes_per_week,
+    )
+
+
+def district_dashboard(district: District, *, on: dt.date) -> DistrictDashboard:
+    """Aggregates only: counts and minutes, never a student's name or clinical detail."""
+    active = Student.objects.filter(active=True)
+    providers = (
+        Provider.objects.filter(district=district)
+        .select_related("user")
+        .prefetch_related(
+            Prefetch(
+                "students",
+                queryset=active.only("pk").prefetch_related(
+                    Prefetch(
+                        "ieps",
+                        queryset=IEP.objects.filter(start__lte=on, end__gte=on).prefetch_related(
+                            "services__versions"
+                        ),
+                    )
+                ),
+                to_attr="dashboard_students",
+            )
+        )
+    )
+    loads = [_provider_load(p, on) for p in providers]
+    schools = (
+        School.objects.filter(district=district)
+        .annotate(
+            n_classrooms=Count("classrooms", distinct=True),
+            n_students=Count(
+                "classrooms__students",
+                filter=Q(classrooms__students__active=True),
+                distinct=True,
+            ),
+            n_providers=Count(
+                "classrooms__students__providers",
+                filter=Q(classrooms__students__active=True),
+                distinct=True,
+            ),
+        )
+        .order_by("name")
+    )
+    school_loads = [
+        SchoolLoad(
+            school=s,
+            classrooms=s.n_classrooms,
+            students=s.n_students,
+            providers=s.n_providers,
+        )
+        for s in schools
+    ]
+    return DistrictDashboard(
+        on=on,
+        schools=len(school_loads),
+        classrooms=sum(s.classrooms for s in school_loads),
+        students=active.filter(district=district).count(),
+        providers=len(loads),
+        provider_loads=loads,
+        school_loads=school_loads,
+    )

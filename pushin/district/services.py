@@ -1,0 +1,438 @@
+"""Changes to the district: timetables, schools and travel, provider weeks, the calendar.
+
+Every function is keyword-only and atomic, and raises `ValidationError` (with field keys
+matching the forms) when a rule refuses the change. District objects are not student
+records, so no audit entry is required; timetable changes still record who made them
+(`created_by` on exceptions, an id-only audit entry for weekly blocks) because a teacher
+and a provider both edit the same week.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+
+from pushin.accounts.audit import audit_record
+from pushin.accounts.models import AuditAction, User
+from pushin.district.models import (
+    ActivityBlock,
+    Availability,
+    BusyTime,
+    Classroom,
+    Closure,
+    District,
+    ExceptionKind,
+    MakeupPolicy,
+    ProgressPeriod,
+    Provider,
+    School,
+    TimetableException,
+    TravelTime,
+)
+from pushin.vocabulary import MissReason
+
+MAX_TRAVEL_MINUTES = 240
+
+
+def _span(start: dt.time, end: dt.time) -> str:
+    return f"{start:%H:%M}-{end:%H:%M}"
+
+
+def _check_end_after_start(start: dt.time, end: dt.time) -> None:
+    if end <= start:
+        raise ValidationError({"end": "The end must be after the start."})
+
+
+def _lock_classroom(classroom: Classroom) -> None:
+    # Serialises concurrent edits of one room's week so two overlapping blocks cannot
+    # both pass the overlap check (a no-op on SQLite, which locks the whole database).
+    Classroom.objects.select_for_update().filter(pk=classroom.pk).first()
+
+
+def _check_block_overlap(
+    *, classroom: Classroom, day: str, start: dt.time, end: dt.time, exclude_pk: int | None
+) -> None:
+    clashes = ActivityBlock.objects.filter(
+        classroom=classroom, day=day, start__lt=end, end__gt=start
+    )
+    if exclude_pk is not None:
+        clashes = clashes.exclude(pk=exclude_pk)
+    clash = clashes.order_by("start").first()
+    if clash is not None:
+        raise ValidationError(
+            f"This overlaps the block {clash} in the same classroom. "
+            "Change the times or edit that block first."
+        )
+
+
+# --- Weekly timetable -------------------------------------------------------------------
+
+
+@transaction.atomic
+def block_create(
+    *,
+    actor: User,
+    classroom: Classroom,
+    day: str,
+    start: dt.time,
+    end: dt.time,
+    activity: str,
+    teacher_preference: str = "",
+) -> ActivityBlock:
+    _check_end_after_start(start, end)
+    _lock_classroom(classroom)
+    _check_block_overlap(classroom=classroom, day=day, start=start, end=end, exclude_pk=None)
+    block = ActivityBlock(
+        classroom=classroom,
+        day=day,
+        start=start,
+        end=end,
+        activity=activity,
+        teacher_preference=teacher_preference,
+    )
+    block.full_clean()
+    block.save()
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=block, detail={"classroom": classroom.pk}
+    )
+    return block
+
+
+@transaction.atomic
+def block_update(
+    *,
+    actor: User,
+    block: ActivityBlock,
+    day: str,
+    start: dt.time,
+    end: dt.time,
+    activity: str,
+    teacher_preference: str = "",
+) -> ActivityBlock:
+    _check_end_after_start(start, end)
+    _lock_classroom(block.classroom)
+    _check_block_overlap(
+        classroom=block.classroom, day=day, start=start, end=end, exclude_pk=block.pk
+    )
+    changed = [
+        name
+        for name, value in (
+            ("day", day),
+            ("start", start),
+            ("end", end),
+            ("activity", activity),
+            ("teacher_preference", teacher_preference),
+        )
+        if getattr(block, name) != value
+    ]
+    block.day = day
+    block.start = start
+    block.end = end
+    block.activity = activity
+    block.teacher_preference = teacher_preference
+    block.full_clean()
+    block.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=block,
+        detail={"classroom": block.classroom_id, "fields": changed},
+    )
+    return block
+
+
+@transaction.atomic
+def block_delete(*, actor: User, block: ActivityBlock) -> None:
+    audit_record(
+        actor=actor, action=AuditAction.DELETE, obj=block, detail={"classroom": block.classroom_id}
+    )
+    block.delete()
+
+
+def _check_school_day(district: District, day: dt.date) -> None:
+    if day.isoweekday() > 5:
+        raise ValidationError({"date": "That is a weekend: pick a school day (Monday to Friday)."})
+    if not district.school_year_start <= day <= district.school_year_end:
+        raise ValidationError(
+            {
+                "date": f"That date is outside the school year "
+                f"({district.school_year_start:%b %d, %Y} to {district.school_year_end:%b %d, %Y})."
+            }
+        )
+    closure = district.closures.filter(start__lte=day, end__gte=day).first()
+    if closure is not None:
+        raise ValidationError({"date": f"There is no school that day: {closure}."})
+
+
+@transaction.atomic
+def timetable_exception_create(
+    *,
+    actor: User,
+    classroom: Classroom,
+    date: dt.date,
+    start: dt.time,
+    end: dt.time,
+    kind: str,
+    activity: str = "",
+    note: str = "",
+) -> TimetableException:
+    _check_end_after_start(start, end)
+    _check_school_day(classroom.school.district, date)
+    if kind == ExceptionKind.CANCELLED:
+        activity = ""
+    elif not activity:
+        raise ValidationError({"activity": "Say which activity replaces the usual one."})
+    _lock_classroom(classroom)
+    clash = (
+        TimetableException.objects.filter(
+            classroom=classroom, date=date, start__lt=end, end__gt=start
+        )
+        .order_by("start")
+        .first()
+    )
+    if clash is not None:
+        raise ValidationError(
+            f"This overlaps the exception {clash} already recorded for this room. "
+            "Delete that one first."
+        )
+    exception = TimetableException(
+        classroom=classroom,
+        date=date,
+        start=start,
+        end=end,
+        kind=kind,
+        activity=activity,
+        note=note,
+        created_by=actor,
+    )
+    exception.full_clean()
+    exception.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=exception,
+        detail={"classroom": classroom.pk},
+    )
+    return exception
+
+
+@transaction.atomic
+def timetable_exception_delete(*, actor: User, exception: TimetableException) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        obj=exception,
+        detail={"classroom": exception.classroom_id},
+    )
+    exception.delete()
+
+
+# --- Schools and travel -----------------------------------------------------------------
+
+
+@transaction.atomic
+def school_create(*, actor: User, district: District, name: str, code: str) -> School:
+    name = name.strip()
+    code = code.strip().lower()
+    if School.objects.filter(district=district, code=code).exists():
+        raise ValidationError({"code": f"Another school already uses the code “{code}”."})
+    school = School(district=district, name=name, code=code)
+    school.full_clean()
+    school.save()
+    return school
+
+
+@transaction.atomic
+def travel_minutes_set(*, actor: User, a: School, b: School, minutes: int) -> TravelTime:
+    """Store the minutes between two schools once, as the pair (lower pk, higher pk)."""
+    if a.pk == b.pk:
+        raise ValidationError("A school is 0 minutes from itself; pick two different schools.")
+    if a.district_id != b.district_id:
+        raise ValidationError("Both schools must be in the same district.")
+    if not 0 <= minutes <= MAX_TRAVEL_MINUTES:
+        raise ValidationError(
+            {"minutes": f"Travel time must be between 0 and {MAX_TRAVEL_MINUTES} minutes."}
+        )
+    low, high = (a, b) if a.pk < b.pk else (b, a)
+    travel, _ = TravelTime.objects.update_or_create(
+        from_school=low, to_school=high, defaults={"minutes": minutes}
+    )
+    return travel
+
+
+# --- A provider's week ------------------------------------------------------------------
+
+
+def _lock_provider(provider: Provider) -> None:
+    Provider.objects.select_for_update().filter(pk=provider.pk).first()
+
+
+@transaction.atomic
+def availability_create(
+    *,
+    actor: User,
+    provider: Provider,
+    day: str,
+    start: dt.time,
+    end: dt.time,
+    school: School | None = None,
+) -> Availability:
+    _check_end_after_start(start, end)
+    if school is not None and school.district_id != provider.district_id:
+        raise ValidationError({"school": "That school is not in the provider's district."})
+    _lock_provider(provider)
+    clash = (
+        provider.availability.filter(day=day, start__lt=end, end__gt=start)
+        .order_by("start")
+        .first()
+    )
+    if clash is not None:
+        raise ValidationError(
+            f"This overlaps the window {clash} on the same day. "
+            "Change the times or delete that window first."
+        )
+    window = Availability(provider=provider, day=day, start=start, end=end, school=school)
+    window.full_clean()
+    window.save()
+    return window
+
+
+@transaction.atomic
+def availability_delete(*, actor: User, window: Availability) -> None:
+    window.delete()
+
+
+@transaction.atomic
+def busy_time_create(
+    *, actor: User, provider: Provider, day: str, start: dt.time, end: dt.time, label: str = ""
+) -> BusyTime:
+    _check_end_after_start(start, end)
+    busy = BusyTime(provider=provider, day=day, start=start, end=end, label=label.strip())
+    busy.full_clean()
+    busy.save()
+    return busy
+
+
+@transaction.atomic
+def busy_time_delete(*, actor: User, busy: BusyTime) -> None:
+    busy.delete()
+
+
+@transaction.atomic
+def provider_hours_update(
+    *,
+    actor: User,
+    provider: Provider,
+    contracted_minutes_per_week: int,
+    max_direct_minutes_per_day: int | None,
+) -> Provider:
+    if (
+        max_direct_minutes_per_day is not None
+        and max_direct_minutes_per_day > contracted_minutes_per_week
+    ):
+        raise ValidationError(
+            {
+                "max_direct_minutes_per_day": "The daily direct maximum cannot exceed "
+                "the contracted minutes for the whole week."
+            }
+        )
+    provider.contracted_minutes_per_week = contracted_minutes_per_week
+    provider.max_direct_minutes_per_day = max_direct_minutes_per_day
+    provider.full_clean()
+    provider.save(update_fields=["contracted_minutes_per_week", "max_direct_minutes_per_day"])
+    return provider
+
+
+# --- The district calendar and policy ---------------------------------------------------
+
+
+def _outside(start: dt.date, end: dt.date, year_start: dt.date, year_end: dt.date) -> bool:
+    return start < year_start or end > year_end
+
+
+@transaction.atomic
+def school_year_update(*, actor: User, district: District, start: dt.date, end: dt.date) -> None:
+    if end <= start:
+        raise ValidationError({"end": "The school year must end after it starts."})
+    stray = [
+        str(period)
+        for period in district.progress_periods.all()
+        if _outside(period.start, period.end, start, end)
+    ] + [
+        str(closure)
+        for closure in district.closures.all()
+        if _outside(closure.start, closure.end, start, end)
+    ]
+    if stray:
+        raise ValidationError(
+            "These fall outside the new school year; move or delete them first: "
+            + "; ".join(stray)
+            + "."
+        )
+    district.school_year_start = start
+    district.school_year_end = end
+    district.full_clean()
+    district.save(update_fields=["school_year_start", "school_year_end"])
+
+
+def _check_inside_year(district: District, start: dt.date, end: dt.date) -> None:
+    if _outside(start, end, district.school_year_start, district.school_year_end):
+        raise ValidationError(
+            f"The dates must be inside the school year "
+            f"({district.school_year_start:%b %d, %Y} to {district.school_year_end:%b %d, %Y})."
+        )
+
+
+@transaction.atomic
+def closure_create(
+    *, actor: User, district: District, name: str, start: dt.date, end: dt.date
+) -> Closure:
+    if end < start:
+        raise ValidationError({"end": "The last day cannot be before the first day."})
+    _check_inside_year(district, start, end)
+    closure = Closure(district=district, name=name.strip(), start=start, end=end)
+    closure.full_clean()
+    closure.save()
+    return closure
+
+
+@transaction.atomic
+def closure_delete(*, actor: User, closure: Closure) -> None:
+    closure.delete()
+
+
+@transaction.atomic
+def makeup_policy_set(*, actor: User, district: District, owed: dict[str, bool]) -> None:
+    """One row per miss reason: whether a session missed for it is owed."""
+    unknown = set(owed) - set(MissReason.values)
+    if unknown:
+        raise ValidationError({NON_FIELD_ERRORS: f"Unknown miss reasons: {sorted(unknown)}"})
+    for reason, is_owed in owed.items():
+        MakeupPolicy.objects.update_or_create(
+            district=district, reason=reason, defaults={"owed": is_owed}
+        )
+
+
+@transaction.atomic
+def progress_period_create(
+    *, actor: User, district: District, name: str, start: dt.date, end: dt.date
+) -> ProgressPeriod:
+    if end <= start:
+        raise ValidationError({"end": "The period must end after it starts."})
+    _check_inside_year(district, start, end)
+    clash = district.progress_periods.filter(start__lte=end, end__gte=start).first()
+    if clash is not None:
+        raise ValidationError(
+            f"This overlaps the period {clash} ({clash.start:%b %d} to {clash.end:%b %d})."
+        )
+    period = ProgressPeriod(district=district, name=name.strip(), start=start, end=end)
+    period.full_clean()
+    period.save()
+    return period
+
+
+@transaction.atomic
+def progress_period_delete(*, actor: User, period: ProgressPeriod) -> None:
+    period.delete()
