@@ -1,0 +1,628 @@
+"""CSV import of classroom timetables, and the CSV reading that both imports share.
+
+The file format is described column by column in examples/csv/README.md. Every problem
+in a file is reported at once, each with its row number as the file shows it (the header
+is row 1), its column and a reason; nothing is written unless the whole file is valid.
+
+Error messages never repeat a student's name: they may end up in a screenshot or a
+ticket. They name rows, columns, codes and usernames only.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+
+from pushin.accounts.audit import audit_record
+from pushin.accounts.models import AuditAction, Role, User
+from pushin.district.models import ActivityBlock, Classroom, District, School, TeacherPreference
+from pushin.vocabulary import Activity, Weekday
+
+MAX_DATA_ROWS = 5000
+_EXTRA = "\x00extra"  # DictReader's restkey: cells beyond the header
+_SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+# ---------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem: `row 7, column minutes: 45 is not a multiple of session_minutes 30`."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.column:
+            return f"row {self.row}, column {self.column}: {self.message}"
+        return f"row {self.row}: {self.message}"
+
+
+@dataclass
+class ImportItem:
+    """What the import does (or would do) to one record, named by ref or code only."""
+
+    key: str
+    action: str  # "create", "update" or "unchanged"
+    details: list[str] = field(default_factory=list)
+    record: models.Model | None = None  # the existing record, for the preview's audit
+
+
+@dataclass
+class ImportResult:
+    """The outcome of an import or of its dry run."""
+
+    dry_run: bool
+    counts: dict[str, int]
+    labels: dict[str, str]
+    errors: list[RowError] = field(default_factory=list)
+    items: list[ImportItem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def applied(self) -> bool:
+        return self.ok and not self.dry_run
+
+    @property
+    def changed(self) -> bool:
+        return any(item.action != "unchanged" for item in self.items)
+
+    def summary(self) -> list[tuple[str, int]]:
+        return [(self.labels[key], self.counts[key]) for key in self.labels]
+
+    def summary_text(self) -> str:
+        return "; ".join(f"{label}: {n}" for label, n in self.summary())
+
+    def error_lines(self) -> list[str]:
+        return [str(e) for e in self.errors]
+
+
+# ---------------------------------------------------------------------------------------
+# Reading a CSV file
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    number: int  # the row as a spreadsheet or text editor shows it; the header is row 1
+    values: dict[str, str]
+
+    def get(self, column: str) -> str:
+        return self.values.get(column, "")
+
+
+def decode_upload(data: bytes) -> str:
+    """UTF-8 text of an uploaded file, with or without a byte-order mark."""
+    return data.decode("utf-8-sig")
+
+
+def _normalise_header(name: str) -> str:
+    return re.sub(r"\s+", "_", name.strip().lower())
+
+
+def _delimiter(first_line: str) -> str:
+    """Comma, unless the header clearly uses semicolons or tabs (some spreadsheet locales)."""
+    if "," in first_line:
+        return ","
+    if ";" in first_line:
+        return ";"
+    if "\t" in first_line:
+        return "\t"
+    return ","
+
+
+def read_csv(
+    text: str, *, required: Sequence[str], optional: Sequence[str], errors: list[RowError]
+) -> list[CsvRow]:
+    """The data rows of `text`, cells stripped; problems are appended to `errors`.
+
+    Returns no rows when the header lacks a required column (rows cannot be checked).
+    Completely empty rows (a spreadsheet's trailing rows) are skipped.
+    """
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        errors.append(RowError(1, "", "the file is empty"))
+        return []
+    first_line = text.split("\n", 1)[0]
+    reader = csv.DictReader(
+        io.StringIO(text, newline=""), delimiter=_delimiter(first_line), restkey=_EXTRA
+    )
+    try:
+        raw_header = reader.fieldnames or []
+    except csv.Error as exc:
+        errors.append(RowError(1, "", f"the header cannot be read as CSV ({exc})"))
+        return []
+    header: list[str] = []
+    known = set(required) | set(optional)
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_header, start=1):
+        name = _normalise_header(raw)
+        if not name:
+            header.append(f"\x00unnamed{index}")
+            continue
+        if name in seen:
+            errors.append(RowError(1, name, "appears twice in the header"))
+        elif name not in known:
+            errors.append(
+                RowError(
+                    1,
+                    name,
+                    f"unknown column; the columns are: {', '.join([*required, *optional])}",
+                )
+            )
+        seen.add(name)
+        header.append(name)
+    missing = [c for c in required if c not in seen]
+    for column in missing:
+        errors.append(RowError(1, column, "required column is missing from the header"))
+    if missing:
+        return []
+    reader.fieldnames = header
+
+    # Row numbers are those a spreadsheet shows: a cell holding line breaks is still one
+    # row, a blank line is a row of its own. The reader counts physical lines, so the
+    # line breaks inside cells read so far are subtracted.
+    inside_cells = sum(h.count("\n") for h in raw_header)
+    rows: list[CsvRow] = []
+    try:
+        for record in reader:
+            extra = record.pop(_EXTRA, None)
+            cells = {k: (v or "") for k, v in record.items()}
+            extra_cells = [str(v) for v in extra] if isinstance(extra, list) else []
+            inside_cells += sum(v.count("\n") for v in [*cells.values(), *extra_cells])
+            number = reader.line_num - inside_cells
+            if not any(v.strip() for v in cells.values()) and not any(
+                v.strip() for v in extra_cells
+            ):
+                continue
+            if any(v.strip() for v in extra_cells):
+                errors.append(
+                    RowError(
+                        number,
+                        "",
+                        f"has {len(header) + len(extra_cells)} cells but the header has "
+                        f"{len(header)} columns",
+                    )
+                )
+                continue
+            unnamed = [k for k, v in cells.items() if k.startswith("\x00unnamed") and v.strip()]
+            if unnamed:
+                position = unnamed[0].removeprefix("\x00unnamed")
+                errors.append(
+                    RowError(number, "", f"cell {position} holds a value but has no column name")
+                )
+                continue
+            values = {k: v.strip() for k, v in cells.items() if not k.startswith("\x00")}
+            rows.append(CsvRow(number, values))
+            if len(rows) > MAX_DATA_ROWS:
+                errors.append(
+                    RowError(number, "", f"the file has more than {MAX_DATA_ROWS} data rows")
+                )
+                return []
+    except csv.Error as exc:
+        errors.append(RowError(reader.line_num, "", f"cannot be read as CSV ({exc})"))
+        return []
+    if not rows and not errors:
+        errors.append(RowError(1, "", "the file has a header but no data rows"))
+    return rows
+
+
+class RowCheck:
+    """Parses the cells of one row, collecting every problem.
+
+    `canon` holds a canonical string for each cell that parsed, so rows that must agree
+    (same student, same classroom) are compared by meaning, not by spelling.
+    """
+
+    def __init__(self, row: CsvRow, errors: list[RowError]) -> None:
+        self.row = row
+        self.errors = errors
+        self.bad: set[str] = set()
+        self.canon: dict[str, str] = {}
+
+    @property
+    def number(self) -> int:
+        return self.row.number
+
+    @property
+    def ok(self) -> bool:
+        return not self.bad
+
+    def error(self, column: str, message: str) -> None:
+        self.errors.append(RowError(self.row.number, column, message))
+        if column:
+            self.bad.add(column)
+
+    def _cell(self, column: str, required: bool) -> str | None:
+        value = self.row.get(column)
+        if not value:
+            if required:
+                self.error(column, "a value is required")
+            else:
+                self.canon[column] = ""
+            return None
+        return value
+
+    def text(self, column: str, *, max_length: int, required: bool = True) -> str:
+        value = self._cell(column, required)
+        if value is None:
+            return ""
+        if len(value) > max_length:
+            self.error(column, f"is longer than {max_length} characters")
+            return ""
+        self.canon[column] = value
+        return value
+
+    def code(self, column: str, *, max_length: int, required: bool = True) -> str:
+        """A short code (school, classroom): letters, digits, - and _; case-insensitive."""
+        value = self._cell(column, required)
+        if value is None:
+            return ""
+        if len(value) > max_length or not _SLUG.match(value):
+            self.error(
+                column,
+                f"'{value}' is not a code (letters, digits, - and _, at most {max_length})",
+            )
+            return ""
+        value = value.lower()
+        self.canon[column] = value
+        return value
+
+    def integer(
+        self, column: str, *, minimum: int, maximum: int | None = None, required: bool = True
+    ) -> int | None:
+        value = self._cell(column, required)
+        if value is None:
+            return None
+        if not re.fullmatch(r"[+-]?\d+", value):
+            self.error(column, f"'{value}' is not a whole number")
+            return None
+        number = int(value)
+        if number < minimum:
+            self.error(column, f"{number} is less than {minimum}")
+            return None
+        if maximum is not None and number > maximum:
+            self.error(column, f"{number} is more than {maximum}")
+            return None
+        self.canon[column] = str(number)
+        return number
+
+    def choice(
+        self, column: str, choices: Iterable[str], *, what: str, required: bool = True
+    ) -> str:
+        valid = list(choices)
+        value = self._cell(column, required)
+        if value is None:
+            return ""
+        by_lower = {c.lower(): c for c in valid}
+        found = by_lower.get(value.lower())
+        if found is None:
+            self.error(column, f"unknown {what} '{value}'; valid: {', '.join(valid)}")
+            return ""
+        self.canon[column] = found
+        return found
+
+    def date(self, column: str, *, required: bool = True) -> dt.date | None:
+        value = self._cell(column, required)
+        if value is None:
+            return None
+        try:
+            if not _DATE.match(value):
+                raise ValueError(value)
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            self.error(column, f"'{value}' is not a date (use YYYY-MM-DD, e.g. 2026-09-08)")
+            return None
+        self.canon[column] = day.isoformat()
+        return day
+
+    def time(self, column: str, *, required: bool = True) -> dt.time | None:
+        value = self._cell(column, required)
+        if value is None:
+            return None
+        match = _TIME.match(value)
+        if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+            self.error(column, f"'{value}' is not a time (use HH:MM, e.g. 09:45)")
+            return None
+        moment = dt.time(int(match[1]), int(match[2]))
+        self.canon[column] = moment.strftime("%H:%M")
+        return moment
+
+    def agree_with(self, first: RowCheck, columns: Sequence[str], *, same: str) -> None:
+        """Report each column (that parsed in both rows) where this row differs from `first`."""
+        for column in columns:
+            if (
+                column in self.canon
+                and column in first.canon
+                and self.canon[column] != first.canon[column]
+            ):
+                self.errors.append(
+                    RowError(
+                        self.number, column, f"differs from row {first.number} for the same {same}"
+                    )
+                )
+
+
+def sorted_errors(errors: list[RowError]) -> list[RowError]:
+    """By row, keeping the order problems were found within a row; duplicates dropped."""
+    unique = list(dict.fromkeys(errors))
+    return sorted(unique, key=lambda e: e.row)
+
+
+def users_by_username(district: District, usernames: Iterable[str]) -> dict[str, User]:
+    """The district's users with these usernames (case-insensitive), one query."""
+    wanted = {u.lower() for u in usernames if u}
+    if not wanted:
+        return {}
+    query = models.Q()
+    for name in wanted:
+        query |= models.Q(username__iexact=name)
+    users = (
+        User.objects.filter(query)
+        .filter(models.Q(district=district) | models.Q(provider__district=district))
+        .select_related("provider")
+    )
+    return {u.username.lower(): u for u in users}
+
+
+def fmt_time(moment: dt.time) -> str:
+    return moment.strftime("%H:%M")
+
+
+# ---------------------------------------------------------------------------------------
+# Timetables
+
+TIMETABLE_REQUIRED = (
+    "school_code",
+    "classroom_code",
+    "classroom_name",
+    "day",
+    "start",
+    "end",
+    "activity",
+)
+TIMETABLE_OPTIONAL = ("grade", "teacher_username", "teacher_preference")
+_CLASSROOM_FIELDS = ("classroom_name", "grade", "teacher_username")
+
+TIMETABLE_LABELS = {
+    "classrooms_created": "Classrooms created",
+    "classrooms_updated": "Classrooms updated",
+    "classrooms_unchanged": "Classrooms unchanged",
+    "blocks_added": "Blocks added",
+    "blocks_removed": "Blocks removed",
+}
+
+BlockKey = tuple[str, dt.time, dt.time, str, str]  # day, start, end, activity, preference
+
+
+def can_import_timetables(user: User) -> bool:
+    """Administrators and providers build classroom weeks; teachers edit theirs on screen."""
+    return bool(user.is_authenticated and user.is_active) and (
+        user.is_superuser or user.role in (Role.ADMIN, Role.PROVIDER)
+    )
+
+
+@dataclass
+class _Room:
+    first: RowCheck
+    school: School
+    code: str
+    name: str
+    grade: str
+    teacher: User | None
+    blocks: list[tuple[RowCheck, BlockKey]] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{self.school.code}/{self.code}"
+
+
+def _block_text(key: BlockKey) -> str:
+    day, start, end, activity, pref = key
+    text = f"{day} {fmt_time(start)}-{fmt_time(end)} {activity}"
+    return f"{text} ({pref})" if pref else text
+
+
+@transaction.atomic
+def timetables_import(*, actor: User, district: District, text: str, dry_run: bool) -> ImportResult:
+    """Replace the weekly blocks of each classroom named in `text` (others untouched).
+
+    Missing classrooms are created. Blocks that stay the same keep their rows, so a
+    second import of the same file changes nothing.
+    """
+    if not can_import_timetables(actor):
+        raise PermissionDenied
+    errors: list[RowError] = []
+    result = ImportResult(
+        dry_run=dry_run, counts=dict.fromkeys(TIMETABLE_LABELS, 0), labels=TIMETABLE_LABELS
+    )
+    rows = read_csv(text, required=TIMETABLE_REQUIRED, optional=TIMETABLE_OPTIONAL, errors=errors)
+    schools = {s.code.lower(): s for s in School.objects.filter(district=district)}
+    teachers = users_by_username(district, (r.get("teacher_username") for r in rows))
+    rooms: dict[tuple[str, str], _Room] = {}
+
+    for row in rows:
+        check = RowCheck(row, errors)
+        school_code = check.code("school_code", max_length=32)
+        classroom_code = check.code("classroom_code", max_length=40)
+        name = check.text("classroom_name", max_length=60)
+        grade = check.text("grade", max_length=8, required=False)
+        teacher_name = check.text("teacher_username", max_length=150, required=False)
+        day = check.choice("day", Weekday.values, what="day")
+        start = check.time("start")
+        end = check.time("end")
+        activity = check.choice("activity", Activity.values, what="activity")
+        pref = check.choice(
+            "teacher_preference", TeacherPreference.values, what="preference", required=False
+        )
+        school = schools.get(school_code) if school_code else None
+        if school_code and school is None:
+            check.error(
+                "school_code",
+                f"unknown school code '{school_code}'; valid: {', '.join(sorted(schools))}",
+            )
+        teacher = teachers.get(teacher_name.lower()) if teacher_name else None
+        if teacher_name:
+            if teacher is None:
+                check.error("teacher_username", f"unknown username '{teacher_name}'")
+            elif teacher.role != Role.TEACHER:
+                check.error("teacher_username", f"user '{teacher_name}' is not a teacher")
+                teacher = None
+        if start is not None and end is not None and end <= start:
+            check.error("end", f"end {fmt_time(end)} is not after start {fmt_time(start)}")
+        if school is None or not classroom_code:
+            continue
+        room = rooms.get((school.code, classroom_code))
+        if room is None:
+            room = _Room(check, school, classroom_code, name, grade, teacher)
+            rooms[(school.code, classroom_code)] = room
+        else:
+            check.agree_with(room.first, _CLASSROOM_FIELDS, same="classroom")
+        if not check.ok or start is None or end is None or not day or not activity:
+            continue
+        key: BlockKey = (day, start, end, activity, pref)
+        for other, other_key in room.blocks:
+            if other_key == key:
+                check.error("", f"duplicate of row {other.number}")
+                break
+            if other_key[0] == day and other_key[1] < end and start < other_key[2]:
+                check.error(
+                    "start",
+                    f"{day} {fmt_time(start)}-{fmt_time(end)} overlaps row {other.number} "
+                    f"({fmt_time(other_key[1])}-{fmt_time(other_key[2])}) in classroom "
+                    f"{room.label}",
+                )
+                break
+        else:
+            room.blocks.append((check, key))
+
+    if errors:
+        result.errors = sorted_errors(errors)
+        return result
+
+    existing = {
+        (c.school.code, c.code.lower()): c
+        for c in Classroom.objects.filter(school__district=district)
+        .select_related("school", "teacher")
+        .prefetch_related("blocks")
+    }
+    counts = result.counts
+    for room_key, room in rooms.items():
+        classroom = existing.get(room_key)
+        wanted = [key for _, key in room.blocks]
+        if classroom is None:
+            item = ImportItem(room.label, "create", [f"new classroom, {len(wanted)} blocks"])
+            counts["classrooms_created"] += 1
+            counts["blocks_added"] += len(wanted)
+            result.items.append(item)
+            if not dry_run:
+                classroom = Classroom.objects.create(
+                    school=room.school,
+                    code=room.code,
+                    name=room.name,
+                    grade=room.grade,
+                    teacher=room.teacher,
+                )
+                ActivityBlock.objects.bulk_create(
+                    ActivityBlock(
+                        classroom=classroom,
+                        day=k[0],
+                        start=k[1],
+                        end=k[2],
+                        activity=k[3],
+                        teacher_preference=k[4],
+                    )
+                    for k in wanted
+                )
+                audit_record(
+                    actor=actor,
+                    action=AuditAction.IMPORT,
+                    obj=classroom,
+                    detail={"created": True, "blocks_added": len(wanted)},
+                )
+            continue
+
+        details: list[str] = []
+        changed_fields: list[str] = []
+        if room.name != classroom.name:
+            changed_fields.append("name")
+        if room.grade != classroom.grade:
+            changed_fields.append("grade")
+        if room.teacher is not None and room.teacher.pk != classroom.teacher_id:
+            changed_fields.append("teacher")
+        if changed_fields:
+            details.append(f"{', '.join(changed_fields)} changed")
+        current: dict[BlockKey, list[ActivityBlock]] = {}
+        for block in classroom.blocks.all():
+            current.setdefault(
+                (block.day, block.start, block.end, block.activity, block.teacher_preference),
+                [],
+            ).append(block)
+        to_add = [k for k in wanted if k not in current]
+        to_remove = [
+            b
+            for k, blocks in current.items()
+            for i, b in enumerate(blocks)
+            if k not in wanted or i > 0  # a (stray) second identical block goes too
+        ]
+        if to_add or to_remove:
+            details.append(f"blocks replaced: {len(to_add)} added, {len(to_remove)} removed")
+            details.extend(f"+ {_block_text(k)}" for k in to_add)
+            details.extend(
+                f"- {_block_text((b.day, b.start, b.end, b.activity, b.teacher_preference))}"
+                for b in to_remove
+            )
+        if not details:
+            counts["classrooms_unchanged"] += 1
+            result.items.append(ImportItem(room.label, "unchanged", [], classroom))
+            continue
+        counts["classrooms_updated"] += 1
+        counts["blocks_added"] += len(to_add)
+        counts["blocks_removed"] += len(to_remove)
+        result.items.append(ImportItem(room.label, "update", details, classroom))
+        if dry_run:
+            continue
+        if changed_fields:
+            classroom.name = room.name
+            classroom.grade = room.grade
+            if room.teacher is not None:
+                classroom.teacher = room.teacher
+            classroom.save(update_fields=["name", "grade", "teacher"])
+        ActivityBlock.objects.filter(pk__in=[b.pk for b in to_remove]).delete()
+        ActivityBlock.objects.bulk_create(
+            ActivityBlock(
+                classroom=classroom,
+                day=k[0],
+                start=k[1],
+                end=k[2],
+                activity=k[3],
+                teacher_preference=k[4],
+            )
+            for k in to_add
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.IMPORT,
+            obj=classroom,
+            detail={
+                "created": False,
+                "fields": changed_fields,
+                "blocks_added": len(to_add),
+                "blocks_removed": len(to_remove),
+            },
+        )
+    return result
