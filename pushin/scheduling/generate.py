@@ -54,8 +54,7 @@ _DOMAIN_WEIGHTS = {
     "self_care": 8, "motor_planning": 5, "transitions": 4, "keyboarding": 2, "test_taking": 1,
 }  # fmt: skip
 # (minutes_per_week, session_minutes) -> weight: mostly 30/60/90 in 30-min sessions.
-_MANDATES = {(30, 30): 50, (60, 30): 30, (90, 30): 9, (40, 20): 3, (20, 20): 2, (45, 45): 3,
-             (90, 45): 3}  # fmt: skip
+_MANDATES = {(30, 30): 80, (60, 30): 10, (90, 30): 1, (20, 20): 5, (40, 20): 2, (45, 45): 2}
 _SPECIALS = ("art", "music", "pe_recess", "art", "library")
 
 
@@ -189,7 +188,9 @@ def _students(
     provider_of_school: dict[str, str],
 ) -> tuple[Student, ...]:
     # Caseload students cluster in some rooms (inclusion classrooms): skewed room weights.
-    room_weights = [rng.choice((1, 1, 2, 4)) for _ in classrooms]
+    room_weights = [rng.choice((0, 0, 0, 1, 4, 8)) for _ in classrooms]
+    if not any(room_weights):
+        room_weights = [1 for _ in classrooms]
     domains = list(_DOMAIN_WEIGHTS)
     mandates = list(_MANDATES)
     result = []
@@ -203,7 +204,7 @@ def _students(
             for number, domain in enumerate(dict.fromkeys(chosen), start=1)
         )
         weekly, session = rng.choices(mandates, weights=list(_MANDATES.values()))[0]
-        grouping = "group_ok" if rng.random() < 0.6 else "individual"
+        grouping = "group_ok" if rng.random() < 0.85 else "individual"
         comfort = rng.choices(
             (None, "small_group", "individual", "float"), weights=(50, 30, 10, 10)
         )[0]
@@ -221,7 +222,7 @@ def _students(
                 session_minutes=session,
                 delivery="pull_out" if rng.random() < 0.15 else "push_in",
                 grouping=grouping,
-                max_group=rng.choices((2, 3, 4), weights=(25, 60, 15))[0],
+                max_group=rng.choices((2, 3, 4), weights=(15, 60, 25))[0],
                 comfort=comfort,
                 unavailable=unavailable,
             )
@@ -244,16 +245,13 @@ def _provider(rng: random.Random, provider_id: str, schools: list[str]) -> Provi
             windows.append(Window(day, SCHOOL_DAY_START, SCHOOL_DAY_END, school))
             busy.append(Interval(day, parse_hhmm("11:45") or 0, parse_hhmm("12:15") or 0))
             continue
-        first = rotation[visit % len(rotation)]
-        visit += 1
-        windows.append(Window(day, *morning, first))
-        if len(rotation) > 2 and rng.random() < 0.5:
-            # An unpinned afternoon: the provider visits two or three schools.
-            windows.append(Window(day, *afternoon, None))
-        else:
-            second = rotation[visit % len(rotation)]
-            visit += 1
-            windows.append(Window(day, *afternoon, second))
+        for half in (morning, afternoon):
+            if rng.random() < 0.3:
+                # A standing commitment (IEP meetings, a self-contained room) at one school.
+                windows.append(Window(day, *half, rotation[visit % len(rotation)]))
+                visit += 1
+            else:
+                windows.append(Window(day, *half, None))
     meeting_day = rng.choice(DAYS)
     busy.append(Interval(meeting_day, parse_hhmm("14:00") or 0, SCHOOL_DAY_END))
     surname = rng.choice(_SURNAMES)
@@ -263,7 +261,7 @@ def _provider(rng: random.Random, provider_id: str, schools: list[str]) -> Provi
         role="OT",
         available=tuple(windows),
         busy=tuple(busy),
-        max_direct_minutes_per_day=rng.choice((None, 300, 330)),
+        max_direct_minutes_per_day=rng.choice((None, None, 330)),
     )
 
 

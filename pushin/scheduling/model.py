@@ -5,7 +5,7 @@ better than interval variables at this size:
 - a student has at most one session a day and at most the mandated number a week;
 - a provider's sessions that cover a common slot exclude each other;
 - inside one window, a session at location B starting at t excludes every session at
-  location A (A != B) that still runs during [t - gap(A, B), t);
+  location A (A != B) that ends during (t - gap(A, B), t];
 - a provider's direct minutes a day stay under the limit.
 Travel cost (objective level 6) is a small per-provider-day state machine over session
 start times ("which school was I at last"), built only when that level is optimised.
@@ -113,7 +113,11 @@ class ScheduleModel:
                 self.model.add_at_most_one(self.x[i] for i in covering[t])
 
     def _travel_gaps(self, day_candidates: Sequence[Candidate]) -> None:
-        slot = self.scenario.slot_minutes
+        """Inside a window, a session ending at A at e and one starting at B at t need
+        t - e >= gap(A, B). One boolean per (location, start) and (location, end), each
+        the sum of its candidates (at most one, as they overlap), makes every such
+        conflict a two-literal clause instead of a large clique.
+        """
         by_group: dict[int, list[Candidate]] = defaultdict(list)
         for c in day_candidates:
             by_group[c.window_group].append(c)
@@ -123,23 +127,34 @@ class ScheduleModel:
                 by_location[location_of(self.scenario, c)].append(c)
             if len(by_location) < 2:
                 continue
-            covering = {loc: self._covering(cands) for loc, cands in by_location.items()}
+            starts = {loc: self._indicators(cands, "start") for loc, cands in by_location.items()}
+            ends = {loc: self._indicators(cands, "end") for loc, cands in by_location.items()}
             for loc_b, cands_b in by_location.items():
-                starting: dict[int, list[int]] = defaultdict(list)
-                for c in cands_b:
-                    starting[c.start].append(c.index)
                 for loc_a, cands_a in by_location.items():
-                    if loc_a == loc_b:
-                        continue
                     gap = gap_between(self.scenario, cands_a[0], cands_b[0])
-                    if gap <= 0:
+                    if loc_a == loc_b or gap <= 0:
                         continue
-                    for t, starters in starting.items():
-                        # A session at A still running in [t - gap, t) is too close.
-                        for u in range((t - gap) // slot * slot, t, slot):
-                            running = covering[loc_a].get(u)
-                            if running:
-                                self.model.add_at_most_one(self.x[i] for i in (*starters, *running))
+                    for t, starting in starts[loc_b].items():
+                        for e, ending in ends[loc_a].items():
+                            if t - gap < e <= t:
+                                self.model.add_bool_or([starting.Not(), ending.Not()])
+
+    def _indicators(
+        self, candidates: Sequence[Candidate], which: str
+    ) -> dict[int, cp_model.IntVar]:
+        """time -> a boolean equal to "one of these candidates starts (ends) then"."""
+        grouped: dict[int, list[int]] = defaultdict(list)
+        for c in candidates:
+            grouped[c.start if which == "start" else c.end].append(c.index)
+        result = {}
+        for time, indices in grouped.items():
+            if len(indices) == 1:
+                result[time] = self.x[indices[0]]
+                continue
+            indicator = self.model.new_bool_var("")
+            self.model.add(sum(self.x[i] for i in indices) == indicator)
+            result[time] = indicator
+        return result
 
     def pin(self, indices: Sequence[int]) -> None:
         for index in indices:

@@ -1,0 +1,135 @@
+"""`pushin plan`, `pushin check`, `pushin generate`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from .jsonread import ScenarioError
+from .plan import Plan, plan_from_dict, plan_to_dict
+
+
+def _write_json(data: dict[str, Any], path: str | None) -> None:
+    text = json.dumps(data, indent=1) + "\n"
+    if path in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+
+
+def _read_json(path: str) -> object:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from .scenario import load_scenario, parse_scenario
+    from .solve import solve
+
+    try:
+        if args.previous:
+            data = _read_json(args.scenario)
+            if isinstance(data, dict):
+                data = {**data, "previous_plan": _read_json(args.previous)}
+            scenario = parse_scenario(data)
+        else:
+            scenario = load_scenario(args.scenario)
+        plan = solve(scenario, time_limit=args.time_limit, workers=args.workers, seed=args.seed)
+    except (ScenarioError, json.JSONDecodeError, OSError) as error:
+        messages = (
+            [str(issue) for issue in error.errors]
+            if isinstance(error, ScenarioError)
+            else [f"$: {error}"]
+        )
+        _write_json(plan_to_dict(Plan(status="invalid_input", errors=tuple(messages))), args.output)
+        for message in messages:
+            print(message, file=sys.stderr)
+        return 2
+    _write_json(plan_to_dict(plan), args.output)
+    stats = plan.stats
+    print(
+        f"{plan.status}: {stats.sessions} sessions, shortfall {stats.shortfall_minutes} min, "
+        f"travel {stats.travel_minutes} min, fit {stats.fit_minutes:g} min "
+        f"({stats.solve_seconds:.1f} s)",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .check import check_plan
+    from .scenario import load_scenario
+
+    try:
+        scenario = load_scenario(args.scenario)
+        plan = plan_from_dict(_read_json(args.plan))
+    except ScenarioError as error:
+        for issue in error.errors:
+            print(f"input: {issue}")
+        return 2
+    except (json.JSONDecodeError, OSError) as error:
+        print(f"input: {error}")
+        return 2
+    violations = check_plan(scenario, plan)
+    for violation in violations:
+        print(violation)
+    if not violations:
+        print("valid")
+    return 1 if violations else 0
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from .generate import PRESETS, generate_scenario
+    from .scenario import scenario_to_dict
+
+    students, schools, providers = PRESETS[args.preset]
+    scenario = generate_scenario(
+        students=args.students or students,
+        schools=args.schools or schools,
+        providers=args.providers or providers,
+        seed=args.seed,
+    )
+    _write_json(scenario_to_dict(scenario), args.output)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    from .generate import PRESETS
+
+    parser = argparse.ArgumentParser(prog="pushin", description="Push-In scheduling engine")
+    commands = parser.add_subparsers(dest="command", required=True)
+    plan = commands.add_parser("plan", help="solve a scenario into a plan")
+    plan.add_argument("scenario")
+    plan.add_argument("--previous", help="the plan in force (re-plan)")
+    plan.add_argument("--time-limit", type=float, default=30.0)
+    plan.add_argument("--workers", type=int, default=2)
+    plan.add_argument("--seed", type=int, default=0)
+    plan.add_argument("-o", "--output", default="-")
+    plan.set_defaults(run=_plan)
+    check = commands.add_parser("check", help="list every rule a plan breaks")
+    check.add_argument("scenario")
+    check.add_argument("plan")
+    check.set_defaults(run=_check)
+    generate = commands.add_parser("generate", help="write a synthetic scenario")
+    generate.add_argument("--preset", choices=sorted(PRESETS), default="small")
+    generate.add_argument("--students", type=int)
+    generate.add_argument("--schools", type=int)
+    generate.add_argument("--providers", type=int)
+    generate.add_argument("--seed", type=int, default=0)
+    generate.add_argument("-o", "--output", default="-")
+    generate.set_defaults(run=_generate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    result: int = args.run(args)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
