@@ -1,0 +1,667 @@
+"""Write the deterministic demo district into the database.
+
+The structure (schools, travel, timetables, provider hours, students, goals, mandates) is
+the scheduler's synthetic scenario (`pushin.scheduling.generate`), so the demo and the
+benchmarks are the same world. This module adds what a scenario does not carry: people's
+names, logins, the school calendar, IEP dates, goal texts and amendment histories. Every
+choice comes from `random.Random` seeded by size and seed: the same size and seed give the
+same rows on every machine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils.text import slugify
+
+from pushin.accounts.models import AuditAction, AuditEntry, Role, User
+from pushin.caseload.models import (
+    IEP,
+    Frequency,
+    Goal,
+    MandateVersion,
+    Service,
+    Student,
+    StudentUnavailability,
+)
+from pushin.demo import names
+from pushin.demo.goals import GOAL_BANK
+from pushin.district.models import (
+    ActivityBlock,
+    Availability,
+    BusyTime,
+    Classroom,
+    Closure,
+    District,
+    MakeupPolicy,
+    ProgressPeriod,
+    Provider,
+    School,
+    TravelTime,
+)
+from pushin.scheduling import scenario as sc
+from pushin.scheduling.generate import PRESETS, generate_scenario
+from pushin.vocabulary import DEFAULT_MAKEUP_OWED, Activity, Discipline
+
+DEMO_PASSWORD = "pushin-demo"  # noqa: S105 - documented in README.md; demo data only
+DEMO_URL = "http://127.0.0.1:8000/"
+# The demo is set in the 2026-27 school year; IEPs and mandates are in force on this day.
+DEMO_TODAY = dt.date(2026, 11, 23)
+YEAR_START = dt.date(2026, 8, 31)
+YEAR_END = dt.date(2027, 6, 18)
+SIZES = ("small", "large")
+DISTRICT_NAMES = {"small": names.DISTRICT_NAME, "large": names.LARGE_DISTRICT_NAME}
+USERNAME_PREFIX = {"small": "", "large": "large."}
+PARAS_PER_SCHOOL = 2
+
+# The generator's specials include blocks the vocabulary has no word for; the nearest
+# activity with the same fit (0 for every goal, not a pull-out time) stands in.
+_ACTIVITY_FOR = {"library": Activity.SCIENCE}
+_ACTIVITIES = set(Activity.values)
+
+# Provider n (0-based) of a caseload: discipline and the index of the supervising therapist.
+_PROVIDER_PLAN: tuple[tuple[str, int | None], ...] = (
+    (Discipline.OT, None),
+    (Discipline.COTA, 0),
+    (Discipline.OT, None),
+    (Discipline.PT, None),
+    (Discipline.OT, None),
+)
+_SERVICE_DISCIPLINE: dict[str, str] = {
+    Discipline.OT: Discipline.OT,
+    Discipline.COTA: Discipline.OT,
+    Discipline.PT: Discipline.PT,
+    Discipline.PTA: Discipline.PT,
+    Discipline.SLP: Discipline.SLP,
+    Discipline.SLPA: Discipline.SLP,
+}
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    username: str
+    password: str
+    sees: str
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    size: str
+    district_id: int
+    district_name: str
+    created: bool  # False: the district was there already and nothing was written
+    students: int
+    schools: int
+    providers: int
+    logins: tuple[DemoLogin, ...]
+
+
+class DemoError(Exception):
+    """The demo district cannot be loaded or removed (the message says why)."""
+
+
+# ---------------------------------------------------------------- the school calendar
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
+    """The n-th `weekday` (Monday = 0) of a month: Labor Day is _nth_weekday(y, 9, 0, 1)."""
+    first = dt.date(year, month, 1)
+    return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+
+
+def _closures() -> list[tuple[str, dt.date, dt.date]]:
+    thanksgiving = _nth_weekday(2026, 11, 3, 4)
+    return [
+        ("Labor Day", _nth_weekday(2026, 9, 0, 1), _nth_weekday(2026, 9, 0, 1)),
+        ("Thanksgiving break", thanksgiving - dt.timedelta(days=1), thanksgiving + dt.timedelta(1)),
+        ("Winter break", dt.date(2026, 12, 21), dt.date(2027, 1, 1)),
+        ("Martin Luther King Jr. Day", _nth_weekday(2027, 1, 0, 3), _nth_weekday(2027, 1, 0, 3)),
+        ("Presidents Day", _nth_weekday(2027, 2, 0, 3), _nth_weekday(2027, 2, 0, 3)),
+        ("Spring break", dt.date(2027, 4, 5), dt.date(2027, 4, 9)),
+    ]
+
+
+_PROGRESS_PERIODS = (
+    ("Quarter 1", dt.date(2026, 8, 31), dt.date(2026, 11, 6)),
+    ("Quarter 2", dt.date(2026, 11, 9), dt.date(2027, 1, 29)),
+    ("Quarter 3", dt.date(2027, 2, 1), dt.date(2027, 4, 16)),
+    ("Quarter 4", dt.date(2027, 4, 19), dt.date(2027, 6, 18)),
+)
+
+
+def _time(minutes: int) -> dt.time:
+    return dt.time(minutes // 60, minutes % 60)
+
+
+def _weekday_on_or_after(day: dt.date) -> dt.date:
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def _one_year_on(day: dt.date) -> dt.date:
+    """The day before the same date next year: the last day of a one-year IEP."""
+    try:
+        return day.replace(year=day.year + 1) - dt.timedelta(days=1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def _random_day(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
+    return first + dt.timedelta(days=rng.randrange((last - first).days + 1))
+
+
+def _grade_of(classroom_id: str) -> tuple[str, str]:
+    """(grade, section) from a generated classroom id such as 'cls-03-Kb' or 'cls-00-4a'."""
+    suffix = classroom_id.rsplit("-", 1)[-1]
+    grade, section = suffix[:-1], suffix[-1]
+    if grade not in ("K", "1", "2", "3", "4", "5") or not section.isalpha():
+        raise DemoError(f"unexpected generated classroom id {classroom_id!r}")
+    return grade, section
+
+
+# ---------------------------------------------------------------- public entry points
+
+
+def demo_district_load(*, size: str, seed: int = 0, reset: bool = False) -> DemoSummary:
+    """Write the demo district of `size` ('small' or 'large') unless it is there already.
+
+    An existing district of that name is left untouched (created=False), unless `reset`,
+    which removes it first. Everything is written in one transaction.
+    """
+    if size not in SIZES:
+        raise DemoError(f"unknown size {size!r}: choose one of {', '.join(SIZES)}")
+    with transaction.atomic():
+        existing = District.objects.filter(name=DISTRICT_NAMES[size]).first()
+        if existing is not None and reset:
+            _district_delete(existing)
+            existing = None
+        if existing is not None:
+            return _summary(existing, size=size, created=False)
+        district = _Loader(size=size, seed=seed).load()
+        return _summary(district, size=size, created=True)
+
+
+def demo_district_delete(*, size: str) -> bool:
+    """Remove the demo district of `size` and every person in it; False if there was none."""
+    with transaction.atomic():
+        district = District.objects.filter(name=DISTRICT_NAMES[size]).first()
+        if district is None:
+            return False
+        _district_delete(district)
+        return True
+
+
+def _district_delete(district: District) -> None:
+    # Students and users first: Student.classroom and User.district protect their targets.
+    Student.objects.filter(district=district).delete()
+    User.objects.filter(district=district).delete()
+    district.delete()
+
+
+# ---------------------------------------------------------------- the loader
+
+
+class _Loader:
+    def __init__(self, *, size: str, seed: int) -> None:
+        self.size = size
+        self.seed = seed
+        self.prefix = USERNAME_PREFIX[size]
+        self.personas = names.PERSONAS[size]
+        students, schools, providers = PRESETS[size]
+        self.world = generate_scenario(
+            students=students, schools=schools, providers=providers, seed=seed
+        )
+        self.rng = random.Random(f"pushin-demo-{size}-{seed}")
+        self.password = make_password(DEMO_PASSWORD)  # one hash for every demo login
+
+    def load(self) -> District:
+        world = self.world
+        if len(world.schools) > len(names.SCHOOL_NAMES):
+            raise DemoError("more schools than demo school names")
+        district = District.objects.create(
+            name=DISTRICT_NAMES[self.size], school_year_start=YEAR_START, school_year_end=YEAR_END
+        )
+        self.district = district
+        self._calendar(district)
+        schools = self._schools(district)
+        featured_room = self._featured_classroom()
+        rooms = self._classrooms(schools, featured_room)
+        providers = self._providers(district, schools)
+        paras, featured_para = self._paras(schools, rooms[featured_room])
+        self._students(district, rooms, providers, paras, featured_room, featured_para)
+        admin = self.personas["admin"]
+        User.objects.create(
+            **self._user_fields(admin.username, admin.first_name, admin.last_name, Role.ADMIN)
+        )
+        AuditEntry.objects.create(
+            actor=None,
+            action=AuditAction.IMPORT,
+            object_type="district",
+            object_id=str(district.pk),
+            detail={"demo": self.size, "seed": self.seed, "students": len(world.students)},
+        )
+        return district
+
+    # -- people
+
+    def _user_fields(self, username: str, first: str, last: str, role: str) -> dict[str, object]:
+        return {
+            "username": username,
+            "password": self.password,
+            "first_name": first,
+            "last_name": last,
+            "email": f"{username}@{names.EMAIL_DOMAIN}",
+            "role": role,
+            "district": self.district,
+        }
+
+    def _person_name(self) -> tuple[str, str]:
+        return self.rng.choice(names.FIRST_NAMES), self.rng.choice(names.LAST_NAMES)
+
+    # -- district
+
+    def _calendar(self, district: District) -> None:
+        Closure.objects.bulk_create(
+            Closure(district=district, name=name, start=start, end=end)
+            for name, start, end in _closures()
+        )
+        MakeupPolicy.objects.bulk_create(
+            MakeupPolicy(district=district, reason=reason, owed=owed)
+            for reason, owed in DEFAULT_MAKEUP_OWED.items()
+        )
+        ProgressPeriod.objects.bulk_create(
+            ProgressPeriod(district=district, name=name, start=start, end=end)
+            for name, start, end in _PROGRESS_PERIODS
+        )
+
+    def _schools(self, district: District) -> dict[str, School]:
+        created = School.objects.bulk_create(
+            School(
+                district=district,
+                name=names.SCHOOL_NAMES[index],
+                code=slugify(names.SCHOOL_NAMES[index].removesuffix(" Elementary")),
+            )
+            for index, _ in enumerate(self.world.schools)
+        )
+        by_id = {school.id: row for school, row in zip(self.world.schools, created, strict=True)}
+        legs = []
+        for leg in self.world.travel:
+            first, second = by_id[leg.from_school], by_id[leg.to_school]
+            if first.pk > second.pk:
+                first, second = second, first
+            legs.append(TravelTime(from_school=first, to_school=second, minutes=leg.minutes))
+        TravelTime.objects.bulk_create(legs)
+        return by_id
+
+    def _featured_classroom(self) -> str:
+        """The room with the most students of the first provider: the teacher login's."""
+        first_provider = self.world.providers[0].id
+        counts = Counter(s.classroom for s in self.world.students if s.provider == first_provider)
+        order = {room.id: index for index, room in enumerate(self.world.classrooms)}
+        return max(counts, key=lambda room_id: (counts[room_id], -order[room_id]))
+
+    def _classrooms(self, schools: dict[str, School], featured: str) -> dict[str, Classroom]:
+        teachers = []
+        for room in self.world.classrooms:
+            grade, section = _grade_of(room.id)
+            school = schools[room.school]
+            if room.id == featured:
+                persona = self.personas["teacher"]
+                username, first, last = persona.username, persona.first_name, persona.last_name
+            else:
+                first, last = self._person_name()
+                username = f"{self.prefix}teacher.{school.code}.{grade.lower()}{section}"
+            teachers.append(User(**self._user_fields(username, first, last, Role.TEACHER)))
+        User.objects.bulk_create(teachers)
+        rooms = []
+        for room, teacher in zip(self.world.classrooms, teachers, strict=True):
+            grade, section = _grade_of(room.id)
+            rooms.append(
+                Classroom(
+                    school=schools[room.school],
+                    name=f"Room {grade}-{section.upper()}",
+                    code=f"{grade.lower()}{section}",
+                    grade=grade,
+                    teacher=teacher,
+                )
+            )
+        Classroom.objects.bulk_create(rooms)
+        blocks = []
+        for room, row in zip(self.world.classrooms, rooms, strict=True):
+            for block in room.blocks:
+                activity = _ACTIVITY_FOR.get(block.activity, block.activity)
+                if activity not in _ACTIVITIES:
+                    raise DemoError(f"the generator made an unknown activity {activity!r}")
+                blocks.append(
+                    ActivityBlock(
+                        classroom=row,
+                        day=block.day,
+                        start=_time(block.start),
+                        end=_time(block.end),
+                        activity=activity,
+                        teacher_preference=block.teacher_preference or "",
+                    )
+                )
+        ActivityBlock.objects.bulk_create(blocks)
+        return {room.id: row for room, row in zip(self.world.classrooms, rooms, strict=True)}
+
+    def _providers(self, district: District, schools: dict[str, School]) -> dict[str, Provider]:
+        result: list[Provider] = []
+        for index, spec in enumerate(self.world.providers):
+            discipline, supervisor = _PROVIDER_PLAN[index % len(_PROVIDER_PLAN)]
+            if index == 0:
+                persona = self.personas["provider"]
+                username, first, last = persona.username, persona.first_name, persona.last_name
+            else:
+                first, last = self._person_name()
+                username = f"{self.prefix}{discipline.lower()}{index + 1}"
+            user = User.objects.create(**self._user_fields(username, first, last, Role.PROVIDER))
+            result.append(
+                Provider.objects.create(
+                    user=user,
+                    district=district,
+                    discipline=discipline,
+                    supervisor=result[supervisor] if supervisor is not None else None,
+                    max_direct_minutes_per_day=spec.max_direct_minutes_per_day,
+                )
+            )
+        Availability.objects.bulk_create(
+            Availability(
+                provider=row,
+                day=window.day,
+                start=_time(window.start),
+                end=_time(window.end),
+                school=schools[window.school] if window.school else None,
+            )
+            for spec, row in zip(self.world.providers, result, strict=True)
+            for window in spec.available
+        )
+        BusyTime.objects.bulk_create(
+            BusyTime(
+                provider=row,
+                day=busy.day,
+                start=_time(busy.start),
+                end=_time(busy.end),
+                label=_busy_label(busy),
+            )
+            for spec, row in zip(self.world.providers, result, strict=True)
+            for busy in spec.busy
+        )
+        return {spec.id: row for spec, row in zip(self.world.providers, result, strict=True)}
+
+    def _paras(
+        self, schools: dict[str, School], featured_room: Classroom
+    ) -> tuple[dict[str, list[User]], User]:
+        """A few paras per school; the para login is the first at the featured room's school."""
+        by_school: dict[str, list[User]] = {}
+        users: list[User] = []
+        featured: User | None = None
+        for school_id, school in schools.items():
+            by_school[school_id] = []
+            for number in range(1, PARAS_PER_SCHOOL + 1):
+                is_featured = number == 1 and school.pk == featured_room.school_id
+                if is_featured:
+                    persona = self.personas["para"]
+                    username, first, last = persona.username, persona.first_name, persona.last_name
+                else:
+                    first, last = self._person_name()
+                    username = f"{self.prefix}para.{school.code}.{number}"
+                user = User(**self._user_fields(username, first, last, Role.PARA))
+                if is_featured:
+                    featured = user
+                by_school[school_id].append(user)
+                users.append(user)
+        User.objects.bulk_create(users)
+        assert featured is not None
+        return by_school, featured
+
+    def _students(
+        self,
+        district: District,
+        rooms: dict[str, Classroom],
+        providers: dict[str, Provider],
+        paras: dict[str, list[User]],
+        featured_room: str,
+        featured_para: User,
+    ) -> None:
+        rng = self.rng
+        world = self.world
+        students: list[Student] = []
+        for index, spec in enumerate(world.students, start=1):
+            first, last = self._person_name()
+            comfort_asked = None
+            if spec.comfort:
+                comfort_asked = _weekday_on_or_after(
+                    _random_day(rng, dt.date(2026, 9, 8), dt.date(2026, 11, 13))
+                )
+            students.append(
+                Student(
+                    district=district,
+                    ref=f"S-{10000 + index}",
+                    first_name=first,
+                    last_name=last,
+                    grade=rooms[spec.classroom].grade,
+                    classroom=rooms[spec.classroom],
+                    comfort=spec.comfort or "",
+                    comfort_asked_on=comfort_asked,
+                )
+            )
+        Student.objects.bulk_create(students)
+
+        provider_links = [
+            Student.providers.through(student_id=row.pk, provider_id=providers[spec.provider].pk)
+            for spec, row in zip(world.students, students, strict=True)
+        ]
+        Student.providers.through.objects.bulk_create(provider_links)
+        para_links = []
+        featured_seen = 0
+        for spec, row in zip(world.students, students, strict=True):
+            para: User | None = None
+            if spec.classroom == featured_room and featured_seen < 3:
+                para = featured_para  # the para login supports students in the teacher's room
+                featured_seen += 1
+            elif rng.random() < 0.3:
+                para = rng.choice(paras[world.classroom_by_id[spec.classroom].school])
+            if para is not None:
+                para_links.append(Student.paras.through(student_id=row.pk, user_id=para.pk))
+        Student.paras.through.objects.bulk_create(para_links)
+
+        StudentUnavailability.objects.bulk_create(
+            StudentUnavailability(
+                student=row,
+                day=item.day,
+                start=_time(item.start),
+                end=_time(item.end),
+                reason=rng.choice(names.UNAVAILABLE_REASONS),
+            )
+            for spec, row in zip(world.students, students, strict=True)
+            for item in spec.unavailable
+        )
+        self._ieps(students, providers)
+
+    def _ieps(self, students: list[Student], providers: dict[str, Provider]) -> None:
+        rng = self.rng
+        world = self.world
+        ieps = []
+        for row in students:
+            if rng.random() < 0.3:  # reviewed this fall: the next review is next school year
+                start = _random_day(rng, dt.date(2026, 9, 8), dt.date(2026, 11, 13))
+            else:  # written last year: reviews fall through this year, the first a week
+                # after DEMO_TODAY (so every IEP is in force for a while), some within 30 days
+                start = _random_day(rng, dt.date(2025, 12, 1), dt.date(2026, 6, 5))
+            start = _weekday_on_or_after(start)
+            end = _one_year_on(start)
+            ieps.append(IEP(student=row, start=start, end=end, annual_review=end))
+        IEP.objects.bulk_create(ieps)
+
+        services = [
+            Service(
+                iep=iep,
+                discipline=_SERVICE_DISCIPLINE[providers[spec.provider].discipline],
+            )
+            for spec, iep in zip(world.students, ieps, strict=True)
+        ]
+        Service.objects.bulk_create(services)
+
+        versions: list[MandateVersion] = []
+        goals: list[Goal] = []
+        for spec, iep, service in zip(world.students, ieps, services, strict=True):
+            author = providers[spec.provider].user
+            versions += self._mandate_versions(spec, iep, service, author)
+            for goal in spec.goals:
+                text = rng.choice(GOAL_BANK[goal.domain])
+                goals.append(
+                    Goal(
+                        iep=iep,
+                        domain=goal.domain,
+                        text=text.text,
+                        method=text.method,
+                        baseline=text.baseline,
+                        target=text.target,
+                        mastery_criterion=text.mastery_criterion,
+                    )
+                )
+        MandateVersion.objects.bulk_create(versions)
+        Goal.objects.bulk_create(goals)
+
+    def _mandate_versions(
+        self, spec: sc.Student, iep: IEP, service: Service, author: User
+    ) -> list[MandateVersion]:
+        """The scenario's terms in force today; a few monthly, a few with an amendment."""
+        rng = self.rng
+        weekly, session = spec.minutes_per_week, spec.session_minutes
+        terms: dict[str, object] = {
+            "service": service,
+            "session_minutes": session,
+            "delivery": spec.delivery,
+            "grouping": spec.grouping,
+            "max_group": spec.max_group,
+            "created_by": author,
+        }
+        current = MandateVersion(
+            effective_from=iep.start,
+            minutes=weekly,
+            frequency=Frequency.WEEK,
+            reason="IEP meeting",
+            **terms,
+        )
+        roll = rng.random()
+        if roll < 0.1:
+            # Four weeks' minutes a month plan to the same minutes a week.
+            monthly = MandateVersion(minutes=4 * weekly, frequency=Frequency.MONTH, **terms)
+            if monthly.weekly_minutes() == weekly:
+                current.minutes, current.frequency = monthly.minutes, Frequency.MONTH
+        # An amendment this school year, at least a month into the IEP, before today.
+        earliest = max(iep.start + dt.timedelta(days=30), dt.date(2026, 9, 8))
+        latest = DEMO_TODAY - dt.timedelta(days=10)
+        if roll > 0.9 and earliest < latest:
+            amended_on = _weekday_on_or_after(_random_day(rng, earliest, latest))
+            if amended_on < DEMO_TODAY:
+                before = weekly - session if weekly >= 2 * session else weekly + session
+                first = MandateVersion(
+                    effective_from=iep.start,
+                    minutes=before,
+                    frequency=Frequency.WEEK,
+                    reason="IEP meeting",
+                    **terms,
+                )
+                current.effective_from = amended_on
+                current.reason = (
+                    "Amendment: minutes increased after a progress review"
+                    if weekly > before
+                    else "Amendment: minutes reduced, goals progressing with classroom supports"
+                )
+                return [first, current]
+        return [current]
+
+
+def _busy_label(busy: sc.Interval) -> str:
+    if busy.start >= 14 * 60:
+        return "IEP meetings and documentation"
+    if 11 * 60 <= busy.start < 13 * 60:
+        return "Lunch"
+    return "Team meeting"
+
+
+# ---------------------------------------------------------------- what the logins see
+
+
+def _summary(district: District, *, size: str, created: bool) -> DemoSummary:
+    personas = names.PERSONAS[size]
+    users = {
+        user.username: user
+        for user in User.objects.filter(
+            district=district, username__in=[p.username for p in personas.values()]
+        )
+    }
+    student_count = Student.objects.filter(district=district).count()
+    school_count = School.objects.filter(district=district).count()
+    provider_count = Provider.objects.filter(district=district).count()
+    logins = []
+    for role, persona in personas.items():
+        user = users.get(persona.username)
+        if user is None:
+            raise DemoError(
+                f"the demo district exists but has no user {persona.username}: "
+                "run load_demo with --reset"
+            )
+        logins.append(
+            DemoLogin(
+                role=role,
+                username=persona.username,
+                password=DEMO_PASSWORD,
+                sees=_sees(user, role),
+            )
+        )
+    return DemoSummary(
+        size=size,
+        district_id=district.pk,
+        district_name=district.name,
+        created=created,
+        students=student_count,
+        schools=school_count,
+        providers=provider_count,
+        logins=tuple(logins),
+    )
+
+
+def _sees(user: User, role: str) -> str:
+    name = user.get_full_name()
+    if role == "provider":
+        provider = Provider.objects.get(user=user)
+        students = provider.students.all()
+        schools = students.order_by().values("classroom__school").distinct().count()
+        return (
+            f"{name} ({provider.discipline}): caseload of {students.count()} students "
+            f"at {schools} schools"
+        )
+    if role == "teacher":
+        room = Classroom.objects.select_related("school").filter(teacher=user).first()
+        if room is None:
+            return f"{name}: no classroom"
+        count = room.students.count()
+        return (
+            f"{name}, {room.name} at {room.school.name} (grade {room.grade}): "
+            f"{count} caseload students"
+        )
+    if role == "para":
+        supported = user.supported_students.count()
+        return f"{name}, paraprofessional: carryover for the {supported} students they support"
+    return f"{name}, special-education director: compliance and workload, whole district"
+
+
+def format_logins(summary: DemoSummary) -> list[str]:
+    """The demo logins as a plain-text table, one line each."""
+    header = ("role", "username", "password", "what they see")
+    rows = [header] + [(x.role, x.username, x.password, x.sees) for x in summary.logins]
+    widths = [max(len(row[col]) for row in rows) for col in range(3)]
+    return [
+        "  ".join(row[col].ljust(widths[col]) for col in range(3)) + "  " + row[3] for row in rows
+    ]

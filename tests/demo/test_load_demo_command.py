@@ -1,0 +1,118 @@
+"""`manage.py load_demo`: prints working logins, twice is harmless, --reset reloads."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from pushin.accounts.models import User
+from pushin.demo.district import DEMO_PASSWORD
+from pushin.district.models import District
+from tests.demo.dump import row_counts
+
+pytestmark = pytest.mark.django_db
+
+# What each printed login lands on after signing in.
+HOME = {
+    "provider": "caseload:list",
+    "teacher": "caseload:list",
+    "para": "caseload:list",
+    "admin": "district:dashboard",
+}
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def printed_logins(output: str) -> dict[str, tuple[str, str]]:
+    """role -> (username, password) from the command's table."""
+    lines = output.splitlines()
+    start = next(
+        i for i, line in enumerate(lines) if line.split()[:3] == ["role", "username", "password"]
+    )
+    logins = {}
+    for line in lines[start + 1 :]:
+        if not line.strip():
+            break
+        role, username, password = line.split()[:3]
+        logins[role] = (username, password)
+    return logins
+
+
+def test_prints_one_login_per_role_and_the_url() -> None:
+    output = run()
+    assert "72 students, 7 schools, 1 provider " in output
+    assert "http://127.0.0.1:8000/" in output
+    assert printed_logins(output) == {
+        "provider": ("ot.rivera", DEMO_PASSWORD),
+        "teacher": ("teacher.park", DEMO_PASSWORD),
+        "para": ("para.santos", DEMO_PASSWORD),
+        "admin": ("admin.ellis", DEMO_PASSWORD),
+    }
+    assert "caseload of 72 students at 7 schools" in output
+
+
+@pytest.mark.parametrize("role", list(HOME))
+def test_printed_logins_sign_in_and_land_on_their_home_page(client: Client, role: str) -> None:
+    username, password = printed_logins(run())[role]
+    response = client.post(reverse("login"), {"username": username, "password": password})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse(HOME[role])
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert page.wsgi_request.user.username == username
+
+
+def test_passwords_are_hashed_with_argon2() -> None:
+    run()
+    hashes = set(User.objects.values_list("password", flat=True))
+    assert len(hashes) == 1, "one make_password hash reused for every demo user"
+    assert next(iter(hashes)).startswith("argon2$")
+
+
+def test_second_run_changes_nothing_and_says_so() -> None:
+    run()
+    before = row_counts()
+    district = District.objects.get()
+    output = run()
+    assert "loaded already; nothing changed" in output
+    assert printed_logins(output)["provider"] == ("ot.rivera", DEMO_PASSWORD)
+    assert row_counts() == before
+    assert District.objects.get() == district
+
+
+def test_reset_deletes_and_reloads() -> None:
+    run()
+    before = row_counts()
+    old = District.objects.get().pk
+    output = run("--reset")
+    assert "Loaded" in output
+    assert District.objects.get().pk != old
+    assert row_counts() == before
+
+
+def test_small_then_large_make_two_districts() -> None:
+    run()
+    output = run("--size", "large", "--seed", "0")
+    assert "350 students, 12 schools, 5 providers" in output
+    assert printed_logins(output)["provider"] == ("large.ot1", DEMO_PASSWORD)
+    assert District.objects.count() == 2
+
+
+def test_url_can_be_given() -> None:
+    assert "Open http://127.0.0.1:8765/" in run("--url", "http://127.0.0.1:8765/")
+
+
+def test_bad_size_is_a_usage_error() -> None:
+    with pytest.raises(CommandError):
+        run("--size", "medium")
