@@ -7,7 +7,11 @@ urlpatterns = [
     path("", views.caseload_list, name="list"),
     path("students/<int:pk>/", views.student_detail, name="student"),
     path("students/<int:pk>/comfort/", views.student_comfort_edit, name="student_comfort"),
-    path("students/<int:pk>/mandates/<int:service_pk>/amend/", views.mandate_amend, name="mandate_amend"),
+    path(
+        "students/<int:pk>/mandates/<int:service_pk>/amend/",
+        views.mandate_amend,
+        name="mandate_amend",
+    ),
     path("goals/<int:pk>/fit/", views.goal_fit_edit, name="goal_fit"),
     path("fit/", views.fit_table, name="fit_table"),
     path("fit/<str:domain>/<str:activity>/", views.fit_cell_edit, name="fit_cell"),

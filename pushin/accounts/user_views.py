@@ -1,0 +1,134 @@
+"""User management: the district administrator lists, adds and changes the district's accounts."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from pushin.accounts import services
+from pushin.accounts.access import managed_user_for, user_admin_district_for, users_managed_by
+from pushin.accounts.forms import (
+    PasswordResetForm,
+    UserCreateForm,
+    UserEditForm,
+    add_service_errors,
+)
+from pushin.accounts.models import Role, User
+from pushin.accounts.selectors import failed_sign_ins, is_locked_out
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    users = users_managed_by(_user(request)).order_by("last_name", "first_name", "username")
+    role = request.GET.get("role", "")
+    if role in Role.values:
+        users = users.filter(role=role)
+    else:
+        role = ""
+    rows = list(users)
+    failures = failed_sign_ins(u.username for u in rows)
+    return render(
+        request,
+        "accounts/user_list.html",
+        {
+            "rows": [
+                (u, failures.get(u.username, 0), is_locked_out(failures.get(u.username, 0)))
+                for u in rows
+            ],
+            "roles": Role.choices,
+            "role": role,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_create(request: HttpRequest) -> HttpResponse:
+    actor = _user(request)
+    district = user_admin_district_for(actor)
+    form = UserCreateForm(district, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_create(
+                actor=actor,
+                district=district,
+                username=data["username"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                role=data["role"],
+                password=data["password1"],
+                discipline=data["discipline"],
+                supervisor=data["supervisor"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Account {user.username} created.")
+            return redirect("accounts:user_edit", pk=user.pk)
+    return render(request, "accounts/user_create.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _user(request)
+    district = user_admin_district_for(actor)
+    user = managed_user_for(actor, pk)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    form = UserEditForm(district, request.POST if action == "save" else None, instance=user)
+    password_form = PasswordResetForm(user, request.POST if action == "password" else None)
+    if action == "save" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.user_update(
+                actor=actor,
+                user=user,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                role=data["role"],
+                is_active=data["is_active"],
+                discipline=data["discipline"],
+                supervisor=data["supervisor"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            user.refresh_from_db()
+        else:
+            messages.success(request, f"Account {user.username} saved.")
+            return redirect("accounts:user_edit", pk=user.pk)
+    elif action == "password" and password_form.is_valid():
+        services.user_password_set(
+            actor=actor, user=user, password=password_form.cleaned_data["new_password1"]
+        )
+        messages.success(request, f"New password set for {user.username}.")
+        return redirect("accounts:user_edit", pk=user.pk)
+    elif action == "unlock":
+        services.user_unlock(actor=actor, user=user)
+        messages.success(request, f"{user.username} may sign in again.")
+        return redirect("accounts:user_edit", pk=user.pk)
+    failures = failed_sign_ins([user.username]).get(user.username, 0)
+    return render(
+        request,
+        "accounts/user_edit.html",
+        {
+            "managed": user,
+            "form": form,
+            "password_form": password_form,
+            "failures": failures,
+            "locked": is_locked_out(failures),
+            "is_self": user.pk == actor.pk,
+        },
+    )

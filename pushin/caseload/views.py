@@ -1,0 +1,250 @@
+"""The caseload list, the student page and its edits, and the district's fit table."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from pushin.accounts.audit import audit_record
+from pushin.accounts.forms import add_service_errors
+from pushin.accounts.models import AuditAction, User
+from pushin.caseload import selectors, services
+from pushin.caseload.access import (
+    StudentAccess,
+    fit_table_district_for,
+    goal_for_user,
+    student_for_user,
+)
+from pushin.caseload.forms import (
+    CaseloadFilterForm,
+    ComfortForm,
+    FitCellForm,
+    GoalFitForm,
+    MandateAmendForm,
+)
+from pushin.caseload.models import Service, Student
+from pushin.vocabulary import Activity, Domain
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+@login_required
+def caseload_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = CaseloadFilterForm(user, request.GET or None)
+    caseload = selectors.caseload_for(user, today=timezone.localdate(), **form.filters())
+    return render(
+        request,
+        "caseload/list.html",
+        {
+            "form": form,
+            "caseload": caseload,
+            "access": StudentAccess.for_user(user),
+            "show_provider_filter": user.role != "provider"
+            or form.fields["provider"].queryset.count() > 1,  # type: ignore[attr-defined]
+        },
+    )
+
+
+@login_required
+def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    student = student_for_user(user, pk)
+    access = StudentAccess.for_user(user)
+    page = selectors.student_page(student, access, timezone.localdate())
+    audit_record(
+        actor=user,
+        action=AuditAction.READ,
+        obj=student,
+        student_id=student.pk,
+        detail={"page": "student"},
+    )
+    return render(
+        request,
+        "caseload/student_detail.html",
+        {
+            "page": page,
+            "student": student,
+            "access": access,
+            "comfort_form": _comfort_form(student),
+            "goal_fit_form": GoalFitForm(),
+        },
+    )
+
+
+def _comfort_form(student: Student) -> ComfortForm:
+    return ComfortForm(initial={"comfort": student.comfort, "asked_on": student.comfort_asked_on})
+
+
+@login_required
+@require_POST
+def student_comfort_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    student = student_for_user(user, pk)
+    access = StudentAccess.for_user(user)
+    if not access.plan:
+        raise PermissionDenied
+    form = ComfortForm(request.POST)
+    saved = False
+    if form.is_valid():
+        try:
+            services.student_comfort_set(
+                actor=user,
+                student=student,
+                comfort=form.cleaned_data["comfort"],
+                asked_on=form.cleaned_data["asked_on"],
+            )
+            saved = True
+        except ValidationError as error:
+            add_service_errors(form, error)
+    if not _htmx(request):
+        if saved:
+            messages.success(request, "Comfort preference saved.")
+        else:
+            messages.error(request, "Comfort preference not saved: " + _errors_text(form))
+        return redirect("caseload:student", pk=student.pk)
+    if saved:
+        form = _comfort_form(student)
+    return render(
+        request,
+        "caseload/_comfort.html",
+        {"student": student, "access": access, "comfort_form": form, "saved": saved},
+    )
+
+
+def _errors_text(form: ComfortForm | GoalFitForm) -> str:
+    return " ".join(str(m) for messages_ in form.errors.values() for m in messages_)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mandate_amend(request: HttpRequest, pk: int, service_pk: int) -> HttpResponse:
+    user = _user(request)
+    student = student_for_user(user, pk)
+    access = StudentAccess.for_user(user)
+    if not access.mandate:
+        raise Http404("No such service")
+    service = get_object_or_404(
+        Service.objects.select_related("iep").prefetch_related("versions"),
+        pk=service_pk,
+        iep__student=student,
+    )
+    if not access.edit:
+        raise PermissionDenied
+    mandate = selectors.service_mandate(service, timezone.localdate())
+    if request.method == "POST":
+        form = MandateAmendForm(request.POST)
+        if form.is_valid():
+            try:
+                version = services.mandate_amend(actor=user, service=service, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"Mandate amended: the new terms take effect on "
+                    f"{version.effective_from:%b %d, %Y}. Earlier versions are kept.",
+                )
+                return redirect("caseload:student", pk=student.pk)
+    else:
+        form = MandateAmendForm(
+            initial=MandateAmendForm.initial_from(mandate.latest, service.iep.end)
+        )
+    return render(
+        request,
+        "caseload/mandate_amend.html",
+        {"student": student, "service": service, "mandate": mandate, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def goal_fit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    goal = goal_for_user(user, pk)
+    if not StudentAccess.for_user(user).plan:
+        raise PermissionDenied
+    form = GoalFitForm(request.POST)
+    saved = False
+    if form.is_valid():
+        try:
+            services.goal_fit_set(
+                actor=user,
+                goal=goal,
+                activity=form.cleaned_data["activity"],
+                weight=form.cleaned_data["weight"],
+            )
+            saved = True
+        except ValidationError as error:
+            add_service_errors(form, error)
+    if not _htmx(request):
+        if saved:
+            messages.success(request, "Goal fit saved.")
+        else:
+            messages.error(request, "Goal fit not saved: " + _errors_text(form))
+        return redirect("caseload:student", pk=goal.iep.student_id)
+    return render(
+        request,
+        "caseload/_goal_fit.html",
+        {
+            "gf": selectors.goal_with_fit(goal),
+            "goal_fit_form": GoalFitForm() if saved else form,
+            "access": StudentAccess.for_user(user),
+            "saved": saved,
+        },
+    )
+
+
+@login_required
+def fit_table(request: HttpRequest) -> HttpResponse:
+    district = fit_table_district_for(_user(request))
+    return render(
+        request,
+        "caseload/fit_table.html",
+        {
+            "rows": selectors.fit_rows(district),
+            "activities": Activity.choices,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fit_cell_edit(request: HttpRequest, domain: str, activity: str) -> HttpResponse:
+    user = _user(request)
+    district = fit_table_district_for(user)
+    if domain not in Domain.values or activity not in Activity.values:
+        raise Http404("No such cell")
+    cell = selectors.fit_cell(district, domain, activity)
+    form = FitCellForm(initial={"weight": cell.weight})
+    if request.method == "POST":
+        form = FitCellForm(request.POST)
+        reset = "reset" in request.POST
+        if reset or form.is_valid():
+            weight = None if reset else form.cleaned_data["weight"]
+            services.fit_weight_set(
+                actor=user, district=district, domain=domain, activity=activity, weight=weight
+            )
+            cell = selectors.fit_cell(district, domain, activity)
+            if not _htmx(request):
+                messages.success(
+                    request,
+                    f"{cell.domain_label} in {cell.activity_label}: now {cell.weight:g}.",
+                )
+                return redirect("caseload:fit_table")
+            return render(request, "caseload/_fit_cell.html", {"cell": cell, "saved": True})
+    template = "caseload/_fit_cell_form.html" if _htmx(request) else "caseload/fit_cell.html"
+    return render(request, template, {"cell": cell, "form": form})

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from pushin.caseload.models import IEP, MandateVersion
+from pushin.vocabulary import Comfort
+from tests.district.personas import PERSONAS, is_login_redirect, persona_user
+from tests.factories import make_provider, make_student
+
+URL = reverse("caseload:list")
+EXPECTED = {
+    "provider": 200,
+    "other_provider": 200,
+    "teacher": 200,
+    "other_teacher": 200,
+    "para": 200,
+    "admin": 200,
+    "anonymous": 302,
+}
+# Whose students each persona sees in the world.
+SEES = {
+    "provider": {"S-0001"},
+    "other_provider": {"S-0002"},
+    "teacher": {"S-0001"},
+    "other_teacher": {"S-0002"},
+    "para": {"S-0001"},
+    "admin": {"S-0001", "S-0002"},
+}
+
+
+def refs(response) -> set[str]:
+    return {row.student.ref for row in response.context["caseload"].rows}
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_permission_matrix(world, login, name):
+    response = login(persona_user(world, name)).get(URL)
+    assert response.status_code == EXPECTED[name]
+    if name == "anonymous":
+        assert is_login_redirect(response)
+    else:
+        assert refs(response) == SEES[name]
+
+
+def test_row_shows_the_mandate_at_a_glance_and_links_by_pk(world, login):
+    response = login(world.provider.user).get(URL)
+    html = response.content.decode()
+    assert reverse("caseload:student", args=[world.student.pk]) in html
+    assert "60 min/week push-in, 30-min sessions, group ok" in html
+    assert "S-0001" in html
+    assert "Room 2A" in html
+    assert "Maple Elementary" in html
+    assert "Provider Tester" in html
+    row = response.context["caseload"].rows[0]
+    assert row.weekly_minutes == 60
+    assert response.context["caseload"].weekly_minutes == 60
+
+
+def test_weekly_minutes_follow_the_version_in_force(world, login):
+    service = world.student.ieps.get().services.get()
+    MandateVersion.objects.create(
+        service=service,
+        effective_from=timezone.localdate() - dt.timedelta(days=1),
+        minutes=120,
+        frequency="month",
+        session_minutes=30,
+    )
+    row = login(world.provider.user).get(URL).context["caseload"].rows[0]
+    # 120 min/month = 27.7 min/week -> one 30-minute session.
+    assert row.weekly_minutes == 30
+
+
+def test_annual_review_within_30_days_gets_a_badge(world, login):
+    today = timezone.localdate()
+    IEP.objects.filter(student=world.student).update(annual_review=today + dt.timedelta(days=12))
+    html = login(world.admin).get(URL).content.decode()
+    assert "in 12 days" in html
+    IEP.objects.filter(student=world.student).update(annual_review=today + dt.timedelta(days=45))
+    html = login(world.admin).get(URL).content.decode()
+    assert "in 45 days" not in html
+    assert "in 12 days" not in html
+
+
+def test_comfort_preference_is_shown(world, login):
+    world.student.comfort = Comfort.SMALL_GROUP
+    world.student.save()
+    html = login(world.para).get(URL).content.decode()
+    assert "Rather not be singled out" in html
+
+
+def test_para_sees_no_mandate_or_iep_columns(world, login):
+    html = login(world.para).get(URL).content.decode()
+    assert "Avery" in html
+    assert "min/week" not in html
+    assert "Annual review" not in html
+
+
+def test_filters_by_school_classroom_and_provider(world, login):
+    client = login(world.admin)
+    assert refs(client.get(URL, {"school": world.other_school.pk})) == {"S-0002"}
+    assert refs(client.get(URL, {"classroom": world.classroom.pk})) == {"S-0001"}
+    assert refs(client.get(URL, {"provider": world.other_provider.pk})) == {"S-0002"}
+
+
+def test_filter_dropdowns_only_offer_what_the_user_sees(world, login):
+    form = login(world.provider.user).get(URL).context["form"]
+    assert list(form.fields["school"].queryset) == [world.school]
+    assert list(form.fields["classroom"].queryset) == [world.classroom]
+    assert list(form.fields["provider"].queryset) == [world.provider]
+
+
+def test_filter_on_someone_elses_classroom_is_an_error_not_a_leak(world, login):
+    response = login(world.provider.user).get(URL, {"classroom": world.other_classroom.pk})
+    assert response.status_code == 200
+    assert refs(response) == {"S-0001"}
+    assert "not one of yours" in response.content.decode()
+
+
+def test_inactive_students_are_not_listed(world, login):
+    world.student.active = False
+    world.student.save()
+    assert refs(login(world.provider.user).get(URL)) == set()
+
+
+def test_caseload_of_sixty_students_has_no_n_plus_one(world, login, django_assert_max_num_queries):
+    provider = make_provider("busy", world.district)
+    for i in range(62):
+        room = world.classroom if i % 2 else world.other_classroom
+        student = make_student(ref=f"N-{i:03d}", classroom=room, provider=provider)
+        student.providers.add(world.other_provider)
+    client = login(provider.user)
+    with django_assert_max_num_queries(13):
+        response = client.get(URL)
+    assert response.context["caseload"].student_count == 62
+    assert response.context["caseload"].weekly_minutes == 62 * 60
+    with django_assert_max_num_queries(13):
+        response = client.get(URL, {"school": world.school.pk})
+    assert response.context["caseload"].student_count == 31
