@@ -5,6 +5,7 @@ Written apart from candidates.py and model.py on purpose: a bug there must not h
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -83,7 +84,7 @@ def _rule1_block(scenario: Scenario, session: PlannedSession, found: list[Violat
                     1,
                     f"{label} lasts {session.end - session.start} min, "
                     f"{student_id} has {length}-minute sessions",
-                )  # fmt: skip
+                )
             )
 
 
@@ -163,7 +164,7 @@ def _rule4_provider(
             for b in ordered[index + 1 :]:
                 if b.start < a.end:
                     found.append(Violation(4, f"{_label(a)} overlaps {_label(b)}"))
-        for a, b in zip(ordered, ordered[1:], strict=False):
+        for a, b in itertools.pairwise(ordered):
             if b.start < a.end:
                 continue
             shared = set(_windows_holding(provider, _school(scenario, a), a)) & set(
@@ -184,7 +185,7 @@ def _rule4_provider(
                         4,
                         f"{_label(b)} starts {b.start - a.end} min after {_label(a)}, "
                         f"{need} min are needed to get there",
-                    )  # fmt: skip
+                    )
                 )
         limit = provider.max_direct_minutes_per_day
         direct = sum(s.end - s.start for s in day_sessions)
@@ -207,7 +208,7 @@ def _rule5_students(
                         5,
                         f"{student_id} has two sessions on {session.day} "
                         f"({seen[key]} and {session.id})",
-                    )  # fmt: skip
+                    )
                 )
             seen[key] = session.id
             for item in scenario.student_by_id[student_id].unavailable:
@@ -242,7 +243,7 @@ def _rule6_minutes(
             found.append(
                 Violation(
                     6, f"{student.id}: {got} min scheduled, {student.minutes_per_week} mandated"
-                )  # fmt: skip
+                )
             )
         if got + missing != student.minutes_per_week:
             found.append(
@@ -250,7 +251,7 @@ def _rule6_minutes(
                     6,
                     f"{student.id}: {got} scheduled + {missing} short != "
                     f"{student.minutes_per_week} mandated",
-                )  # fmt: skip
+                )
             )
 
 
@@ -315,7 +316,7 @@ def _rule8_stats(
         per_day[(session.provider, session.day)].append(session)
     for day_sessions in per_day.values():
         ordered = sorted(day_sessions, key=lambda s: s.start)
-        for a, b in zip(ordered, ordered[1:], strict=False):
+        for a, b in itertools.pairwise(ordered):
             travel += scenario.travel_minutes(_school(scenario, a), _school(scenario, b))
     moved = 0
     if scenario.previous_plan is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -72,6 +73,6 @@ def travel_of(scenario: Scenario, sessions: Sequence[PlannedSession]) -> int:
         day_sessions.sort(key=lambda s: s.start)
         schools = [scenario.classroom_by_id[s.classroom].school for s in day_sessions]
         total += sum(
-            scenario.travel_minutes(a, b) for a, b in zip(schools, schools[1:], strict=False)
+            scenario.travel_minutes(a, b) for a, b in itertools.pairwise(schools)
         )
     return total

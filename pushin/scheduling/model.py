@@ -13,6 +13,7 @@ start times ("which school was I at last"), built only when that level is optimi
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -187,7 +188,7 @@ class ScheduleModel:
         for student_id, by_day in used.items():
             if self.scenario.student_by_id[student_id].sessions_needed < 2:
                 continue
-            for day, next_day in zip(DAYS, DAYS[1:], strict=False):
+            for day, next_day in itertools.pairwise(DAYS):
                 if by_day.get(day) and by_day.get(next_day):
                     both = self.model.new_bool_var("")
                     self.model.add(
