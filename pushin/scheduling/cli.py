@@ -14,7 +14,7 @@ from .plan import Plan, plan_from_dict, plan_to_dict
 
 def _write_json(data: dict[str, Any], path: str | None) -> None:
     text = json.dumps(data, indent=1) + "\n"
-    if path in (None, "-"):
+    if path is None or path == "-":
         sys.stdout.write(text)
     else:
         with open(path, "w", encoding="utf-8") as handle:

@@ -20,7 +20,7 @@ from .candidates import (
     window_groups,
 )
 from .plan import PlannedSession, Reason, Shortfall
-from .scenario import Block, Provider, Scenario, Student
+from .scenario import Block, Provider, Scenario, Student, Window
 from .timeutil import DAYS, format_hhmm, format_span, overlaps
 
 
@@ -214,7 +214,7 @@ def _too_close(
     start: int,
     end: int,
     group: int,
-    groups: dict[object, int],
+    groups: dict[Window, int],
     others: list[PlannedSession],
 ) -> str:
     for other in others:

@@ -208,7 +208,7 @@ def _students(
         comfort = rng.choices(
             (None, "small_group", "individual", "float"), weights=(50, 30, 10, 10)
         )[0]
-        unavailable = ()
+        unavailable: tuple[Interval, ...] = ()
         if rng.random() < 0.12:  # e.g. speech or reading intervention at a fixed time
             start = rng.choice((9, 10, 13)) * 60 + rng.choice((0, 15, 30))
             unavailable = (Interval(rng.choice(DAYS), start, start + 30),)

@@ -120,7 +120,7 @@ class Reader:
         if minimum is not None and value < minimum:
             self.error(f"{path}.{key}", f"{value} is below the minimum {minimum}")
             return default
-        return value
+        return int(value)
 
     def number(self, value: object, path: str) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):

@@ -72,7 +72,5 @@ def travel_of(scenario: Scenario, sessions: Sequence[PlannedSession]) -> int:
     for day_sessions in by_day.values():
         day_sessions.sort(key=lambda s: s.start)
         schools = [scenario.classroom_by_id[s.classroom].school for s in day_sessions]
-        total += sum(
-            scenario.travel_minutes(a, b) for a, b in itertools.pairwise(schools)
-        )
+        total += sum(scenario.travel_minutes(a, b) for a, b in itertools.pairwise(schools))
     return total

@@ -73,9 +73,9 @@ class ScheduleModel:
         per_day: dict[tuple[str, str], list[int]] = defaultdict(list)
         per_week: dict[str, list[int]] = defaultdict(list)
         for c in self.candidates:
-            for student in c.students:
-                per_day[(student, c.day)].append(c.index)
-                per_week[student].append(c.index)
+            for member in c.students:
+                per_day[(member, c.day)].append(c.index)
+                per_week[member].append(c.index)
         for indices in per_day.values():
             if len(indices) > 1:
                 self.model.add_at_most_one(self.x[i] for i in indices)

@@ -56,10 +56,13 @@ def read_scenario(reader: Reader, data: object) -> Scenario | None:
     domains = set(DEFAULT_FIT) | set(fit)
     students = _read_students(reader, raw, slot, providers, classrooms, domains)
     travel = _read_travel(reader, raw, school_ids)
-    pull_out = tuple(
-        str(item) if isinstance(item, str) else reader.error(path, "expected an activity") or ""
-        for path, item in reader.items(raw, "pull_out_activities", "$")
-    )
+    pull_out_list: list[str] = []
+    for path, item in reader.items(raw, "pull_out_activities", "$"):
+        if isinstance(item, str):
+            pull_out_list.append(item)
+        else:
+            reader.error(path, f"expected an activity, got {item!r}")
+    pull_out = tuple(pull_out_list)
     previous: Plan | None = None
     if "previous_plan" in raw:
         previous = read_plan(reader, raw["previous_plan"], "$.previous_plan")

@@ -72,7 +72,7 @@ def solve(scenario: Scenario, *, time_limit: float = 30, workers: int = 2, seed:
         expression = level.expression(schedule)
         sign = -1 if level.maximize else 1
         schedule.model.minimize(sign * expression)
-        schedule.model.clear_hints()
+        schedule.model.clear_hints()  # type: ignore[no-untyped-call]
         for var, value in zip(schedule.x, values, strict=True):
             schedule.model.add_hint(var, value)
         solver = cp_model.CpSolver()
@@ -113,7 +113,7 @@ def _value_of(schedule: ScheduleModel, expression: LinearExpr, values: Sequence[
     probe = schedule.model.clone()
     for var, value in zip(schedule.x, values, strict=True):
         probe.add(probe.get_bool_var_from_proto_index(var.index) == value)
-    probe.clear_objective()
+    probe.clear_objective()  # type: ignore[no-untyped-call]
     probe.minimize(expression)
     solver.parameters.max_time_in_seconds = 5.0
     solver.solve(probe)

@@ -61,7 +61,10 @@ def world(
             for b in school_ids[i + 1 :]
         ],
         "providers": [provider],
-        "classrooms": [{"id": "r1", "school": "s1", "teacher": "B. Chen", "blocks": blocks}, *copy.deepcopy(extra_rooms or [])],
+        "classrooms": [
+            {"id": "r1", "school": "s1", "teacher": "B. Chen", "blocks": blocks},
+            *copy.deepcopy(extra_rooms or []),
+        ],
         "students": students,
     }
 

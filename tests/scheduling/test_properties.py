@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from pushin.scheduling.check import check_plan
 from pushin.scheduling.generate import generate_scenario
 from pushin.scheduling.greedy import greedy_plan
+from pushin.scheduling.scenario import Scenario
 from pushin.scheduling.solve import solve
 
 scenarios = st.builds(
@@ -21,7 +22,7 @@ scenarios = st.builds(
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios)
-def test_solver_and_greedy_plans_are_valid(scenario) -> None:  # type: ignore[no-untyped-def]
+def test_solver_and_greedy_plans_are_valid(scenario: Scenario) -> None:
     plan = solve(scenario, time_limit=3)
     assert check_plan(scenario, plan) == []
     assert plan.stats.shortfall_minutes <= greedy_plan(scenario).stats.shortfall_minutes

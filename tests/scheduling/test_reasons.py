@@ -120,7 +120,7 @@ def test_a_planted_full_schedule_is_found(seed: int) -> None:
         {"id": f"r{n}", "school": f"s{n % schools + 1}", "teacher": f"T{n}", "blocks": []}
         for n in range(6)
     ]
-    students = []
+    students: list[dict[str, Any]] = []
     for day in ("mon", "tue", "wed"):
         clock = 8 * 60 + 30
         for _ in range(4):
