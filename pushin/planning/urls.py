@@ -1,4 +1,20 @@
 from django.urls import path
 
+from pushin.planning import views
+
 app_name = "planning"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.planning_home, name="home"),
+    path("runs/new/", views.run_create, name="run_create"),
+    path("runs/<int:pk>/", views.run_detail, name="run"),
+    path("runs/<int:pk>/progress/", views.run_progress, name="run_progress"),
+    path("runs/<int:pk>/accept/", views.run_accept, name="run_accept"),
+    path("runs/<int:pk>/reject/", views.run_reject, name="run_reject"),
+    path("providers/<int:pk>/", views.provider_planning, name="provider"),
+    path("providers/<int:pk>/schedule/", views.standing_schedule, name="schedule"),
+    path("providers/<int:pk>/replan/", views.replan, name="replan"),
+    path("providers/<int:pk>/calendar/", views.calendar_settings, name="calendar"),
+    path("sessions/<int:pk>/move/", views.session_move, name="session_move"),
+    path("sessions/<int:pk>/pin/", views.session_pin, name="session_pin"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+]

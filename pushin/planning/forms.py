@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.db.models import Case, IntegerField, Value, When
+
+from pushin.district.models import ActivityBlock, Provider
+from pushin.planning.models import ScheduledSession
+from pushin.planning.scenario_build import minutes_of
+from pushin.vocabulary import Weekday
+
+ALL_PROVIDERS = "all"
+
+
+class PlanForm(forms.Form):
+    """Plan the usual week of one provider, or of all of them (administrators)."""
+
+    provider = forms.ChoiceField(label="Whose week")
+
+    def __init__(
+        self, *args: Any, providers: Sequence[Provider], allow_all: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.providers = {str(p.pk): p for p in providers}
+        choices = [(str(p.pk), p.user.display_name) for p in providers]
+        if allow_all and len(providers) > 1:
+            choices.insert(0, (ALL_PROVIDERS, "All providers of the district"))
+        field = self.fields["provider"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+
+    def selected(self) -> list[Provider]:
+        value = self.cleaned_data["provider"]
+        if value == ALL_PROVIDERS:
+            return list(self.providers.values())
+        return [self.providers[value]]
+
+
+class WeekForm(forms.Form):
+    week = forms.DateField(
+        required=False,
+        label="Check the week of",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+    )
+
+    def clean_week(self) -> dt.date | None:
+        week: dt.date | None = self.cleaned_data.get("week")
+        if week is not None and week.isoweekday() > 5:
+            week = week + dt.timedelta(days=8 - week.isoweekday())  # the next Monday
+        return week
+
+
+class ReplanForm(WeekForm):
+    pass
+
+
+def _day_order() -> Case:
+    return Case(
+        *(When(day=day, then=Value(index)) for index, day in enumerate(Weekday.values)),
+        output_field=IntegerField(),
+    )
+
+
+class BlockChoiceField(forms.ModelChoiceField[ActivityBlock]):
+    def label_from_instance(self, obj: ActivityBlock) -> str:
+        return str(obj)
+
+
+class MoveForm(forms.Form):
+    """Move a standing session within its classroom's week."""
+
+    block = BlockChoiceField(queryset=ActivityBlock.objects.none(), label="Class block")
+    start = forms.TimeField(
+        label="Start",
+        widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"),
+        error_messages={"invalid": "Enter a time as HH:MM."},
+    )
+    pin = forms.BooleanField(required=False, label="Pin it here (a re-plan keeps it unchanged)")
+
+    def __init__(self, *args: Any, session: ScheduledSession, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {"block": session.block_id, "start": session.start, "pin": session.pinned},
+        )
+        super().__init__(*args, **kwargs)
+        self.session = session
+        block_field = self.fields["block"]
+        assert isinstance(block_field, BlockChoiceField)
+        block_field.queryset = ActivityBlock.objects.filter(
+            classroom_id=session.classroom_id
+        ).order_by(_day_order(), "start")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        block: ActivityBlock | None = data.get("block")
+        start: dt.time | None = data.get("start")
+        if block is None or start is None:
+            return data
+        length = self.session.minutes
+        first, last = minutes_of(block.start), minutes_of(block.end) - length
+        if not first <= minutes_of(start) <= last:
+            if last < first:
+                self.add_error("block", f"That block is shorter than this {length}-minute session.")
+            else:
+                self.add_error(
+                    "start",
+                    f"A {length}-minute session fits that block when it starts between "
+                    f"{block.start:%H:%M} and {last // 60:02d}:{last % 60:02d}.",
+                )
+        return data
+
+
+class PinForm(forms.Form):
+    pinned = forms.BooleanField(required=False)
+
+
+class CalendarForm(forms.Form):
+    action = forms.ChoiceField(choices=[("regenerate", "New address"), ("revoke", "Turn off")])

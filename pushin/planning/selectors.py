@@ -1,0 +1,578 @@
+"""Reads the planning pages share: week grids of plans and schedules, results, flags, diffs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.urls import reverse
+
+from pushin.accounts.models import Role, User
+from pushin.caseload.access import students_visible_to
+from pushin.district.models import Provider, School, TravelTime
+from pushin.district.selectors import GridItem, WeekGrid, week_grid
+from pushin.planning.models import PlanRun, RunKind, ScheduledSession, StandingSchedule
+from pushin.planning.scenario_build import (
+    EXCLUDED_WORDS,
+    IdMap,
+    minutes_of,
+    scenario_build,
+    time_of,
+    week_monday,
+)
+from pushin.planning.standing import schedule_as_plan, schedule_sessions
+from pushin.planning.validation import Problem, schedule_problems
+from pushin.planning.words import (
+    REASON_WORDS,
+    RULE_WORDS,
+    NameBook,
+    activity_label,
+    name_book,
+)
+from pushin.scheduling.scenario import scenario_to_dict
+from pushin.scheduling.timeutil import DAY_INDEX, format_hhmm, format_span, parse_hhmm
+
+SCHOOL_COLOURS = 6
+
+
+# --- Sessions on a week grid -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """One session as pages show it (from a plan or from a standing schedule)."""
+
+    ident: str  # plan session id
+    day: str
+    start: int
+    end: int
+    school: str  # scenario id "sch<pk>"
+    school_name: str
+    room: str
+    activity: str
+    initials: tuple[str, ...]
+    names: tuple[str, ...] = ()
+    pinned: bool = False
+    url: str = ""
+    pk: int | None = None
+
+    @property
+    def span(self) -> str:
+        return format_span(self.day, self.start, self.end)
+
+    @property
+    def describe(self) -> str:
+        who = ", ".join(self.names or self.initials)
+        return f"{self.span}, {self.activity}, {self.room}: {who}"
+
+
+@dataclass(frozen=True)
+class TravelLegView:
+    day: str
+    start: int
+    minutes: int
+    to_school: str
+
+
+def school_css(school_ids: Iterable[str]) -> dict[str, str]:
+    """A colour class per school, stable for the district (by primary key)."""
+    ordered = sorted(set(school_ids), key=lambda s: int(s[3:]) if s[3:].isdigit() else 0)
+    return {school: f"school-{index % SCHOOL_COLOURS}" for index, school in enumerate(ordered)}
+
+
+def travel_legs(
+    sessions: Sequence[SessionView], minutes_between: Mapping[frozenset[str], int]
+) -> list[TravelLegView]:
+    """Driving between consecutive sessions of a day at different schools."""
+    legs = []
+    by_day: dict[str, list[SessionView]] = defaultdict(list)
+    for session in sessions:
+        by_day[session.day].append(session)
+    for day, items in by_day.items():
+        items.sort(key=lambda s: s.start)
+        for before, after in pairwise(items):
+            if before.school != after.school:
+                minutes = minutes_between.get(frozenset((before.school, after.school)), 0)
+                legs.append(TravelLegView(day, before.end, minutes, after.school_name))
+    return legs
+
+
+def session_grid(
+    sessions: Sequence[SessionView],
+    *,
+    colours: Mapping[str, str],
+    minutes_between: Mapping[frozenset[str], int],
+) -> WeekGrid:
+    items = []
+    for s in sessions:
+        label = f"{format_hhmm(s.start)} {s.activity}\n{s.room} · {' '.join(s.initials)}" + (
+            "\nPinned" if s.pinned else ""
+        )
+        items.append(
+            GridItem(
+                day=s.day,
+                start=time_of(s.start),
+                end=time_of(s.end),
+                label=label,
+                css=f"plan-session {colours.get(s.school, 'school-0')}"
+                + (" pinned" if s.pinned else ""),
+                url=s.url,
+                title=f"{s.span} {s.activity}, {s.room} ({s.school_name})",
+            )
+        )
+    for leg in travel_legs(sessions, minutes_between):
+        if leg.minutes <= 0:
+            continue
+        items.append(
+            GridItem(
+                day=leg.day,
+                start=time_of(leg.start),
+                end=time_of(min(leg.start + leg.minutes, 24 * 60 - 1)),
+                label=f"Drive to {leg.to_school}, {leg.minutes} min",
+                css="plan-travel",
+                title=f"Travel to {leg.to_school}: {leg.minutes} minutes",
+            )
+        )
+    return week_grid(items)
+
+
+def travel_map(district_id: int) -> dict[frozenset[str], int]:
+    return {
+        frozenset((f"sch{t.from_school_id}", f"sch{t.to_school_id}")): t.minutes
+        for t in TravelTime.objects.filter(from_school__district_id=district_id)
+    }
+
+
+# --- Who may plan for whom ---------------------------------------------------------------
+
+
+def plannable_providers(user: User) -> QuerySet[Provider]:
+    """Providers whose week `user` may plan: their own, or every provider of the district
+    for its administrator."""
+    providers = Provider.objects.select_related("user", "district")
+    if not user.is_authenticated or not user.is_active:
+        return providers.none()
+    if user.is_superuser:
+        return providers
+    if user.role == Role.ADMIN and user.district_id is not None:
+        return providers.filter(district_id=user.district_id)
+    if user.role == Role.PROVIDER and hasattr(user, "provider"):
+        return providers.filter(pk=user.provider.pk)
+    return providers.none()
+
+
+# --- A plan run's result -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReasonView:
+    code: str
+    title: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ShortfallView:
+    student: str
+    provider: str
+    minutes: int
+    reasons: tuple[ReasonView, ...]
+
+
+@dataclass(frozen=True)
+class ProviderPlanView:
+    provider: Provider
+    grid: WeekGrid
+    sessions: list[SessionView]
+    scheduled_minutes: int
+    mandated_minutes: int
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    kind: str  # kept, moved, added, dropped
+    before: SessionView | None
+    after: SessionView | None
+
+
+@dataclass
+class RunResult:
+    run: PlanRun
+    stats: dict[str, Any]
+    providers: list[ProviderPlanView]
+    shortfalls: list[ShortfallView]
+    not_planned: list[tuple[str, str]]  # (student name, why)
+    capped: list[tuple[str, int]]
+    diff: list[DiffLine] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def diff_counts(self) -> dict[str, int]:
+        counts = {"kept": 0, "moved": 0, "added": 0, "dropped": 0}
+        for line in self.diff:
+            counts[line.kind] += 1
+        return counts
+
+
+def _views_of_plan_sessions(
+    sessions: Iterable[Mapping[str, Any]],
+    scenario: Mapping[str, Any],
+    book: NameBook,
+) -> list[SessionView]:
+    rooms = {room["id"]: room for room in scenario.get("classrooms", [])}
+    blocks = {b["id"]: b for room in rooms.values() for b in room.get("blocks", [])}
+    views = []
+    for session in sessions:
+        start, end = parse_hhmm(session["start"]), parse_hhmm(session["end"])
+        room = rooms.get(session["classroom"], {})
+        school = room.get("school", "")
+        block = blocks.get(session["block"])
+        activity = activity_label(block["activity"]) if block else "?"
+        if session.get("delivery") == "pull_out":
+            activity = f"Pull-out during {activity.lower()}"
+        views.append(
+            SessionView(
+                ident=session["id"],
+                day=session["day"],
+                start=start or 0,
+                end=end or 0,
+                school=school,
+                school_name=book.name(school),
+                room=book.name(session["classroom"]),
+                activity=activity,
+                initials=tuple(book.initials.get(s, "?") for s in session["students"]),
+                names=tuple(book.name(s) for s in session["students"]),
+            )
+        )
+    return sorted(views, key=lambda v: (DAY_INDEX.get(v.day, 9), v.start, v.ident))
+
+
+def plan_diff(
+    previous: Sequence[Mapping[str, Any]],
+    current: Sequence[Mapping[str, Any]],
+    before_views: Sequence[SessionView],
+    after_views: Sequence[SessionView],
+) -> list[DiffLine]:
+    """Kept / moved (from -> to) / added / dropped, matching sessions by their students."""
+
+    def signature(s: Mapping[str, Any]) -> tuple[object, ...]:
+        return (
+            s["provider"],
+            s["classroom"],
+            s["day"],
+            s["start"],
+            s["end"],
+            frozenset(s["students"]),
+        )
+
+    before_by_id = {v.ident: v for v in before_views}
+    after_by_id = {v.ident: v for v in after_views}
+    new_signatures = {signature(s): s for s in current}
+    lines: list[DiffLine] = []
+    matched_new: set[str] = set()
+    unmatched_old = []
+    for old in previous:
+        new = new_signatures.get(signature(old))
+        if new is not None and new["id"] not in matched_new:
+            matched_new.add(new["id"])
+            lines.append(DiffLine("kept", before_by_id.get(old["id"]), after_by_id.get(new["id"])))
+        else:
+            unmatched_old.append(old)
+    remaining = [s for s in current if s["id"] not in matched_new]
+    for old in unmatched_old:
+        students = set(old["students"])
+        match = next((s for s in remaining if set(s["students"]) == students), None)
+        if match is None:
+            match = next((s for s in remaining if students & set(s["students"])), None)
+        if match is None:
+            lines.append(DiffLine("dropped", before_by_id.get(old["id"]), None))
+        else:
+            remaining.remove(match)
+            lines.append(
+                DiffLine("moved", before_by_id.get(old["id"]), after_by_id.get(match["id"]))
+            )
+    for new in remaining:
+        lines.append(DiffLine("added", None, after_by_id.get(new["id"])))
+    order = {"dropped": 0, "moved": 1, "added": 2, "kept": 3}
+    return sorted(lines, key=lambda line: order[line.kind])
+
+
+def run_result(run: PlanRun, *, user: User) -> RunResult:
+    """Everything the result page shows, with names for `user`'s eyes only."""
+    id_map = IdMap.from_json(run.id_map)
+    scenario = run.scenario
+    plan = run.plan_data
+    book = name_book(user=user, id_map=id_map, scenario=scenario)
+    sessions = plan.get("sessions", [])
+    views = _views_of_plan_sessions(sessions, scenario, book)
+    colours = school_css(id_map.schools)
+    minutes_between = {
+        frozenset((leg["from"], leg["to"])): leg["minutes"]
+        for leg in scenario.get("travel_minutes", [])
+    }
+    providers = list(run.providers.select_related("user").order_by("pk"))
+    mandated: dict[str, int] = defaultdict(int)
+    for student in scenario.get("students", []):
+        mandated[student["provider"]] += student["minutes_per_week"]
+    by_session = {s["id"]: s for s in sessions}
+    provider_views = []
+    for provider in providers:
+        key = f"p{provider.pk}"
+        own = [v for v in views if by_session[v.ident]["provider"] == key]
+        provider_views.append(
+            ProviderPlanView(
+                provider=provider,
+                grid=session_grid(own, colours=colours, minutes_between=minutes_between),
+                sessions=own,
+                scheduled_minutes=sum((v.end - v.start) * len(v.initials) for v in own),
+                mandated_minutes=mandated[key],
+            )
+        )
+    student_provider = {s["id"]: s["provider"] for s in scenario.get("students", [])}
+    shortfalls = [
+        ShortfallView(
+            student=book.name(item["student"]),
+            provider=book.name(student_provider.get(item["student"], "")),
+            minutes=item["minutes"],
+            reasons=tuple(
+                ReasonView(
+                    code=reason["code"],
+                    title=REASON_WORDS.get(reason["code"], reason["code"]),
+                    message=book.words(reason["message"]),
+                )
+                for reason in item.get("reasons", [])
+            ),
+        )
+        for item in plan.get("shortfalls", [])
+    ]
+    result = RunResult(
+        run=run,
+        stats=dict(plan.get("stats", {})),
+        providers=provider_views,
+        shortfalls=shortfalls,
+        not_planned=_not_planned(id_map, user),
+        capped=[(book.name(key), minutes) for key, minutes in id_map.capped.items()],
+    )
+    if run.error:
+        book.add_sessions(sessions)
+        result.errors = [book.words(line) for line in run.error.splitlines() if line.strip()]
+    previous = scenario.get("previous_plan")
+    if run.kind == RunKind.REPLAN and previous is not None:
+        before_views = _views_of_plan_sessions(previous.get("sessions", []), scenario, book)
+        result.diff = plan_diff(previous.get("sessions", []), sessions, before_views, views)
+    return result
+
+
+def _not_planned(id_map: IdMap, user: User) -> list[tuple[str, str]]:
+    if not id_map.excluded:
+        return []
+    visible = {
+        s.pk: s.full_name
+        for s in students_visible_to(user).filter(pk__in={pk for pk, _, _ in id_map.excluded})
+    }
+    return [
+        (visible.get(student_pk, "a student"), EXCLUDED_WORDS.get(code, code))
+        for student_pk, _, code in id_map.excluded
+    ]
+
+
+# --- The standing schedule ---------------------------------------------------------------
+
+
+def standing_views(
+    sessions: Sequence[ScheduledSession], *, with_urls: bool, names: bool
+) -> list[SessionView]:
+    views = []
+    for s in sessions:
+        students = [m.student for m in s.members.all()]
+        activity = activity_label(s.block.activity) if s.block else "Block removed"
+        if s.delivery == "pull_out":
+            activity = f"Pull-out during {activity.lower()}"
+        views.append(
+            SessionView(
+                ident=s.plan_session_id,
+                day=s.day,
+                start=minutes_of(s.start),
+                end=minutes_of(s.end),
+                school=f"sch{s.classroom.school_id}",
+                school_name=s.classroom.school.name,
+                room=s.classroom.name,
+                activity=activity,
+                initials=tuple(st.initials for st in students),
+                names=tuple(st.full_name for st in students) if names else (),
+                pinned=s.pinned,
+                url=reverse("planning:session_move", args=[s.pk]) if with_urls else "",
+                pk=s.pk,
+            )
+        )
+    return views
+
+
+@dataclass
+class SchedulePage:
+    schedule: StandingSchedule | None
+    sessions: list[SessionView]
+    grid: WeekGrid | None
+
+
+def schedule_page(provider: Provider, *, editable: bool) -> SchedulePage:
+    schedule = (
+        StandingSchedule.objects.filter(provider=provider, active=True)
+        .select_related("accepted_by", "source_run")
+        .first()
+    )
+    if schedule is None:
+        return SchedulePage(schedule=None, sessions=[], grid=None)
+    rows = schedule_sessions(schedule)
+    views = standing_views(rows, with_urls=editable, names=True)
+    schools = School.objects.filter(district_id=provider.district_id).values_list("pk", flat=True)
+    grid = session_grid(
+        views,
+        colours=school_css(f"sch{pk}" for pk in schools),
+        minutes_between=travel_map(provider.district_id),
+    )
+    return SchedulePage(schedule=schedule, sessions=views, grid=grid)
+
+
+# --- Flags: the standing schedule against today's timetable --------------------------------
+
+
+@dataclass(frozen=True)
+class Flag:
+    source: str  # "timetable" (the usual week changed) or "week" (that week's dated changes)
+    rule: int
+    rule_words: str
+    message: str  # in plain words, for the reader
+    session: SessionView | None
+
+
+@dataclass
+class ScheduleFlags:
+    week_of: dt.date | None
+    flags: list[Flag]
+    closed_days: list[str]
+    has_schedule: bool
+
+    @property
+    def timetable_flags(self) -> list[Flag]:
+        return [f for f in self.flags if f.source == "timetable"]
+
+    @property
+    def week_flags(self) -> list[Flag]:
+        return [f for f in self.flags if f.source == "week"]
+
+
+def schedule_flags_for(
+    provider: Provider, week_of: dt.date | None, *, reader: User | None = None
+) -> ScheduleFlags:
+    """Sessions of the active standing schedule that no longer pass the engine's checker:
+    against the usual week (a teacher edited a block), and, with `week_of`, against that
+    week's dated exceptions (this Thursday is a test). Names are for `reader`'s eyes."""
+    monday = week_monday(week_of) if week_of is not None else None
+    schedule = StandingSchedule.objects.filter(provider=provider, active=True).first()
+    if schedule is None:
+        return ScheduleFlags(week_of=monday, flags=[], closed_days=[], has_schedule=False)
+    rows = schedule_sessions(schedule)
+    views = {v.ident: v for v in standing_views(rows, with_urls=False, names=False)}
+    district = provider.district
+    usual, usual_map = scenario_build(district=district, providers=[provider])
+    as_plan = schedule_as_plan(
+        provider_pk=provider.pk, sessions=rows, scenario=usual, id_map=usual_map
+    )
+    found: list[tuple[str, Problem]] = [
+        ("timetable", p) for p in schedule_problems(usual, as_plan.plan)
+    ]
+    book = name_book(user=reader, id_map=usual_map, scenario=scenario_to_dict(usual))
+    closed: list[str] = []
+    if monday is not None:
+        week, week_map = scenario_build(district=district, providers=[provider], week_of=monday)
+        closed = week_map.closed_days
+        week_plan = schedule_as_plan(
+            provider_pk=provider.pk,
+            sessions=rows,
+            scenario=week,
+            id_map=week_map,
+            skip_days=closed,
+        )
+        known_keys = {p.key for _, p in found}
+        known_sessions = {sid for _, p in found for sid in p.sessions}
+        for problem in schedule_problems(week, week_plan.plan):
+            if problem.key in known_keys:
+                continue
+            if problem.sessions and set(problem.sessions) <= known_sessions:
+                continue
+            found.append(("week", problem))
+        week_book = name_book(user=reader, id_map=week_map, scenario=scenario_to_dict(week))
+        book.names.update({k: v for k, v in week_book.names.items() if k not in book.names})
+    book.add_sessions(_plan_session_dicts(as_plan.plan.sessions))
+    flags = []
+    for source, problem in found:
+        concerned: list[SessionView | None] = [
+            views[sid] for sid in problem.sessions if sid in views
+        ]
+        for session in concerned or [None]:
+            flags.append(
+                Flag(
+                    source=source,
+                    rule=problem.rule,
+                    rule_words=RULE_WORDS.get(problem.rule, "A scheduling rule is broken."),
+                    message=book.words(problem.message),
+                    session=session,
+                )
+            )
+    return ScheduleFlags(week_of=monday, flags=flags, closed_days=closed, has_schedule=True)
+
+
+def _plan_session_dicts(sessions: Iterable[Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": s.id,
+            "day": s.day,
+            "start": format_hhmm(s.start),
+            "end": format_hhmm(s.end),
+            "classroom": s.classroom,
+        }
+        for s in sessions
+    ]
+
+
+def recent_runs(provider: Provider, limit: int = 10) -> list[PlanRun]:
+    return list(
+        PlanRun.objects.filter(providers=provider)
+        .defer("scenario", "plan", "id_map")
+        .select_related("requested_by")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class ProviderRow:
+    provider: Provider
+    schedule: StandingSchedule | None
+    last_run: PlanRun | None
+
+
+def provider_rows(providers: Sequence[Provider]) -> list[ProviderRow]:
+    """Each provider with their active schedule and latest run (three queries in all)."""
+    pks = [p.pk for p in providers]
+    schedules = {
+        s.provider_id: s for s in StandingSchedule.objects.filter(provider_id__in=pks, active=True)
+    }
+    last_run = (
+        PlanRun.objects.filter(providers=OuterRef("pk")).order_by("-created_at", "-pk").values("pk")
+    )
+    pairs = list(
+        Provider.objects.filter(pk__in=pks)
+        .annotate(last_run=Subquery(last_run[:1]))
+        .values_list("pk", "last_run")
+    )
+    runs = PlanRun.objects.defer("scenario", "plan", "id_map").in_bulk(
+        [run for _, run in pairs if run is not None]
+    )
+    latest = {provider: runs[run] for provider, run in pairs if run is not None}
+    return [ProviderRow(p, schedules.get(p.pk), latest.get(p.pk)) for p in providers]

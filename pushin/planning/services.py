@@ -1,0 +1,419 @@
+"""Actions of the planning app: plan runs, accepting a plan, moving and pinning sessions.
+
+Each service is keyword-only and atomic, and writes an audit entry per student record it
+touches (ids only).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import secrets
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from pushin.accounts.audit import audit_record
+from pushin.accounts.models import AuditAction, User
+from pushin.district.models import ActivityBlock, District, Provider
+from pushin.planning.models import (
+    PlanRun,
+    RunDecision,
+    RunKind,
+    RunStatus,
+    ScheduledSession,
+    ScheduledSessionStudent,
+    StandingSchedule,
+)
+from pushin.planning.scenario_build import IdMap, minutes_of, scenario_build, time_of
+from pushin.planning.standing import schedule_as_plan, schedule_sessions
+from pushin.planning.validation import Problem, check_plan, schedule_problems
+from pushin.scheduling.jsonread import ScenarioError
+from pushin.scheduling.plan import Plan, PlannedSession
+from pushin.scheduling.scenario import Scenario, parse_scenario, scenario_to_dict
+
+
+class PlanInputError(Exception):
+    """The week cannot be described to the engine (e.g. a missing travel time)."""
+
+    def __init__(self, messages: list[str], *, id_map: IdMap, scenario: dict[str, Any]) -> None:
+        super().__init__(f"{len(messages)} input problems")
+        self.messages = messages
+        self.id_map = id_map
+        self.scenario = scenario
+
+
+class PlanRefused(Exception):
+    """A plan or a change breaks the engine's rules; nothing was written."""
+
+    def __init__(
+        self, problems: list[Problem], *, id_map: IdMap, scenario: Scenario | None = None
+    ) -> None:
+        super().__init__(f"{len(problems)} rules broken")
+        self.problems = problems
+        self.id_map = id_map
+        self.scenario = scenario
+
+
+def default_time_limit() -> float:
+    return float(getattr(settings, "PUSHIN_PLAN_TIME_LIMIT", 10.0))
+
+
+def active_schedule(provider: Provider) -> StandingSchedule | None:
+    return StandingSchedule.objects.filter(provider=provider, active=True).first()
+
+
+@dataclasses.dataclass(frozen=True)
+class ReplanInputs:
+    previous: Plan
+    pinned: tuple[str, ...]
+    unpinned: tuple[str, ...]  # pinned sessions that can no longer happen as they are
+
+
+def replan_inputs(
+    *, provider: Provider, schedule: StandingSchedule, scenario: Scenario, id_map: IdMap
+) -> ReplanInputs:
+    """The standing schedule as the previous plan; its pinned sessions stay pinned unless
+    the current timetable breaks them (a pin the engine cannot keep would stop the run)."""
+    sessions = schedule_sessions(schedule)
+    as_plan = schedule_as_plan(
+        provider_pk=provider.pk,
+        sessions=sessions,
+        scenario=scenario,
+        id_map=id_map,
+        skip_days=id_map.closed_days,
+    )
+    broken = {
+        sid for problem in schedule_problems(scenario, as_plan.plan) for sid in problem.sessions
+    }
+    pinned = tuple(
+        s.plan_session_id for s in sessions if s.pinned and s.plan_session_id not in broken
+    )
+    unpinned = tuple(
+        s.plan_session_id for s in sessions if s.pinned and s.plan_session_id in broken
+    )
+    # Sessions on closure days do not happen that week: they are left out of the previous
+    # plan, so they count neither as kept nor as moved.
+    return ReplanInputs(previous=as_plan.plan, pinned=pinned, unpinned=unpinned)
+
+
+@transaction.atomic
+def plan_run_create(
+    *,
+    user: User | None,
+    district: District,
+    providers: Sequence[Provider],
+    kind: str = RunKind.STANDING,
+    week_of: dt.date | None = None,
+    time_limit: float | None = None,
+) -> PlanRun:
+    """Build the scenario, store it on a new PlanRun and queue the solve.
+
+    Raises PlanInputError when the engine would refuse the scenario (nothing is stored).
+    """
+    from pushin.planning.tasks import plan_run_execute
+
+    providers = sorted(providers, key=lambda p: p.pk)
+    scenario, id_map = scenario_build(district=district, providers=providers, week_of=week_of)
+    progress = "Waiting for a worker"
+    if kind == RunKind.REPLAN:
+        if len(providers) != 1:
+            raise ValueError("a re-plan is for one provider")
+        schedule = active_schedule(providers[0])
+        if schedule is None:
+            raise PlanInputError(
+                ["There is no standing schedule to re-plan yet: plan the week first."],
+                id_map=id_map,
+                scenario=scenario_to_dict(scenario),
+            )
+        inputs = replan_inputs(
+            provider=providers[0], schedule=schedule, scenario=scenario, id_map=id_map
+        )
+        scenario = dataclasses.replace(
+            scenario, previous_plan=inputs.previous, pinned=inputs.pinned
+        )
+        if inputs.unpinned:
+            progress += (
+                f" ({len(inputs.unpinned)} pinned sessions no longer fit and are free to move)"
+            )
+    data = scenario_to_dict(scenario)
+    try:
+        parse_scenario(data)
+    except ScenarioError as error:
+        raise PlanInputError(
+            [str(issue) for issue in error.errors], id_map=id_map, scenario=data
+        ) from error
+    run = PlanRun.objects.create(
+        district=district,
+        requested_by=user,
+        kind=kind,
+        week_of=id_map.week_of,
+        status=RunStatus.QUEUED,
+        progress=progress,
+        time_limit=time_limit if time_limit is not None else default_time_limit(),
+        scenario=data,
+        id_map=id_map.to_json(),
+    )
+    run.providers.set(providers)
+    audit_record(
+        actor=user,
+        action=AuditAction.CREATE,
+        obj=run,
+        detail={"providers": [p.pk for p in providers], "students": len(scenario.students)},
+    )
+    plan_run_execute.enqueue(run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def _store_schedule(
+    *,
+    provider: Provider,
+    sessions: Sequence[PlannedSession],
+    id_map: IdMap,
+    user: User | None,
+    source_run: PlanRun | None,
+    keep_pins: set[str],
+) -> StandingSchedule:
+    StandingSchedule.objects.filter(provider=provider, active=True).update(active=False)
+    schedule = StandingSchedule.objects.create(
+        provider=provider, accepted_by=user, source_run=source_run, active=True
+    )
+    block_pks = {pk for pk in id_map.blocks.values() if pk is not None}
+    existing = set(ActivityBlock.objects.filter(pk__in=block_pks).values_list("pk", flat=True))
+    rows = []
+    for session in sessions:
+        block_pk = id_map.blocks.get(session.block)
+        rows.append(
+            ScheduledSession(
+                schedule=schedule,
+                plan_session_id=session.id,
+                classroom_id=id_map.classrooms[session.classroom],
+                block_id=block_pk if block_pk in existing else None,
+                day=session.day,
+                start=time_of(session.start),
+                end=time_of(session.end),
+                delivery=session.delivery,
+                pinned=session.id in keep_pins,
+            )
+        )
+    created = ScheduledSession.objects.bulk_create(rows)
+    members = []
+    touched: dict[int, list[str]] = {}
+    for row, session in zip(created, sessions, strict=True):
+        for key in session.students:
+            student_pk = id_map.students[key]
+            goal = session.focus.get(key, "")
+            members.append(
+                ScheduledSessionStudent(
+                    session=row, student_id=student_pk, focus_goal_id=id_map.goals.get(goal)
+                )
+            )
+            touched.setdefault(student_pk, []).append(session.id)
+    ScheduledSessionStudent.objects.bulk_create(members)
+    for student_pk, session_ids in touched.items():
+        audit_record(
+            actor=user,
+            action=AuditAction.CREATE,
+            obj=schedule,
+            student_id=student_pk,
+            detail={"sessions": session_ids},
+        )
+    return schedule
+
+
+@transaction.atomic
+def plan_accept(*, run: PlanRun, user: User) -> list[StandingSchedule]:
+    """Make a finished run's plan the standing schedule of each of its providers."""
+    run = PlanRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != RunStatus.DONE or not run.plan:
+        raise ValueError("only a finished plan can be accepted")
+    if run.decision == RunDecision.ACCEPTED:
+        raise ValueError("this plan is already accepted")
+    id_map = IdMap.from_json(run.id_map)
+    plan_data = run.plan_data
+    from pushin.scheduling.plan import plan_from_dict
+
+    plan = plan_from_dict(plan_data)
+    keep_pins: set[str] = set()
+    if run.kind == RunKind.REPLAN:
+        pinned = run.scenario.get("pinned", [])
+        kept_ids = {s.id for s in plan.sessions}
+        keep_pins = {sid for sid in pinned if sid in kept_ids}
+    schedules = []
+    for provider in run.providers.order_by("pk"):
+        own = [s for s in plan.sessions if s.provider == f"p{provider.pk}"]
+        schedules.append(
+            _store_schedule(
+                provider=provider,
+                sessions=own,
+                id_map=id_map,
+                user=user,
+                source_run=run,
+                keep_pins=keep_pins,
+            )
+        )
+    run.decision = RunDecision.ACCEPTED
+    run.save(update_fields=["decision"])
+    return schedules
+
+
+@transaction.atomic
+def plan_reject(*, run: PlanRun, user: User) -> None:
+    """Keep the standing schedule as it is; the run stays in the history as rejected."""
+    if run.decision == RunDecision.ACCEPTED:
+        raise ValueError("this plan is already accepted")
+    run.decision = RunDecision.REJECTED
+    run.save(update_fields=["decision"])
+    audit_record(actor=user, action=AuditAction.UPDATE, obj=run, detail={"decision": "rejected"})
+
+
+@transaction.atomic
+def plan_import(*, provider: Provider, plan: Plan, user: User | None = None) -> StandingSchedule:
+    """Store a plan made outside the web app (the CLI) as the provider's standing schedule,
+    after the engine's checker passed it against the provider's usual week.
+
+    Raises PlanRefused listing every broken rule; nothing is written then.
+    """
+    scenario, id_map = scenario_build(district=provider.district, providers=[provider])
+    own = f"p{provider.pk}"
+    problems = [
+        Problem(rule=3, message=f"session {s.id} belongs to provider {s.provider}, not {own}")
+        for s in plan.sessions
+        if s.provider != own
+    ]
+    problems += [p for p in check_plan(scenario, plan) if p.rule != 8]
+    if problems:
+        raise PlanRefused(problems, id_map=id_map, scenario=scenario)
+    schedule = _store_schedule(
+        provider=provider,
+        sessions=plan.sessions,
+        id_map=id_map,
+        user=user,
+        source_run=None,
+        keep_pins=set(),
+    )
+    audit_record(
+        actor=user,
+        action=AuditAction.IMPORT,
+        obj=schedule,
+        detail={"sessions": len(plan.sessions)},
+    )
+    return schedule
+
+
+def _best_focus(scenario: Scenario, key: str, current: str, activity: str) -> str:
+    """Keep the focus goal if it suits the activity, else the best-suited goal."""
+    student = scenario.student_by_id.get(key)
+    if student is None:
+        return current
+    if student.delivery == "pull_out":
+        return current or (student.goals[0].id if student.goals else "")
+    weights = {g.id: scenario.fit_weight(g.domain, activity) for g in student.goals}
+    if weights.get(current, 0.0) > 0:
+        return current
+    best = max(weights.items(), key=lambda item: item[1], default=(current, 0.0))
+    return best[0] if best[1] > 0 else current
+
+
+@transaction.atomic
+def session_move(
+    *,
+    session: ScheduledSession,
+    user: User,
+    block: ActivityBlock,
+    start: dt.time,
+    pin: bool | None = None,
+) -> ScheduledSession:
+    """Move a standing session to another block and start time of its classroom.
+
+    The whole schedule with the move is judged by the engine's checker against the
+    current timetable. A move that breaks a rule which was not already broken is refused
+    (PlanRefused, nothing written); problems the schedule had before are not the move's.
+    """
+    schedule = session.schedule
+    provider = schedule.provider
+    scenario, id_map = scenario_build(district=provider.district, providers=[provider])
+    if block.classroom_id != session.classroom_id:
+        raise PlanRefused(
+            [Problem(rule=3, message="A session stays in its students' classroom.")],
+            id_map=id_map,
+        )
+    sessions = schedule_sessions(schedule)
+    before = schedule_as_plan(
+        provider_pk=provider.pk, sessions=sessions, scenario=scenario, id_map=id_map
+    )
+    known = {p.key for p in schedule_problems(scenario, before.plan)}
+    target = next(s for s in sessions if s.pk == session.pk)
+    length = target.minutes
+    target.day = block.day
+    target.start = start
+    target.end = time_of(min(minutes_of(start) + length, 24 * 60 - 1))
+    target.block = block
+    refocus: list[tuple[ScheduledSessionStudent, str]] = []
+    for member in target.members.all():
+        key = id_map.student_key(member.student_id, provider.pk) or f"st{member.student_id}"
+        current = f"g{member.focus_goal_id}" if member.focus_goal_id else ""
+        chosen = _best_focus(scenario, key, current, block.activity)
+        if chosen != current and chosen in id_map.goals:
+            member.focus_goal_id = id_map.goals[chosen]
+            refocus.append((member, chosen))
+    after = schedule_as_plan(
+        provider_pk=provider.pk, sessions=sessions, scenario=scenario, id_map=id_map
+    )
+    new_problems = [p for p in schedule_problems(scenario, after.plan) if p.key not in known]
+    if new_problems:
+        raise PlanRefused(new_problems, id_map=id_map, scenario=scenario)
+    if pin is not None:
+        target.pinned = pin
+    target.save(update_fields=["day", "start", "end", "block", "pinned"])
+    for member, _ in refocus:
+        member.save(update_fields=["focus_goal"])
+    for member in target.members.all():
+        audit_record(
+            actor=user,
+            action=AuditAction.UPDATE,
+            obj=target,
+            student_id=member.student_id,
+            detail={"moved_to": f"{block.day} {start:%H:%M}", "block": block.pk},
+        )
+    return target
+
+
+@transaction.atomic
+def session_pin_set(*, session: ScheduledSession, user: User, pinned: bool) -> ScheduledSession:
+    """Pin a session (a re-plan keeps it unchanged) or let it move again."""
+    session.pinned = pinned
+    session.save(update_fields=["pinned"])
+    for member in session.members.all():
+        audit_record(
+            actor=user,
+            action=AuditAction.UPDATE,
+            obj=session,
+            student_id=member.student_id,
+            detail={"pinned": pinned},
+        )
+    return session
+
+
+@transaction.atomic
+def calendar_token_regenerate(*, provider: Provider, user: User) -> str:
+    """A new secret calendar address; the old one stops working at once."""
+    provider.calendar_token = secrets.token_urlsafe(32)
+    provider.save(update_fields=["calendar_token"])
+    audit_record(
+        actor=user, action=AuditAction.UPDATE, obj=provider, detail={"field": "calendar_token"}
+    )
+    return provider.calendar_token
+
+
+@transaction.atomic
+def calendar_token_revoke(*, provider: Provider, user: User) -> None:
+    """Turn the calendar feed off."""
+    provider.calendar_token = ""
+    provider.save(update_fields=["calendar_token"])
+    audit_record(
+        actor=user, action=AuditAction.UPDATE, obj=provider, detail={"field": "calendar_token"}
+    )

@@ -1,0 +1,127 @@
+"""A standing schedule seen as an engine plan, so the engine's checker can judge it.
+
+The conversion goes through the `IdMap` of a freshly built scenario, so the same stored
+schedule can be checked against the usual week or against one week's dated changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from pushin.planning.models import ScheduledSession, StandingSchedule
+from pushin.planning.scenario_build import IdMap, minutes_of
+from pushin.scheduling.plan import Plan, PlannedSession, Reason, Shortfall, Stats
+from pushin.scheduling.scenario import Scenario
+
+NOT_IN_SCHEDULE = Reason("capacity", "Not in the standing schedule.")
+
+
+def schedule_sessions(schedule: StandingSchedule) -> list[ScheduledSession]:
+    """The sessions of a schedule with everything a page or a check reads, in 3 queries."""
+    return list(
+        schedule.sessions.select_related("classroom__school", "block")
+        .prefetch_related("members__student", "members__focus_goal")
+        .order_by("day", "start", "pk")
+    )
+
+
+def block_id_for(session: ScheduledSession, scenario: Scenario, id_map: IdMap) -> str:
+    """The scenario block the session sits in.
+
+    A dated exception can split a block into pieces ("b40", "b40.2"): the session belongs
+    to the piece of its block that holds it. A session whose block was deleted or that
+    sat in a one-off block is placed in whatever block of its room holds it, if any.
+    """
+    room = scenario.classroom_by_id.get(f"c{session.classroom_id}")
+    start, end = minutes_of(session.start), minutes_of(session.end)
+    fallback = f"b{session.block_id}" if session.block_id else f"none-{session.pk}"
+    if room is None:
+        return fallback
+    same_day = [b for b in room.blocks if b.day == session.day]
+    holding = [b for b in same_day if b.start <= start and end <= b.end]
+    own = [b for b in holding if id_map.blocks.get(b.id) == session.block_id]
+    if session.block_id is not None and own:
+        return own[0].id
+    if session.block_id is not None:
+        pieces = [b for b in same_day if id_map.blocks.get(b.id) == session.block_id]
+        overlapping = [b for b in pieces if b.start < end and start < b.end]
+        if overlapping:
+            return overlapping[0].id
+        return fallback
+    return holding[0].id if holding else fallback
+
+
+def student_key(id_map: IdMap, student_pk: int, provider_pk: int) -> str:
+    """The student's scenario id; "st<pk>" even when the student is no longer in it."""
+    return id_map.student_key(student_pk, provider_pk) or f"st{student_pk}"
+
+
+def planned_session(
+    session: ScheduledSession, provider_pk: int, scenario: Scenario, id_map: IdMap
+) -> PlannedSession:
+    students = []
+    focus = {}
+    for member in session.members.all():
+        key = student_key(id_map, member.student_id, provider_pk)
+        students.append(key)
+        focus[key] = f"g{member.focus_goal_id}" if member.focus_goal_id else ""
+    return PlannedSession(
+        id=session.plan_session_id,
+        provider=f"p{provider_pk}",
+        classroom=f"c{session.classroom_id}",
+        block=block_id_for(session, scenario, id_map),
+        day=session.day,
+        start=minutes_of(session.start),
+        end=minutes_of(session.end),
+        delivery=session.delivery,
+        students=tuple(students),
+        focus=focus,
+    )
+
+
+@dataclass(frozen=True)
+class ScheduleAsPlan:
+    plan: Plan
+    # plan session id -> stored session
+    sessions: dict[str, ScheduledSession]
+
+
+def schedule_as_plan(
+    *,
+    provider_pk: int,
+    sessions: Sequence[ScheduledSession],
+    scenario: Scenario,
+    id_map: IdMap,
+    skip_days: Iterable[str] = (),
+) -> ScheduleAsPlan:
+    """The stored sessions as a pushin-plan/1 with exact shortfalls (rule 6).
+
+    `skip_days` leaves out days without school (closures): their sessions do not happen.
+    """
+    skipped = set(skip_days)
+    kept = [s for s in sessions if s.day not in skipped]
+    planned = [planned_session(s, provider_pk, scenario, id_map) for s in kept]
+    minutes: dict[str, int] = {}
+    for session in planned:
+        for key in session.students:
+            minutes[key] = minutes.get(key, 0) + session.minutes
+    shortfalls = tuple(
+        Shortfall(student.id, missing, (NOT_IN_SCHEDULE,))
+        for student in scenario.students
+        if (missing := student.minutes_per_week - minutes.get(student.id, 0)) > 0
+    )
+    scheduled = sum(s.minutes * len(s.students) for s in planned)
+    mandated = sum(s.minutes_per_week for s in scenario.students)
+    plan = Plan(
+        status="feasible",
+        sessions=tuple(planned),
+        shortfalls=shortfalls,
+        stats=Stats(
+            mandated_minutes=mandated,
+            scheduled_minutes=scheduled,
+            shortfall_minutes=sum(s.minutes for s in shortfalls),
+            sessions=len(planned),
+        ),
+    )
+    return ScheduleAsPlan(plan=plan, sessions={s.plan_session_id: s for s in kept})

@@ -1,0 +1,92 @@
+"""Solver runs on the task queue (django-tasks; `manage.py db_worker` in production).
+
+The web request only builds the scenario and enqueues; the worker solves. Progress goes
+to `PlanRun.progress` with single-row UPDATEs, so the page polling it sees each step as
+soon as it is written. Logs carry the run's id only, never data from the scenario.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import task
+
+from pushin.planning.models import PlanRun, RunStatus
+from pushin.planning.validation import check_plan
+from pushin.scheduling.jsonread import ScenarioError
+from pushin.scheduling.plan import plan_to_dict
+from pushin.scheduling.scenario import parse_scenario
+from pushin.scheduling.solve import solve
+
+logger = logging.getLogger(__name__)
+
+SOLVER_WORKERS = 2
+
+
+def _update(run_id: int, **fields: object) -> None:
+    PlanRun.objects.filter(pk=run_id).update(**fields)
+
+
+@task()
+def plan_run_execute(run_id: int) -> str:
+    """Solve one queued PlanRun and store its plan. Returns the final status."""
+    run = PlanRun.objects.filter(pk=run_id).first()
+    if run is None:
+        logger.warning("plan run %s vanished before it ran", run_id)
+        return "missing"
+    if run.status != RunStatus.QUEUED:
+        return str(run.status)  # already taken by another worker, or re-enqueued
+    _update(
+        run_id,
+        status=RunStatus.RUNNING,
+        started_at=timezone.now(),
+        progress="Reading the week: schools, timetables, caseload",
+    )
+    try:
+        scenario = parse_scenario(run.scenario)
+        limit = run.time_limit or float(getattr(settings, "PUSHIN_PLAN_TIME_LIMIT", 10.0))
+        _update(
+            run_id,
+            progress=f"Solving {len(scenario.students)} students' sessions "
+            f"(up to {limit:g} seconds)",
+        )
+        plan = solve(scenario, time_limit=limit, workers=SOLVER_WORKERS, seed=0)
+        _update(run_id, progress="Checking the plan against every rule")
+        problems = check_plan(scenario, plan)
+    except ScenarioError as error:
+        logger.info("plan run %s: the scenario was refused (%d issues)", run_id, len(error.errors))
+        _update(
+            run_id,
+            status=RunStatus.FAILED,
+            finished_at=timezone.now(),
+            progress="Stopped: the week could not be planned as described",
+            error="\n".join(str(issue) for issue in error.errors),
+        )
+        return RunStatus.FAILED
+    except Exception:
+        logger.exception("plan run %s failed", run_id)
+        _update(
+            run_id,
+            status=RunStatus.FAILED,
+            finished_at=timezone.now(),
+            progress="Stopped by an unexpected error",
+            error="The solver stopped unexpectedly. The error is in the server log.",
+        )
+        return RunStatus.FAILED
+    broken = ""
+    if problems:
+        # The engine's own plan failing its checker is a bug: keep it visible, not hidden.
+        logger.error("plan run %s: the plan breaks %d rules", run_id, len(problems))
+        broken = "\n".join(f"Rule {p.rule}: {p.message}" for p in problems)
+    _update(
+        run_id,
+        status=RunStatus.DONE,
+        finished_at=timezone.now(),
+        solve_seconds=plan.stats.solve_seconds,
+        plan=plan_to_dict(plan),
+        progress="Done",
+        error=broken,
+    )
+    return RunStatus.DONE

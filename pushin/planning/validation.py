@@ -1,0 +1,52 @@
+"""The engine's checker (scheduling/check.py), as the web app uses it.
+
+One adapter so that every page and command reads violations the same way: a rule
+number, the engine's message (ids, never names) and the plan sessions it concerns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pushin.scheduling.check import check_plan as engine_check
+from pushin.scheduling.plan import Plan
+from pushin.scheduling.scenario import Scenario
+
+# Plan session ids in a message; only ids of the plan's sessions count.
+_TOKEN = re.compile(r"[\w.-]+")
+
+
+@dataclass(frozen=True)
+class Problem:
+    rule: int
+    message: str
+    sessions: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> tuple[int, str]:
+        return (self.rule, self.message)
+
+
+def check_plan(scenario: Scenario, plan: Plan) -> list[Problem]:
+    """Every broken validity rule (1-8) of `plan` under `scenario`."""
+    session_ids = {session.id for session in plan.sessions}
+    return [
+        Problem(
+            rule=violation.rule,
+            message=violation.message,
+            sessions=tuple(s for s in _mentioned(violation.message) if s in session_ids),
+        )
+        for violation in engine_check(scenario, plan)
+    ]
+
+
+def _mentioned(message: str) -> Iterable[str]:
+    return dict.fromkeys(token.rstrip(".") for token in _TOKEN.findall(message))
+
+
+def schedule_problems(scenario: Scenario, plan: Plan) -> list[Problem]:
+    """Problems of a standing schedule: rules 1-7. Rule 8 is about a solver's reported
+    totals, which a stored schedule does not keep."""
+    return [p for p in check_plan(scenario, plan) if p.rule != 8]

@@ -1,0 +1,322 @@
+"""Plan the week, watch the run, accept it; the standing schedule, its flags and its feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
+
+from pushin.accounts.audit import audit_record
+from pushin.accounts.models import AuditAction, Role, User
+from pushin.district.access import provider_for_user
+from pushin.district.models import Provider
+from pushin.planning import selectors, services
+from pushin.planning.access import (
+    can_decide_run,
+    can_plan_for,
+    plan_run_for_user,
+    plannable_provider_for_user,
+    scheduled_session_for_user,
+)
+from pushin.planning.forms import CalendarForm, MoveForm, PinForm, PlanForm, ReplanForm, WeekForm
+from pushin.planning.ical import provider_calendar
+from pushin.planning.models import RunDecision, RunKind, RunStatus
+from pushin.planning.scenario_build import week_monday
+from pushin.planning.words import RULE_WORDS, name_book
+from pushin.scheduling.scenario import scenario_to_dict
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _default_week() -> dt.date:
+    """This week's Monday on a school day, else next week's."""
+    today = timezone.localdate()
+    if today.isoweekday() > 5:
+        today += dt.timedelta(days=8 - today.isoweekday())
+    return week_monday(today)
+
+
+def _input_errors(error: services.PlanInputError, user: User) -> list[str]:
+    book = name_book(user=user, id_map=error.id_map, scenario=error.scenario)
+    return [book.words(message) for message in error.messages]
+
+
+def _refusal_words(error: services.PlanRefused, user: User) -> list[str]:
+    scenario = scenario_to_dict(error.scenario) if error.scenario is not None else {}
+    book = name_book(user=user, id_map=error.id_map, scenario=scenario)
+    return [
+        f"{RULE_WORDS.get(p.rule, 'A scheduling rule is broken.')} {book.words(p.message)}."
+        for p in error.problems
+    ]
+
+
+@login_required
+@require_GET
+def planning_home(request: HttpRequest) -> HttpResponse:
+    """A provider goes to their own week; an administrator sees every provider's."""
+    user = _user(request)
+    if user.role == Role.PROVIDER and hasattr(user, "provider"):
+        return redirect("planning:provider", pk=user.provider.pk)
+    if user.role != Role.ADMIN and not user.is_superuser:
+        raise Http404("No planning here")
+    providers = list(selectors.plannable_providers(user).order_by("user__last_name", "pk"))
+    form = PlanForm(providers=providers, allow_all=True)
+    rows = selectors.provider_rows(providers)
+    return render(request, "planning/home.html", {"form": form, "rows": rows})
+
+
+@login_required
+@require_POST
+def run_create(request: HttpRequest) -> HttpResponse:
+    """Start a solver run for one provider's week (or all providers', for admin)."""
+    user = _user(request)
+    providers = list(selectors.plannable_providers(user).order_by("pk"))
+    if not providers:
+        raise Http404("No planning here")
+    form = PlanForm(request.POST, providers=providers, allow_all=user.role != Role.PROVIDER)
+    if not form.is_valid():
+        messages.error(request, "Choose whose week to plan.")
+        return redirect("planning:home")
+    chosen = form.selected()
+    try:
+        run = services.plan_run_create(
+            user=user, district=chosen[0].district, providers=chosen, kind=RunKind.STANDING
+        )
+    except services.PlanInputError as error:
+        return render(
+            request,
+            "planning/input_errors.html",
+            {"errors": _input_errors(error, user), "providers": chosen},
+            status=400,
+        )
+    return redirect("planning:run", pk=run.pk)
+
+
+@login_required
+@require_GET
+def provider_planning(request: HttpRequest, pk: int) -> HttpResponse:
+    """One provider's planning page: plan the week, the schedule's flags, recent runs."""
+    user = _user(request)
+    provider = provider_for_user(user, pk)
+    week_form = WeekForm(request.GET or None)
+    week = _default_week()
+    if week_form.is_valid() and week_form.cleaned_data["week"] is not None:
+        week = week_monday(week_form.cleaned_data["week"])
+    flags = selectors.schedule_flags_for(provider, week, reader=user)
+    context = {
+        "provider": provider,
+        "can_plan": can_plan_for(user, provider),
+        "plan_form": PlanForm(providers=[provider], allow_all=False),
+        "week_form": week_form if week_form.is_bound else WeekForm(initial={"week": week}),
+        "week": week,
+        "flags": flags,
+        "runs": selectors.recent_runs(provider),
+    }
+    return render(request, "planning/provider.html", context)
+
+
+@login_required
+@require_POST
+def replan(request: HttpRequest, pk: int) -> HttpResponse:
+    """Re-plan with minimal changes: the standing schedule is the previous plan."""
+    user = _user(request)
+    provider = provider_for_user(user, pk)
+    if not can_plan_for(user, provider):
+        raise PermissionDenied
+    form = ReplanForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a valid week.")
+        return redirect("planning:provider", pk=provider.pk)
+    try:
+        run = services.plan_run_create(
+            user=user,
+            district=provider.district,
+            providers=[provider],
+            kind=RunKind.REPLAN,
+            week_of=form.cleaned_data["week"],
+        )
+    except services.PlanInputError as error:
+        return render(
+            request,
+            "planning/input_errors.html",
+            {"errors": _input_errors(error, user), "providers": [provider]},
+            status=400,
+        )
+    return redirect("planning:run", pk=run.pk)
+
+
+@login_required
+@require_GET
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """While solving: progress, polled by htmx. When done: the plan, to accept or not."""
+    user = _user(request)
+    run = plan_run_for_user(user, pk)
+    if not run.is_finished:
+        return render(request, "planning/run_waiting.html", {"run": run})
+    result = selectors.run_result(run, user=user)
+    audit_record(actor=user, action=AuditAction.READ, obj=run)
+    context = {
+        "run": run,
+        "result": result,
+        "can_decide": run.status == RunStatus.DONE
+        and run.decision == RunDecision.PENDING
+        and can_decide_run(user, run),
+    }
+    return render(request, "planning/run.html", context)
+
+
+@login_required
+@require_GET
+def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress line; once the run is finished, the page reloads to show the plan."""
+    run = plan_run_for_user(_user(request), pk)
+    if run.is_finished and request.headers.get("HX-Request") == "true":
+        return HttpResponseClientRefresh()
+    return render(request, "planning/_run_progress.html", {"run": run})
+
+
+@login_required
+@require_POST
+def run_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    run = plan_run_for_user(user, pk)
+    if not can_decide_run(user, run):
+        raise PermissionDenied
+    try:
+        schedules = services.plan_accept(run=run, user=user)
+    except ValueError as error:
+        messages.error(request, f"Not accepted: {error}.")
+        return redirect("planning:run", pk=run.pk)
+    messages.success(request, "Accepted: this is now the standing weekly schedule.")
+    if len(schedules) == 1:
+        return redirect("planning:schedule", pk=schedules[0].provider_id)
+    return redirect("planning:home")
+
+
+@login_required
+@require_POST
+def run_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    run = plan_run_for_user(user, pk)
+    if not can_decide_run(user, run):
+        raise PermissionDenied
+    try:
+        services.plan_reject(run=run, user=user)
+    except ValueError as error:
+        messages.error(request, f"Not rejected: {error}.")
+        return redirect("planning:run", pk=run.pk)
+    messages.success(request, "Rejected: the standing schedule stays as it was.")
+    return redirect("planning:run", pk=run.pk)
+
+
+@login_required
+@require_GET
+def standing_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """The provider's accepted weekly schedule: the grid, moves and pins."""
+    user = _user(request)
+    provider = provider_for_user(user, pk)
+    editable = can_plan_for(user, provider)
+    page = selectors.schedule_page(provider, editable=editable)
+    if page.schedule is not None:
+        audit_record(actor=user, action=AuditAction.READ, obj=page.schedule)
+    return render(
+        request,
+        "planning/schedule.html",
+        {"provider": provider, "page": page, "editable": editable},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a session to another block or start; the engine's checker judges the move."""
+    user = _user(request)
+    session = scheduled_session_for_user(user, pk)
+    form = MoveForm(request.POST or None, session=session)
+    refused: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_move(
+                session=session,
+                user=user,
+                block=form.cleaned_data["block"],
+                start=form.cleaned_data["start"],
+                pin=form.cleaned_data["pin"],
+            )
+        except services.PlanRefused as error:
+            refused = _refusal_words(error, user)
+        else:
+            messages.success(request, "Moved. The schedule still passes every rule.")
+            return redirect("planning:schedule", pk=session.schedule.provider_id)
+    view = selectors.standing_views([session], with_urls=False, names=True)[0]
+    return render(
+        request,
+        "planning/session_move.html",
+        {"session": session, "view": view, "form": form, "refused": refused},
+        status=400 if refused or form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def session_pin(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    session = scheduled_session_for_user(user, pk)
+    form = PinForm(request.POST)
+    form.is_valid()
+    pinned = bool(form.cleaned_data.get("pinned"))
+    services.session_pin_set(session=session, user=user, pinned=pinned)
+    messages.success(request, "Pinned: a re-plan keeps it." if pinned else "Unpinned.")
+    return redirect("planning:schedule", pk=session.schedule.provider_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    """The secret address of the provider's calendar feed; a new one revokes the old."""
+    user = _user(request)
+    provider = plannable_provider_for_user(user, pk)
+    if request.method == "POST":
+        form = CalendarForm(request.POST)
+        if form.is_valid():
+            if form.cleaned_data["action"] == "regenerate":
+                services.calendar_token_regenerate(provider=provider, user=user)
+                messages.success(request, "A new calendar address is ready; the old one is off.")
+            else:
+                services.calendar_token_revoke(provider=provider, user=user)
+                messages.success(request, "The calendar feed is off.")
+        return redirect("planning:calendar", pk=provider.pk)
+    feed_url = ""
+    if provider.calendar_token:
+        feed_url = request.build_absolute_uri(
+            reverse("planning:calendar_feed", args=[provider.calendar_token])
+        )
+    return render(request, "planning/calendar.html", {"provider": provider, "feed_url": feed_url})
+
+
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The .ics feed; the secret token in the address is the only key."""
+    if len(token) < 32:
+        raise Http404("No such calendar")
+    provider = Provider.objects.filter(calendar_token=token).select_related("district").first()
+    if provider is None:
+        raise Http404("No such calendar")
+    response = HttpResponse(
+        provider_calendar(provider), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="pushin.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response

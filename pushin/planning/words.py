@@ -1,0 +1,141 @@
+"""Engine messages in plain words: opaque ids mapped back to names, for one reader.
+
+The engine speaks in ids ("st12", "b40", "sess-3"). Pages show the same sentences with
+names, but only names the reader may see: a student who is not visible to the reader is
+"a student". Nothing here is logged; the translated text only goes into a rendered page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pushin.accounts.models import User
+from pushin.caseload.access import students_visible_to
+from pushin.caseload.models import Goal, Student
+from pushin.district.models import Classroom, Provider, School
+from pushin.planning.scenario_build import IdMap
+from pushin.scheduling.timeutil import format_span, parse_hhmm
+from pushin.vocabulary import Activity, Domain
+
+_TOKEN = re.compile(
+    r"(?<![\w-])(sess-\d+|st\d+(?:-p\d+)?|sch\d+|goal-\d+|b\d+(?:\.\d+)?|x\d+|c\d+|p\d+|g\d+)(?![\w-])"
+)
+
+RULE_WORDS: dict[int, str] = {
+    1: "A session must lie inside one of the class's activity blocks, on the 5-minute grid, "
+    "and last the mandated session length.",
+    2: "The class activity then does not suit the student's goals (or is not open for pull-out).",
+    3: "Students in one session must share the classroom, the provider and the delivery; "
+    "a student seen individually is alone; the group size limit holds.",
+    4: "The provider must be working then (at that school), not busy, not in another session, "
+    "with travel time between schools, and within the daily limit.",
+    5: "A student has at most one session a day, and none while unavailable.",
+    6: "The scheduled minutes cannot exceed the mandate.",
+    7: "A pinned session has to stay as it is.",
+    8: "The plan's totals do not add up.",
+}
+
+REASON_WORDS: dict[str, str] = {
+    "no_fitting_block": "No class activity in the week suits the goals",
+    "provider_unavailable": "The provider is not free when the activities that fit happen",
+    "student_unavailable": "The student is elsewhere when the activities that fit happen",
+    "capacity": "The fitting times are taken by other students' sessions",
+    "travel": "Only possible without the travel time between schools",
+    "daily_limit": "The provider's daily limit of direct minutes is reached",
+}
+
+
+def activity_label(activity: str) -> str:
+    try:
+        return str(Activity(activity).label)
+    except ValueError:
+        return activity.replace("_", " ").capitalize()
+
+
+def domain_label(domain: str) -> str:
+    try:
+        return str(Domain(domain).label)
+    except ValueError:
+        return domain.replace("_", " ")
+
+
+def initials_of(student: Student) -> str:
+    return student.initials
+
+
+@dataclass
+class NameBook:
+    """What each id of one scenario is called, for one reader."""
+
+    names: dict[str, str] = field(default_factory=dict)
+    initials: dict[str, str] = field(default_factory=dict)
+
+    def name(self, ident: str) -> str:
+        return self.names.get(ident, ident)
+
+    def words(self, text: str) -> str:
+        """The text with every known id replaced by its name."""
+        return _TOKEN.sub(lambda m: self.names.get(m.group(1), m.group(1)), text)
+
+    def add_sessions(self, sessions: Iterable[Mapping[str, Any]]) -> None:
+        """Name plan sessions ("sess-3") by their time and room."""
+        for session in sessions:
+            start, end = parse_hhmm(session["start"]), parse_hhmm(session["end"])
+            if start is None or end is None:
+                continue
+            room = self.names.get(session["classroom"], "the classroom")
+            self.names[session["id"]] = (
+                f"the session {format_span(session['day'], start, end)} in {room}"
+            )
+
+
+def name_book(*, user: User | None, id_map: IdMap, scenario: Mapping[str, Any]) -> NameBook:
+    """Names for the ids of a scenario (as JSON data), limited to what `user` may see.
+
+    A handful of queries, whatever the size of the scenario.
+    """
+    book = NameBook()
+    visible: set[int] = set()
+    if user is not None:
+        visible = set(
+            students_visible_to(user)
+            .filter(pk__in=set(id_map.students.values()))
+            .values_list("pk", flat=True)
+        )
+    students = {
+        s.pk: s
+        for s in Student.objects.filter(pk__in=set(id_map.students.values())).only(
+            "pk", "first_name", "last_name"
+        )
+    }
+    for key, pk in id_map.students.items():
+        student = students.get(pk)
+        if student is not None and (user is None or pk in visible):
+            book.names[key] = student.full_name
+            book.initials[key] = student.initials
+        else:
+            book.names[key] = "a student"
+            book.initials[key] = "?"
+    for school in School.objects.filter(pk__in=set(id_map.schools.values())):
+        book.names[f"sch{school.pk}"] = school.name
+    for room in Classroom.objects.filter(pk__in=set(id_map.classrooms.values())):
+        book.names[f"c{room.pk}"] = room.name
+    for provider in Provider.objects.filter(pk__in=set(id_map.providers.values())).select_related(
+        "user"
+    ):
+        book.names[f"p{provider.pk}"] = provider.user.display_name
+    for goal in Goal.objects.filter(pk__in=set(id_map.goals.values())).only("pk", "domain"):
+        book.names[f"g{goal.pk}"] = f"the {domain_label(goal.domain).lower()} goal"
+        book.names[f"goal-{goal.pk}"] = f"{domain_label(goal.domain).lower()} (this goal's own fit)"
+    for room in scenario.get("classrooms", []):
+        for block in room.get("blocks", []):
+            start, end = parse_hhmm(block["start"]), parse_hhmm(block["end"])
+            if start is None or end is None:
+                continue
+            book.names[block["id"]] = (
+                f"{activity_label(block['activity'])} ({format_span(block['day'], start, end)})"
+            )
+    return book
