@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo --size small
+	$(PY) manage.py load_demo --size small --url http://$(HOST)/
 	$(PY) manage.py db_worker --interval 0.5 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST)

@@ -34,6 +34,7 @@ class Activity(models.TextChoices):
     # Not in the default fit table: weight 0 for every goal unless a user edits it.
     SCIENCE = "science", "Science"
     MUSIC = "music", "Music"
+    LIBRARY = "library", "Library"
     ASSEMBLY = "assembly", "Assembly"
 
 

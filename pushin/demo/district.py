@@ -59,9 +59,6 @@ DISTRICT_NAMES = {"small": names.DISTRICT_NAME, "large": names.LARGE_DISTRICT_NA
 USERNAME_PREFIX = {"small": "", "large": "large."}
 PARAS_PER_SCHOOL = 2
 
-# The generator's specials include blocks the vocabulary has no word for; the nearest
-# activity with the same fit (0 for every goal, not a pull-out time) stands in.
-_ACTIVITY_FOR = {"library": Activity.SCIENCE}
 _ACTIVITIES = set(Activity.values)
 
 # Provider n (0-based) of a caseload: discipline and the index of the supervising therapist.
@@ -336,7 +333,7 @@ class _Loader:
         blocks = []
         for room, row in zip(self.world.classrooms, rooms, strict=True):
             for block in room.blocks:
-                activity = _ACTIVITY_FOR.get(block.activity, block.activity)
+                activity = block.activity
                 if activity not in _ACTIVITIES:
                     raise DemoError(f"the generator made an unknown activity {activity!r}")
                 blocks.append(

@@ -1,0 +1,60 @@
+"""Settings: safe in development, loud in production, `check --deploy` clean."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "PUSHIN_ENV": "production",
+    "SECRET_KEY": "x" * 20 + "-prod-secret-for-the-deploy-check-only-0123456789abcdef",
+    "ALLOWED_HOSTS": "pushin.example.org",
+}
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"PUSHIN_ENV", "SECRET_KEY", "ALLOWED_HOSTS"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings() -> None:
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key() -> None:
+    env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts() -> None:
+    env = {**PRODUCTION_ENV, "ALLOWED_HOSTS": ""}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_passwords_are_hashed_with_argon2(db: None) -> None:
+    from tests.factories import make_user
+    from pushin.accounts.models import Role
+
+    user = make_user("hashcheck", Role.TEACHER)
+    assert user.password.startswith("argon2$")
