@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from pushin.caseload.models import IEP, MandateVersion
 from pushin.vocabulary import Comfort
-from tests.district.personas import PERSONAS, is_login_redirect, persona_user
+from tests.caseload.personas import PERSONAS, is_login_redirect, persona_user
 from tests.factories import make_provider, make_student
 
 URL = reverse("caseload:list")

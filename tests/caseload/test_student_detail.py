@@ -9,7 +9,7 @@ from django.utils import timezone
 from pushin.accounts.models import AuditAction, AuditEntry
 from pushin.caseload.models import GoalFitOverride, MandateVersion, StudentUnavailability
 from pushin.vocabulary import Activity, Comfort
-from tests.district.personas import PERSONAS, is_login_redirect, persona_user
+from tests.caseload.personas import PERSONAS, is_login_redirect, persona_user
 
 EXPECTED = {
     "provider": 200,
