@@ -246,6 +246,7 @@ class RowCheck:
         self.errors.append(RowError(self.row.number, column, message))
         if column:
             self.bad.add(column)
+            self.canon.pop(column, None)  # a wrong cell is compared with nothing
 
     def _cell(self, column: str, required: bool) -> str | None:
         value = self.row.get(column)
