@@ -273,7 +273,7 @@ def _parse_row(row: CsvRow, check: RowCheck, look: _Lookups) -> _Parsed:
     for name in para_names:
         user = look.users.get(name.lower())
         if user is None:
-            check.error("para_usernames", f"unknown username '{name}'")
+            check.error("para_usernames", f"unknown para username '{name}'")
         elif user.role != Role.PARA:
             check.error("para_usernames", f"user '{name}' is not a para")
         else:
@@ -300,7 +300,7 @@ def _parse_row(row: CsvRow, check: RowCheck, look: _Lookups) -> _Parsed:
         user = look.users.get(provider_name.lower())
         provider = getattr(user, "provider", None) if user is not None else None
         if user is None:
-            check.error("provider_username", f"unknown username '{provider_name}'")
+            check.error("provider_username", f"unknown provider username '{provider_name}'")
         elif user.role != Role.PROVIDER or provider is None:
             check.error("provider_username", f"user '{provider_name}' is not a provider")
         elif provider.pk not in look.allowed_provider_ids:
@@ -469,7 +469,7 @@ class _Applier:
                 RowError(
                     plan.first.number,
                     "student_ref",
-                    f"student {plan.ref} is on another provider's caseload; "
+                    f"student {plan.ref} is not on your caseload; "
                     "ask the district administrator to import it",
                 )
             )

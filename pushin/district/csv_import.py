@@ -479,7 +479,7 @@ def timetables_import(*, actor: User, district: District, text: str, dry_run: bo
         teacher = teachers.get(teacher_name.lower()) if teacher_name else None
         if teacher_name:
             if teacher is None:
-                check.error("teacher_username", f"unknown username '{teacher_name}'")
+                check.error("teacher_username", f"unknown teacher username '{teacher_name}'")
             elif teacher.role != Role.TEACHER:
                 check.error("teacher_username", f"user '{teacher_name}' is not a teacher")
                 teacher = None

@@ -226,7 +226,7 @@ def test_unknown_classroom_code(world):
 
 def test_unknown_provider_username(world):
     assert errors_of(world, row(provider_username="nobody")) == [
-        "row 2, column provider_username: unknown username 'nobody'"
+        "row 2, column provider_username: unknown provider username 'nobody'"
     ]
 
 
@@ -238,7 +238,7 @@ def test_user_who_is_not_a_provider(world):
 
 def test_unknown_and_wrong_role_paras(world):
     assert errors_of(world, row(para_usernames="para; ghost ;teacher")) == [
-        "row 2, column para_usernames: unknown username 'ghost'",
+        "row 2, column para_usernames: unknown para username 'ghost'",
         "row 2, column para_usernames: user 'teacher' is not a para",
     ]
 
@@ -372,7 +372,7 @@ def test_every_problem_is_reported_at_once(world):
     assert errors_of(world, *rows) == [
         "row 3, column minutes: 45 is not a multiple of session_minutes 30",
         "row 4, column school_code: unknown school code 'oak'; valid: cedar, maple",
-        "row 4, column provider_username: unknown username 'nobody'",
+        "row 4, column provider_username: unknown provider username 'nobody'",
         "row 5, column iep_start: 'soon' is not a date (use YYYY-MM-DD, e.g. 2026-09-08)",
         "row 5, column goal_method: unknown method 'vibes'; valid: percent_trials, frequency, "
         "duration, latency, prompt_level, rubric, narrative",
@@ -410,7 +410,7 @@ def test_provider_imports_their_own_students(world):
 def test_provider_may_not_update_a_student_on_another_caseload(world):
     taken = row(student_ref="S-0002")
     assert errors_of(world, taken, actor=world.provider.user) == [
-        "row 2, column student_ref: student S-0002 is on another provider's caseload; "
+        "row 2, column student_ref: student S-0002 is not on your caseload; "
         "ask the district administrator to import it"
     ]
 
@@ -598,7 +598,7 @@ def test_other_districts_students_and_classrooms_are_invisible(world):
     make_provider("farprovider", other)
     assert errors_of(world, row(school_code="far", provider_username="farprovider")) == [
         "row 2, column school_code: unknown school code 'far'; valid: cedar, maple",
-        "row 2, column provider_username: unknown username 'farprovider'",
+        "row 2, column provider_username: unknown provider username 'farprovider'",
     ]
 
 

@@ -223,7 +223,7 @@ def test_bad_classroom_code(world):
 
 def test_unknown_teacher_or_not_a_teacher(world):
     assert errors_of(world, row(teacher_username="ghost"), row(teacher_username="para")) == [
-        "row 2, column teacher_username: unknown username 'ghost'",
+        "row 2, column teacher_username: unknown teacher username 'ghost'",
         "row 3, column teacher_username: user 'para' is not a teacher",
     ]
 
