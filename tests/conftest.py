@@ -13,7 +13,7 @@ def world(db: None) -> World:
 
 
 @pytest.fixture
-def login(client: Client):  # type: ignore[no-untyped-def]
+def login(client: Client):
     """`login(user)` signs the test client in as that person and returns the client."""
 
     def _login(user: User | None) -> Client:

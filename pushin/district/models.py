@@ -194,7 +194,10 @@ class ActivityBlock(TimedSpan):
 
     def clean(self) -> None:
         super().clean()
-        if self.classroom_id is None or self.start is None or self.end is None:
+        # Unsaved forms may leave the times empty; the field errors say so already.
+        start: dt.time | None = self.start
+        end: dt.time | None = self.end
+        if self.classroom_id is None or start is None or end is None:
             return
         clash = (
             ActivityBlock.objects.filter(classroom_id=self.classroom_id, day=self.day)

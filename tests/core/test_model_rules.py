@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from pushin.accounts.models import Role
 from pushin.caseload.models import Frequency, MandateVersion, Service, Student
 from pushin.district.models import (
     ActivityBlock,
@@ -135,7 +136,7 @@ def test_exception_needs_a_school_day_and_an_activity(world: World) -> None:
 
 def test_an_assistant_needs_a_supervising_therapist(world: World) -> None:
     cota = Provider(
-        user=make_user("cota", "provider", world.district),
+        user=make_user("cota", Role.PROVIDER, world.district),
         district=world.district,
         discipline=Discipline.COTA,
     )
