@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "pushin.district",
     "pushin.caseload",
     "pushin.planning",
+    "pushin.sessions",
+    "pushin.collaboration",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,187 @@
+"""Dated sessions: what was planned for a school day, what happened, and the data taken.
+
+A `DatedSession` is one occurrence of a standing weekly session (or a makeup) on a date.
+Each student in it has a `SessionStudent` row: attendance, minutes delivered, the plan
+(focus goal and strategy), a note, and `DataPoint`s. Once signed, changes are recorded
+as `Amendment`s next to the values they replaced, never as silent overwrites.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+
+from pushin.vocabulary import Delivery, MissReason
+
+
+class SessionStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    LOGGED = "logged", "Logged"
+    SIGNED = "signed", "Signed"
+
+
+class DatedSession(models.Model):
+    provider = models.ForeignKey(
+        "district.Provider", on_delete=models.CASCADE, related_name="dated_sessions"
+    )
+    classroom = models.ForeignKey(
+        "district.Classroom", on_delete=models.CASCADE, related_name="dated_sessions"
+    )
+    date = models.DateField(db_index=True)
+    start = models.TimeField()
+    end = models.TimeField()
+    activity = models.CharField(max_length=24, blank=True, help_text="The class activity planned.")
+    delivery = models.CharField(max_length=8, choices=Delivery.choices, default=Delivery.PUSH_IN)
+    standing = models.ForeignKey(
+        "planning.ScheduledSession",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dated_sessions",
+        help_text="The weekly session this is an occurrence of; empty for makeups.",
+    )
+    is_makeup = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=8, choices=SessionStatus.choices, default=SessionStatus.PLANNED
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="dated_end_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["standing", "date"],
+                condition=Q(standing__isnull=False),
+                name="one_occurrence_per_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Session {self.pk} on {self.date} {self.start:%H:%M}"
+
+    @property
+    def minutes(self) -> int:
+        return _minutes(self.end) - _minutes(self.start)
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == SessionStatus.SIGNED
+
+
+class Attendance(models.TextChoices):
+    DELIVERED = "delivered", "Delivered"
+    STUDENT_ABSENT = MissReason.STUDENT_ABSENT.value, MissReason.STUDENT_ABSENT.label
+    STUDENT_UNAVAILABLE = MissReason.STUDENT_UNAVAILABLE.value, MissReason.STUDENT_UNAVAILABLE.label
+    PROVIDER_ABSENT = MissReason.PROVIDER_ABSENT.value, MissReason.PROVIDER_ABSENT.label
+    PROVIDER_CONFLICT = MissReason.PROVIDER_CONFLICT.value, MissReason.PROVIDER_CONFLICT.label
+    SCHOOL_CLOSURE = MissReason.SCHOOL_CLOSURE.value, MissReason.SCHOOL_CLOSURE.label
+
+
+class SessionStudent(models.Model):
+    session = models.ForeignKey(DatedSession, on_delete=models.CASCADE, related_name="members")
+    student = models.ForeignKey(
+        "caseload.Student", on_delete=models.CASCADE, related_name="session_records"
+    )
+    focus_goal = models.ForeignKey(
+        "caseload.Goal", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    strategy = models.ForeignKey(
+        "collaboration.Strategy", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    strategy_text = models.CharField(max_length=200, blank=True, help_text="Free-text plan.")
+    attendance = models.CharField(max_length=20, choices=Attendance.choices, blank=True)
+    minutes_delivered = models.PositiveSmallIntegerField(null=True, blank=True)
+    short_reason = models.CharField(
+        max_length=20,
+        choices=MissReason.choices,
+        blank=True,
+        help_text="Why a delivered session was cut short.",
+    )
+    note = models.TextField(blank=True)
+    makeup_for = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="made_up_by"
+    )
+
+    class Meta:
+        ordering = ["session_id", "student__last_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "student"], name="one_record_per_student")
+        ]
+
+    def __str__(self) -> str:
+        return f"Student {self.student_id} in session {self.session_id}"
+
+
+class DataKind(models.TextChoices):
+    TRIAL = "trial", "Trial (correct / not)"
+    PROMPT = "prompt", "Prompt level"
+    RUBRIC = "rubric", "Rubric score"
+    DURATION = "duration", "Duration (seconds)"
+    FREQUENCY = "frequency", "Frequency count"
+    NARRATIVE = "narrative", "Narrative"
+
+
+class PromptLevel(models.TextChoices):
+    INDEPENDENT = "independent", "Independent"
+    VERBAL = "verbal", "Verbal"
+    VISUAL = "visual", "Visual"
+    GESTURE = "gesture", "Gesture"
+    PARTIAL_PHYSICAL = "partial_physical", "Partial physical"
+    FULL_PHYSICAL = "full_physical", "Full physical"
+
+
+class DataPoint(models.Model):
+    """One observation: a trial, a prompt level, a rubric score, a duration, a count, a note."""
+
+    record = models.ForeignKey(SessionStudent, on_delete=models.CASCADE, related_name="data")
+    goal = models.ForeignKey("caseload.Goal", on_delete=models.CASCADE, related_name="data_points")
+    kind = models.CharField(max_length=10, choices=DataKind.choices)
+    correct = models.BooleanField(null=True, blank=True)
+    prompt = models.CharField(max_length=16, choices=PromptLevel.choices, blank=True)
+    value = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Rubric, seconds or count."
+    )
+    text = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Data point {self.pk} ({self.kind})"
+
+
+class Amendment(models.Model):
+    """A change to a signed record: the old and new values, who, when and why."""
+
+    record = models.ForeignKey(SessionStudent, on_delete=models.CASCADE, related_name="amendments")
+    field = models.CharField(max_length=40)
+    old_value = models.JSONField(null=True)
+    new_value = models.JSONField(null=True)
+    reason = models.CharField(max_length=200, blank=True)
+    made_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    made_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["made_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Amendment {self.pk} of record {self.record_id} ({self.field})"
+
+
+def _minutes(value: dt.time) -> int:
+    return value.hour * 60 + value.minute
