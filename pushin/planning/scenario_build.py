@@ -277,19 +277,20 @@ def _piece_blocks(pieces: list[_Piece], id_map: IdMap) -> tuple[Block, ...]:
     return tuple(result)
 
 
-def effective_fit_rows(district: District) -> dict[str, dict[str, float]]:
-    """domain -> activity -> weight: the engine's defaults with the district's edits."""
-    table = {domain: dict(row) for domain, row in DEFAULT_FIT.items()}
-    for row in FitWeight.objects.filter(district=district):
-        table.setdefault(row.domain, {})[row.activity] = row.weight
-    return table
-
-
-def district_fit_edits(district: District) -> dict[str, dict[str, float]]:
+def fit_edits(district: District) -> dict[str, dict[str, float]]:
+    """The district's edits of the default fit: domain -> activity -> weight."""
     edits: dict[str, dict[str, float]] = defaultdict(dict)
     for row in FitWeight.objects.filter(district=district).order_by("domain", "activity"):
         edits[row.domain][row.activity] = row.weight
     return dict(edits)
+
+
+def effective_fit_rows(edits: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+    """domain -> activity -> weight: the engine's defaults with the district's edits."""
+    table = {domain: dict(row) for domain, row in DEFAULT_FIT.items()}
+    for domain, row in edits.items():
+        table.setdefault(domain, {}).update(row)
+    return table
 
 
 def synthetic_domain(goal_pk: int) -> str:
@@ -428,8 +429,8 @@ def scenario_build(
             )
         )
 
-    fit_rows = effective_fit_rows(district)
-    fit = district_fit_edits(district)
+    fit = fit_edits(district)
+    fit_rows = effective_fit_rows(fit)
     scenario_students = []
     counts: dict[int, int] = defaultdict(int)
     for entry in entries:
@@ -506,10 +507,13 @@ def _providers(
     busy: dict[int, list[BusyTime]] = defaultdict(list)
     for item in BusyTime.objects.filter(provider_id__in=pks).order_by("day", "start"):
         busy[item.provider_id].append(item)
+    user_field = ProviderRow._meta.get_field("user")
+    missing = [p.pk for p in providers if not user_field.is_cached(p)]
     names = {
         p.pk: p.user.display_name
-        for p in ProviderRow.objects.filter(pk__in=pks).select_related("user")
+        for p in ProviderRow.objects.filter(pk__in=missing).select_related("user")
     }
+    names.update({p.pk: p.user.display_name for p in providers if p.pk not in names})
     result = []
     for provider in providers:
         id_map.providers[f"p{provider.pk}"] = provider.pk

@@ -501,14 +501,16 @@ def schedule_flags_for(
         )
         known_keys = {p.key for _, p in found}
         known_sessions = {sid for _, p in found for sid in p.sessions}
-        for problem in schedule_problems(week, week_plan.plan):
-            if problem.key in known_keys:
-                continue
-            if problem.sessions and set(problem.sessions) <= known_sessions:
-                continue
-            found.append(("week", problem))
-        week_book = name_book(user=reader, id_map=week_map, scenario=scenario_to_dict(week))
-        book.names.update({k: v for k, v in week_book.names.items() if k not in book.names})
+        week_problems = [
+            problem
+            for problem in schedule_problems(week, week_plan.plan)
+            if problem.key not in known_keys
+            and not (problem.sessions and set(problem.sessions) <= known_sessions)
+        ]
+        found += [("week", problem) for problem in week_problems]
+        if week_problems:  # names of that week's one-off blocks
+            week_book = name_book(user=reader, id_map=week_map, scenario=scenario_to_dict(week))
+            book.names.update({k: v for k, v in week_book.names.items() if k not in book.names})
     book.add_sessions(_plan_session_dicts(as_plan.plan.sessions))
     flags = []
     for source, problem in found:

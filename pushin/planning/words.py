@@ -24,6 +24,8 @@ _TOKEN = re.compile(
     r"(?<![\w-])(sess-\d+|st\d+(?:-p\d+)?|sch\d+|goal-\d+|b\d+(?:\.\d+)?|x\d+|c\d+|p\d+|g\d+)(?![\w-])"
 )
 
+_SESSION_LABEL = re.compile(r"\bsession ([\w.-]+) \(")
+
 RULE_WORDS: dict[int, str] = {
     1: "A session must lie inside one of the class's activity blocks, on the 5-minute grid, "
     "and last the mandated session length.",
@@ -62,10 +64,6 @@ def domain_label(domain: str) -> str:
         return domain.replace("_", " ")
 
 
-def initials_of(student: Student) -> str:
-    return student.initials
-
-
 @dataclass
 class NameBook:
     """What each id of one scenario is called, for one reader."""
@@ -77,7 +75,12 @@ class NameBook:
         return self.names.get(ident, ident)
 
     def words(self, text: str) -> str:
-        """The text with every known id replaced by its name."""
+        """The text with every known id replaced by its name.
+
+        The checker labels a session "session sess-3 (Mon 09:00-09:30)": the plan's id is
+        dropped there, since the time already says which session it is.
+        """
+        text = _SESSION_LABEL.sub("session (", text)
         return _TOKEN.sub(lambda m: self.names.get(m.group(1), m.group(1)), text)
 
     def add_sessions(self, sessions: Iterable[Mapping[str, Any]]) -> None:

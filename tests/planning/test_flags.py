@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from pushin.caseload.models import Goal
+from pushin.district.models import ActivityBlock, Closure, ExceptionKind, TimetableException
+from pushin.planning.models import ScheduledSession, ScheduledSessionStudent, StandingSchedule
+from pushin.planning.selectors import schedule_flags_for
+from pushin.vocabulary import Activity, Weekday
+from tests.factories import World, make_student
+from tests.planning.helpers import standing
+
+MONDAY = dt.date(2026, 10, 5)
+THURSDAY = MONDAY + dt.timedelta(days=3)
+
+
+def fixed_schedule(world: World) -> StandingSchedule:
+    """A standing schedule with known times: Mon 09:00-09:30 and Thu 10:00-10:30."""
+    schedule = standing(world)
+    schedule.sessions.filter(day=Weekday.MON).update(start=dt.time(9), end=dt.time(9, 30))
+    schedule.sessions.filter(day=Weekday.THU).update(start=dt.time(10), end=dt.time(10, 30))
+    return schedule
+
+
+def test_no_flags_while_nothing_changed(pworld: World) -> None:
+    fixed_schedule(pworld)
+    flags = schedule_flags_for(pworld.provider, MONDAY)
+    assert flags.has_schedule
+    assert flags.flags == []
+
+
+def test_no_schedule_no_flags(pworld: World) -> None:
+    flags = schedule_flags_for(pworld.provider, MONDAY)
+    assert not flags.has_schedule
+    assert flags.flags == []
+
+
+def test_a_teachers_block_change_flags_the_session_every_week(pworld: World) -> None:
+    fixed_schedule(pworld)
+    writing = ActivityBlock.objects.get(classroom=pworld.classroom, day=Weekday.MON)
+    writing.activity = Activity.TEST  # the teacher moved the weekly quiz here
+    writing.save()
+    flags = schedule_flags_for(pworld.provider, None, reader=pworld.provider.user)
+    [flag] = flags.flags
+    assert flag.source == "timetable"
+    assert flag.rule == 2
+    assert flag.session is not None
+    assert flag.session.day == "mon"
+    assert flag.message == "session (Mon 09:00-09:30): handwriting does not fit test"
+    assert "does not suit the student's goals" in flag.rule_words
+
+
+def test_a_shortened_block_flags_the_session(pworld: World) -> None:
+    fixed_schedule(pworld)
+    centers = ActivityBlock.objects.get(classroom=pworld.classroom, day=Weekday.THU)
+    centers.start = dt.time(10, 15)
+    centers.save()
+    [flag] = schedule_flags_for(pworld.provider, MONDAY).flags
+    assert (flag.source, flag.rule) == ("timetable", 1)
+    assert flag.session is not None
+    assert flag.session.day == "thu"
+    assert "is not inside block" in flag.message
+    assert "Literacy centers (Thu 10:15-10:45)" in flag.message
+
+
+def test_a_dated_exception_flags_only_its_week(pworld: World) -> None:
+    fixed_schedule(pworld)
+    TimetableException.objects.create(
+        classroom=pworld.classroom,
+        date=THURSDAY,
+        start=dt.time(10),
+        end=dt.time(10, 45),
+        kind=ExceptionKind.ACTIVITY,
+        activity=Activity.TEST,
+    )
+    flags = schedule_flags_for(pworld.provider, MONDAY)
+    [flag] = flags.flags
+    assert flag.source == "week"
+    assert flag.session is not None
+    assert flag.session.day == "thu"
+    assert flags.week_flags == [flag]
+    assert flags.timetable_flags == []
+    assert schedule_flags_for(pworld.provider, MONDAY + dt.timedelta(days=7)).flags == []
+    assert schedule_flags_for(pworld.provider, None).flags == []
+
+
+def test_a_cancelled_block_and_a_closure(pworld: World) -> None:
+    fixed_schedule(pworld)
+    TimetableException.objects.create(
+        classroom=pworld.classroom,
+        date=MONDAY,
+        start=dt.time(9),
+        end=dt.time(9, 45),
+        kind=ExceptionKind.CANCELLED,
+    )
+    [flag] = schedule_flags_for(pworld.provider, MONDAY).flags
+    assert flag.session is not None
+    assert (flag.source, flag.session.day, flag.rule) == ("week", "mon", 1)
+    # A closure that Monday: no school, so the session simply does not happen.
+    Closure.objects.create(district=pworld.district, name="Holiday", start=MONDAY, end=MONDAY)
+    flags = schedule_flags_for(pworld.provider, MONDAY)
+    assert flags.flags == []
+    assert flags.closed_days == ["mon"]
+
+
+def test_the_planning_page_lists_flags_with_a_replan_button(pworld: World, login) -> None:
+    fixed_schedule(pworld)
+    TimetableException.objects.create(
+        classroom=pworld.classroom,
+        date=THURSDAY,
+        start=dt.time(10),
+        end=dt.time(10, 45),
+        kind=ExceptionKind.ACTIVITY,
+        activity=Activity.TEST,
+    )
+    url = reverse("planning:provider", args=[pworld.provider.pk])
+    page = login(pworld.provider.user).get(url, {"week": "2026-10-07"}).content.decode()
+    assert "1 problem" in page
+    assert "Week of Oct 5" in page
+    assert "Re-plan with minimal changes for the week of Oct 5" in page
+    assert 'name="week" value="2026-10-05"' in page
+    quiet = login(pworld.provider.user).get(url, {"week": "2026-10-12"}).content.decode()
+    assert "passes every rule" in quiet
+    assert "Re-plan" not in quiet
+
+
+def _count_queries(client, url: str, params: dict[str, str]) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url, params)
+    assert page.status_code == 200
+    return len(queries), page.content.decode()
+
+
+def test_flag_pages_do_not_grow_with_sessions(
+    pworld: World, login, django_assert_max_num_queries
+) -> None:
+    schedule = fixed_schedule(pworld)
+    client = login(pworld.provider.user)
+    planning = reverse("planning:provider", args=[pworld.provider.pk])
+    week = {"week": "2026-10-05"}
+    few, _ = _count_queries(client, planning, week)
+    # Twenty more students, each with a stored session on Monday: the provider's
+    # double-booked Monday is flagged many times over, with names and rooms.
+    monday = ActivityBlock.objects.get(classroom=pworld.classroom, day=Weekday.MON)
+    for number in range(3, 23):
+        student = make_student(
+            ref=f"S-{number:04d}", classroom=pworld.classroom, provider=pworld.provider
+        )
+        session = ScheduledSession.objects.create(
+            schedule=schedule,
+            plan_session_id=f"x-{number}",
+            classroom=pworld.classroom,
+            block=monday,
+            day=Weekday.MON,
+            start=dt.time(9, 15),
+            end=dt.time(9, 45),
+        )
+        ScheduledSessionStudent.objects.create(
+            session=session, student=student, focus_goal=Goal.objects.get(iep__student=student)
+        )
+    many, page = _count_queries(client, planning, week)
+    assert many == few
+    assert page.count('class="flag flag-timetable"') >= 20
+    with django_assert_max_num_queries(50):  # two scenario builds, whatever the size
+        client.get(planning, week)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("planning:schedule", args=[pworld.provider.pk]))
+    assert page.content.decode().count("Move</a>") == 22
