@@ -34,6 +34,7 @@ class Candidate:
     students: tuple[str, ...]
     focus: tuple[tuple[str, str], ...]  # (student, goal)
     fit_scaled: int  # sum over students of fit * minutes * FIT_SCALE
+    member_fit: tuple[int, ...]  # each student's share of fit_scaled, in `students` order
     preference: int  # teacher's word on the block, plus small_group students in a group
     window_group: int  # sessions in one group of overlapping windows need travel gaps
 
@@ -159,6 +160,7 @@ class CandidateBuilder:
         self.candidates: list[Candidate] = []
         self._groups = {p.id: window_groups(p) for p in scenario.providers}
         self._by_signature: dict[tuple[str, str, str, int, int, frozenset[str]], int] = {}
+        self._window_group_of: dict[tuple[str, str, str, int, int], int | None] = {}
 
     def add(
         self, students: Iterable[Student], block: Block, start: int, focus: dict[str, str]
@@ -171,16 +173,20 @@ class CandidateBuilder:
         signature = (provider.id, room.id, block.day, start, end, frozenset(s.id for s in members))
         if signature in self._by_signature:
             return self.candidates[self._by_signature[signature]]
-        windows = provider_windows(provider, room.school, block.day, start, end)
-        if not windows:
+        window_key = (provider.id, room.school, block.day, start, end)
+        if window_key not in self._window_group_of:
+            windows = provider_windows(provider, room.school, block.day, start, end)
+            groups = self._groups[provider.id]
+            self._window_group_of[window_key] = min((groups[w] for w in windows), default=None)
+        window_group = self._window_group_of[window_key]
+        if window_group is None:
             return None
-        fit_scaled = 0
+        member_fit = [0] * len(members)
         if first.delivery == "push_in":
-            for student in members:
-                goal = self.scenario.student_by_id[student.id]
-                domain = next(g.domain for g in goal.goals if g.id == focus[student.id])
+            for number, student in enumerate(members):
+                domain = next(g.domain for g in student.goals if g.id == focus[student.id])
                 weight = self.scenario.fit_weight(domain, block.activity)
-                fit_scaled += round(weight * FIT_SCALE) * first.session_minutes
+                member_fit[number] = round(weight * FIT_SCALE) * first.session_minutes
         preference = 0
         if first.delivery == "push_in":
             preference += {"good": 1, "bad": -1}.get(block.teacher_preference or "", 0)
@@ -198,9 +204,10 @@ class CandidateBuilder:
             delivery=first.delivery,
             students=tuple(s.id for s in members),
             focus=tuple((s.id, focus[s.id]) for s in members),
-            fit_scaled=fit_scaled,
+            fit_scaled=sum(member_fit),
+            member_fit=tuple(member_fit),
             preference=preference,
-            window_group=min(self._groups[provider.id][w] for w in windows),
+            window_group=window_group,
         )
         self._by_signature[signature] = candidate.index
         self.candidates.append(candidate)

@@ -220,7 +220,7 @@ def _students(
                 goals=goals,
                 minutes_per_week=weekly,
                 session_minutes=session,
-                delivery="pull_out" if rng.random() < 0.15 else "push_in",
+                delivery="pull_out" if rng.random() < 0.1 else "push_in",
                 grouping=grouping,
                 max_group=rng.choices((2, 3, 4), weights=(15, 60, 25))[0],
                 comfort=comfort,
@@ -246,7 +246,7 @@ def _provider(rng: random.Random, provider_id: str, schools: list[str]) -> Provi
             busy.append(Interval(day, parse_hhmm("11:45") or 0, parse_hhmm("12:15") or 0))
             continue
         for half in (morning, afternoon):
-            if rng.random() < 0.3:
+            if rng.random() < 0.15:
                 # A standing commitment (IEP meetings, a self-contained room) at one school.
                 windows.append(Window(day, *half, rotation[visit % len(rotation)]))
                 visit += 1

@@ -47,9 +47,12 @@ class ScheduleModel:
     candidates: Sequence[Candidate]
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     x: list[cp_model.IntVar] = field(default_factory=list)
+    # The boolean behind each adjacent-day pair (level 7), for evaluating a hint.
+    spread_pairs: list[tuple[cp_model.IntVar, list[int], list[int]]] = field(default_factory=list)
     # previous-plan session id -> candidate index (sessions that could stay unchanged)
     keepable: dict[str, int] = field(default_factory=dict)
     previous_count: int = 0
+    fit_ceiling: int = 0  # no plan has more fit than this (each student's best days)
     _travel: LinearExpr | None = None
 
     @classmethod
@@ -163,20 +166,73 @@ class ScheduleModel:
 
     # --- objective levels --------------------------------------------------------------
 
+    def _weighted(self, weights: Sequence[int]) -> LinearExpr:
+        pairs = [(self.x[i], w) for i, w in enumerate(weights) if w]
+        return cp_model.LinearExpr.weighted_sum([v for v, _ in pairs], [w for _, w in pairs])
+
+    def shortfall_minutes(self) -> LinearExpr:
+        """Sum of per-student shortfall variables in [0, mandate]: their domains alone
+        give CP-SAT the bound 0, so a plan that serves everyone is proven at once."""
+        terms: dict[str, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
+        for c in self.candidates:
+            for member in c.students:
+                terms[member].append((self.x[c.index], c.minutes))
+        total: list[LinearExpr] = []
+        fixed = 0
+        for student in self.scenario.students:
+            if not terms[student.id]:
+                fixed += student.minutes_per_week
+                continue
+            short = self.model.new_int_var(0, student.minutes_per_week, "")
+            pairs = terms[student.id]
+            self.model.add(
+                short
+                == student.minutes_per_week
+                - cp_model.LinearExpr.weighted_sum([v for v, _ in pairs], [m for _, m in pairs])
+            )
+            total.append(short)
+        return fixed + cp_model.LinearExpr.sum(total)
+
+    def fit_per_student(self) -> LinearExpr:
+        """Sum of per-student fit variables bounded by the student's best possible fit."""
+        terms: dict[str, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
+        for c in self.candidates:
+            for member, fit in zip(c.students, c.member_fit, strict=True):
+                if fit:
+                    terms[member].append((self.x[c.index], fit))
+        total: list[LinearExpr] = []
+        for student_id, pairs in terms.items():
+            needed = self.scenario.student_by_id[student_id].sessions_needed
+            best = sorted((f for _, f in pairs), reverse=True)
+            per_day_best: dict[str, int] = {}
+            for c_var, fit in pairs:
+                day = self.candidates[c_var.index].day if c_var.index < len(self.x) else ""
+                per_day_best[day] = max(per_day_best.get(day, 0), fit)
+            ceiling = sum(sorted(per_day_best.values(), reverse=True)[:needed]) if best else 0
+            self.fit_ceiling += ceiling
+            fit_var = self.model.new_int_var(0, ceiling, "")
+            self.model.add(
+                fit_var
+                == cp_model.LinearExpr.weighted_sum([v for v, _ in pairs], [f for _, f in pairs])
+            )
+            total.append(fit_var)
+        return cp_model.LinearExpr.sum(total)
+
     def scheduled_minutes(self) -> LinearExpr:
-        return sum(c.student_minutes * self.x[c.index] for c in self.candidates)
+        return self._weighted([c.student_minutes for c in self.candidates])
 
     def moved_sessions(self) -> LinearExpr:
-        return self.previous_count - sum(self.x[i] for i in self.keepable.values())
+        kept = [self.x[i] for i in self.keepable.values()]
+        return self.previous_count - cp_model.LinearExpr.sum(kept)
 
     def fit_scaled(self) -> LinearExpr:
-        return sum(c.fit_scaled * self.x[c.index] for c in self.candidates if c.fit_scaled)
+        return self._weighted([c.fit_scaled for c in self.candidates])
 
     def preferences(self) -> LinearExpr:
-        return sum(c.preference * self.x[c.index] for c in self.candidates if c.preference)
+        return self._weighted([c.preference for c in self.candidates])
 
     def session_count(self) -> LinearExpr:
-        return sum(self.x)
+        return cp_model.LinearExpr.sum(self.x)
 
     def spread_penalty(self) -> LinearExpr:
         """Pairs of a student's sessions on adjacent days."""
@@ -197,7 +253,8 @@ class ScheduleModel:
                         <= 1 + both
                     )
                     terms.append(both)
-        return sum(terms)
+                    self.spread_pairs.append((both, by_day[day], by_day[next_day]))
+        return cp_model.LinearExpr.sum(terms)
 
     def travel_minutes(self) -> LinearExpr:
         if self._travel is None:

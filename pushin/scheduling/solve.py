@@ -35,11 +35,10 @@ class Level:
 
 
 def _levels(scenario: Scenario) -> list[Level]:
-    mandated = sum(s.minutes_per_week for s in scenario.students)
     levels = [
-        Level("shortfall", lambda m: mandated - m.scheduled_minutes(), False, 4.0),
+        Level("shortfall", lambda m: m.shortfall_minutes(), False, 4.0),
         Level("moved_sessions", lambda m: m.moved_sessions(), False, 1.0),
-        Level("fit_minutes", lambda m: m.fit_scaled(), True, 2.0, FIT_SCALE),
+        Level("fit_minutes", lambda m: m.fit_per_student(), True, 2.0, FIT_SCALE),
         Level("preferences", lambda m: m.preferences(), True, 1.0),
         Level("sessions", lambda m: m.session_count(), False, 1.0),
         Level("travel", lambda m: m.travel_minutes(), False, 1.5),
@@ -72,23 +71,39 @@ def solve(scenario: Scenario, *, time_limit: float = 30, workers: int = 2, seed:
         expression = level.expression(schedule)
         sign = -1 if level.maximize else 1
         schedule.model.minimize(sign * expression)
-        schedule.model.clear_hints()  # type: ignore[no-untyped-call]
-        for var, value in zip(schedule.x, values, strict=True):
-            schedule.model.add_hint(var, value)
+        hint = schedule.model.proto.solution_hint
+        hint.vars.clear()
+        hint.values.clear()
+        hint.vars.extend(var.index for var in schedule.x)
+        hint.values.extend(values)
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = budget
         solver.parameters.num_workers = workers
         solver.parameters.random_seed = seed
-        status = solver.solve(schedule.model)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # Presolve's probing and symmetry passes cost seconds on these models and found
+        # little on these models.
+        solver.parameters.max_presolve_iterations = 1
+        solver.parameters.cp_model_probing_level = 0
+        solver.parameters.symmetry_level = 0
+        target = _known_bound(scenario, schedule, level.name)
+        stopper = _StopAtTarget(sign * target if target is not None else None)
+        status = solver.solve(schedule.model, stopper)
+        if status == cp_model.FEASIBLE and stopper.reached:
+            status = cp_model.OPTIMAL  # the incumbent meets a bound proven by hand
+        incumbent = [candidates[i] for i, value in enumerate(values) if value]
+        incumbent_value = sign * _level_value(scenario, schedule, level.name, incumbent)
+        solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        if solved and (status == cp_model.OPTIMAL or solver.objective_value <= incumbent_value):
             values = [int(solver.value(var)) for var in schedule.x]
             best = round(solver.objective_value)
-            if status == cp_model.FEASIBLE and unproven is None:
-                unproven = (level.name, sign * solver.best_objective_bound / level.scale)
-        else:  # no solution within the budget: keep the incumbent, fix the level to it
-            best = sign * _value_of(schedule, expression, values)
-            if unproven is None:
-                unproven = (level.name, sign * solver.best_objective_bound / level.scale)
+        else:  # nothing better than the incumbent within the budget: keep it
+            best = incumbent_value
+            status = cp_model.FEASIBLE
+        if status == cp_model.FEASIBLE and unproven is None:
+            proven = solver.best_objective_bound if solved else -float("inf")
+            if target is not None:
+                proven = max(proven, sign * target)
+            unproven = (level.name, sign * proven / level.scale)
         if status == cp_model.OPTIMAL:
             schedule.model.add(sign * expression == best)
         else:
@@ -107,17 +122,61 @@ def solve(scenario: Scenario, *, time_limit: float = 30, workers: int = 2, seed:
     )
 
 
-def _value_of(schedule: ScheduleModel, expression: LinearExpr, values: Sequence[int]) -> int:
-    """Evaluate a linear expression of the x variables at a full assignment (hint)."""
-    solver = cp_model.CpSolver()
-    probe = schedule.model.clone()
-    for var, value in zip(schedule.x, values, strict=True):
-        probe.add(probe.get_bool_var_from_proto_index(var.index) == value)
-    probe.clear_objective()  # type: ignore[no-untyped-call]
-    probe.minimize(expression)
-    solver.parameters.max_time_in_seconds = 5.0
-    solver.solve(probe)
-    return round(solver.objective_value)
+class _StopAtTarget(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
+    """Stops the search once the objective reaches a bound known without search."""
+
+    def __init__(self, target: int | None) -> None:
+        super().__init__()
+        self.target = target
+        self.reached = False
+
+    def on_solution_callback(self) -> None:
+        if self.target is not None and self.objective_value <= self.target:
+            self.reached = True
+            self.stop_search()
+
+
+def _known_bound(scenario: Scenario, schedule: ScheduleModel, name: str) -> int | None:
+    """Bounds that need no search (presolve hides them from CP-SAT's own bound)."""
+    if name == "shortfall":
+        days: dict[str, set[str]] = {}
+        for c in schedule.candidates:
+            for member in c.students:
+                days.setdefault(member, set()).add(c.day)
+        return sum(
+            max(0, s.minutes_per_week - min(len(days.get(s.id, ())), s.sessions_needed)
+                * s.session_minutes)
+            for s in scenario.students
+        )  # fmt: skip
+    if name == "moved_sessions":
+        return schedule.previous_count - len(schedule.keepable)
+    if name == "fit_minutes":
+        return schedule.fit_ceiling
+    if name in ("travel", "spread"):
+        return 0
+    return None
+
+
+def _level_value(
+    scenario: Scenario, schedule: ScheduleModel, name: str, chosen: Sequence[Candidate]
+) -> int:
+    """A level's value for a set of candidates, in model units (for an unimproved hint)."""
+    if name == "shortfall":
+        mandated = sum(s.minutes_per_week for s in scenario.students)
+        return mandated - sum(c.student_minutes for c in chosen)
+    if name == "moved_sessions":
+        kept = set(schedule.keepable.values())
+        return schedule.previous_count - sum(1 for c in chosen if c.index in kept)
+    if name == "fit_minutes":
+        return sum(c.fit_scaled for c in chosen)
+    if name == "preferences":
+        return sum(c.preference for c in chosen)
+    if name == "sessions":
+        return len(chosen)
+    measures = measure(scenario, sessions_from_candidates(scenario, chosen))
+    if name == "travel":
+        return measures.travel_minutes
+    return measures.adjacent_day_pairs
 
 
 def _pinned_candidates(scenario: Scenario, builder: CandidateBuilder) -> list[Candidate]:
