@@ -4,12 +4,13 @@ import pytest
 from django.urls import reverse
 
 from pushin.accounts.audit import audit_record
-from pushin.accounts.models import AuditAction, AuditEntry, User
+from pushin.accounts.models import AuditAction, AuditEntry, Role
+from tests.factories import make_user
 
 
 @pytest.fixture
 def superuser_client(world, login):
-    root = User.objects.create_superuser("root", "root@example.org", "x")
+    root = make_user("root", Role.ADMIN, is_superuser=True, is_staff=True)
     return login(root)
 
 

@@ -3,13 +3,14 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from pushin.accounts.models import User
+from pushin.accounts.models import Role
 from pushin.caseload.models import MandateVersion
+from tests.factories import make_user
 
 
 @pytest.fixture
 def superuser_client(world, login):
-    root = User.objects.create_superuser("root", "root@example.org", "x")
+    root = make_user("root", Role.ADMIN, is_superuser=True, is_staff=True)
     return login(root)
 
 
