@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -21,6 +22,18 @@ class District(models.Model):
     name = models.CharField(max_length=120)
     school_year_start = models.DateField()
     school_year_end = models.DateField()
+    # The billing-unit rule of service-log exports (the "8-minute rule" by default):
+    # fewer than `billing_unit_min_minutes` = 0 units, up to `billing_unit_first_max` = 1,
+    # then one more unit per started `billing_unit_step` minutes.
+    billing_unit_min_minutes = models.PositiveSmallIntegerField(
+        default=8, validators=[MinValueValidator(1)]
+    )
+    billing_unit_first_max = models.PositiveSmallIntegerField(
+        default=22, validators=[MinValueValidator(1)]
+    )
+    billing_unit_step = models.PositiveSmallIntegerField(
+        default=15, validators=[MinValueValidator(1)]
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -28,6 +41,10 @@ class District(models.Model):
     def clean(self) -> None:
         if self.school_year_end <= self.school_year_start:
             raise ValidationError({"school_year_end": "The school year must end after it starts."})
+        if self.billing_unit_first_max < self.billing_unit_min_minutes:
+            raise ValidationError(
+                {"billing_unit_first_max": "The first unit must end at or after its minimum."}
+            )
 
     def owed_reasons(self) -> set[str]:
         """Miss reasons whose minutes are owed under this district's policy."""
