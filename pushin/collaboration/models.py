@@ -68,3 +68,113 @@ class StudentStrategy(models.Model):
 
     def __str__(self) -> str:
         return f"Strategy {self.strategy_id} for student {self.student_id}"
+
+
+class Outcome(models.TextChoices):
+    WORKED = "worked", "Worked"
+    PARTLY = "partly", "Partly"
+    DID_NOT = "did_not", "Did not work"
+
+
+class StrategyUse(models.Model):
+    """One time a strategy was used for a student: by the provider in a session, or by a
+    teacher or para between sessions (the two-tap carryover log)."""
+
+    student_strategy = models.ForeignKey(
+        StudentStrategy, on_delete=models.CASCADE, related_name="uses"
+    )
+    used_on = models.DateField()
+    used_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, blank=True)
+    session_record = models.ForeignKey(
+        "therapy_sessions.SessionStudent",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="strategy_uses",
+        help_text="The session whose data shows the outcome.",
+    )
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-used_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Use of student strategy {self.student_strategy_id} on {self.used_on}"
+
+
+class FollowUpStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    QUEUED = "queued", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed, will retry"
+    GAVE_UP = "gave_up", "Not sent"
+
+
+class FollowUp(models.Model):
+    """A short message to the teacher after a session: what worked, what to try."""
+
+    session = models.ForeignKey(
+        "therapy_sessions.DatedSession", on_delete=models.CASCADE, related_name="followups"
+    )
+    author = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    teacher = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="followups_received"
+    )
+    subject = models.CharField(max_length=150)
+    body = models.TextField()
+    include_clinical = models.BooleanField(
+        default=False, help_text="The provider chose to share clinical detail with the teacher."
+    )
+    status = models.CharField(
+        max_length=8, choices=FollowUpStatus.choices, default=FollowUpStatus.DRAFT
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Follow-up {self.pk} ({self.status})"
+
+
+class FollowUpReply(models.Model):
+    followup = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Reply {self.pk} to follow-up {self.followup_id}"
+
+
+class Notification(models.Model):
+    """Something a person should look at: a teacher changed a timetable, a teacher replied."""
+
+    recipient = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="notifications"
+    )
+    text = models.CharField(max_length=300, help_text="No student names: ids and rooms only.")
+    link = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Notification {self.pk} for user {self.recipient_id}"
