@@ -513,17 +513,26 @@ def schedule_flags_for(
             book.names.update({k: v for k, v in week_book.names.items() if k not in book.names})
     book.add_sessions(_plan_session_dicts(as_plan.plan.sessions))
     flags = []
+    seen: set[tuple[str, int, str, str]] = set()
     for source, problem in found:
         concerned: list[SessionView | None] = [
             views[sid] for sid in problem.sessions if sid in views
         ]
         for session in concerned or [None]:
+            message = book.words(problem.message)
+            if session is not None:
+                # The flag already says which session: "session (Mon 09:00-09:30): ..."
+                message = message.removeprefix(f"session ({session.span}): ")
+            key = (source, problem.rule, message, session.ident if session else "")
+            if key in seen:  # one line per session, not per student of a group
+                continue
+            seen.add(key)
             flags.append(
                 Flag(
                     source=source,
                     rule=problem.rule,
                     rule_words=RULE_WORDS.get(problem.rule, "A scheduling rule is broken."),
-                    message=book.words(problem.message),
+                    message=message,
                     session=session,
                 )
             )

@@ -177,6 +177,8 @@ def _store_schedule(
     source_run: PlanRun | None,
     keep_pins: set[str],
 ) -> StandingSchedule:
+    # One acceptance at a time per provider: the row lock orders concurrent accepts.
+    Provider.objects.select_for_update().filter(pk=provider.pk).first()
     StandingSchedule.objects.filter(provider=provider, active=True).update(active=False)
     schedule = StandingSchedule.objects.create(
         provider=provider, accepted_by=user, source_run=source_run, active=True

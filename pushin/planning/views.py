@@ -123,6 +123,7 @@ def provider_planning(request: HttpRequest, pk: int) -> HttpResponse:
         "week": week,
         "flags": flags,
         "runs": selectors.recent_runs(provider),
+        "has_hours": provider.availability.exists(),
     }
     return render(request, "planning/provider.html", context)
 

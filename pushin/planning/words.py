@@ -25,6 +25,8 @@ _TOKEN = re.compile(
 )
 
 _SESSION_LABEL = re.compile(r"\bsession ([\w.-]+) \(")
+# standing.block_id_for names a session's missing block "none-<session pk>".
+_REMOVED_BLOCK = re.compile(r"\bnone-\d+\b")
 
 RULE_WORDS: dict[int, str] = {
     1: "A session must lie inside one of the class's activity blocks, on the 5-minute grid, "
@@ -81,6 +83,7 @@ class NameBook:
         dropped there, since the time already says which session it is.
         """
         text = _SESSION_LABEL.sub("session (", text)
+        text = _REMOVED_BLOCK.sub("(a block removed from the timetable)", text)
         return _TOKEN.sub(lambda m: self.names.get(m.group(1), m.group(1)), text)
 
     def add_sessions(self, sessions: Iterable[Mapping[str, Any]]) -> None:

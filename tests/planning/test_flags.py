@@ -40,7 +40,16 @@ def test_no_schedule_no_flags(pworld: World) -> None:
 
 
 def test_a_teachers_block_change_flags_the_session_every_week(pworld: World) -> None:
-    fixed_schedule(pworld)
+    schedule = fixed_schedule(pworld)
+    # A group of three on Monday: one flag for the session, not one per student.
+    monday = schedule.sessions.get(day=Weekday.MON)
+    for number in (3, 4):
+        student = make_student(
+            ref=f"S-{number:04d}", classroom=pworld.classroom, provider=pworld.provider
+        )
+        ScheduledSessionStudent.objects.create(
+            session=monday, student=student, focus_goal=Goal.objects.get(iep__student=student)
+        )
     writing = ActivityBlock.objects.get(classroom=pworld.classroom, day=Weekday.MON)
     writing.activity = Activity.TEST  # the teacher moved the weekly quiz here
     writing.save()
@@ -50,7 +59,7 @@ def test_a_teachers_block_change_flags_the_session_every_week(pworld: World) -> 
     assert flag.rule == 2
     assert flag.session is not None
     assert flag.session.day == "mon"
-    assert flag.message == "session (Mon 09:00-09:30): handwriting does not fit test"
+    assert flag.message == "handwriting does not fit test"
     assert "does not suit the student's goals" in flag.rule_words
 
 
@@ -170,3 +179,11 @@ def test_flag_pages_do_not_grow_with_sessions(
     with django_assert_max_num_queries(12):
         page = client.get(reverse("planning:schedule", args=[pworld.provider.pk]))
     assert page.content.decode().count("Move</a>") == 22
+
+
+def test_a_deleted_block_is_flagged_in_words(pworld: World) -> None:
+    fixed_schedule(pworld)
+    ActivityBlock.objects.filter(classroom=pworld.classroom, day=Weekday.THU).delete()
+    [flag] = schedule_flags_for(pworld.provider, None).flags
+    assert flag.rule == 1
+    assert flag.message == "block (a block removed from the timetable) is not in Room 2A"
