@@ -7,5 +7,6 @@ urlpatterns = [
     path("district/", include("pushin.district.urls")),
     path("caseload/", include("pushin.caseload.urls")),
     path("planning/", include("pushin.planning.urls")),
+    path("sessions/", include("pushin.sessions.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,0 +1,91 @@
+"""The small forms behind the session buttons. Each carries `reason`, which a signed
+session requires for any change (the service says so when it is missing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from pushin.caseload.models import Goal
+from pushin.collaboration.models import Strategy
+from pushin.sessions.models import Attendance, PromptLevel, SessionStudent
+from pushin.sessions.services import NOTE_MAX
+from pushin.vocabulary import MissReason
+
+REASON_HELP = "The session is signed: say why this changes."
+
+
+class _ReasonForm(forms.Form):
+    reason = forms.CharField(max_length=200, required=False, help_text=REASON_HELP)
+
+
+class PlanForm(_ReasonForm):
+    """Focus goal and strategy for one student; choices are that student's own."""
+
+    focus_goal = forms.ModelChoiceField(
+        queryset=Goal.objects.none(), required=False, empty_label="No focus goal"
+    )
+    strategy = forms.ModelChoiceField(
+        queryset=Strategy.objects.none(), required=False, empty_label="No strategy from the list"
+    )
+    strategy_text = forms.CharField(max_length=200, required=False, label="Or in words")
+
+    def __init__(self, *args: Any, record: SessionStudent, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["focus_goal"].queryset = Goal.objects.filter(  # type: ignore[attr-defined]
+            iep__student_id=record.student_id
+        ).select_related("iep")
+        self.fields["strategy"].queryset = Strategy.objects.filter(  # type: ignore[attr-defined]
+            uses__student_id=record.student_id
+        )
+        self.fields["focus_goal"].error_messages["invalid_choice"] = (
+            "Choose one of this student's goals."
+        )
+        self.fields["strategy"].error_messages["invalid_choice"] = (
+            "Choose one of this student's strategies, or write the plan in words."
+        )
+
+
+class AttendanceForm(_ReasonForm):
+    attendance = forms.ChoiceField(
+        choices=Attendance.choices,
+        error_messages={
+            "required": "Choose what happened for this student.",
+            "invalid_choice": "Choose what happened for this student.",
+        },
+    )
+    minutes_delivered = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=600,
+        label="Minutes delivered",
+        error_messages={"invalid": "Minutes are a whole number."},
+    )
+    short_reason = forms.ChoiceField(
+        choices=[("", "Not cut short"), *MissReason.choices],
+        required=False,
+        label="Cut short because",
+    )
+
+
+class DataForm(_ReasonForm):
+    correct = forms.NullBooleanField(required=False)
+    prompt = forms.ChoiceField(choices=[("", "-"), *PromptLevel.choices], required=False)
+    value = forms.IntegerField(
+        required=False, min_value=0, error_messages={"invalid": "A whole number, please."}
+    )
+    text = forms.CharField(max_length=NOTE_MAX, required=False, widget=forms.Textarea)
+
+
+class NoteForm(_ReasonForm):
+    note = forms.CharField(
+        max_length=NOTE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": f"Keep the note under {NOTE_MAX} characters."},
+    )
+
+
+class UndoForm(_ReasonForm):
+    pass

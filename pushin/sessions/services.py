@@ -1,0 +1,509 @@
+"""Changes to a dated session's student records: plan, attendance, data, note, signing.
+
+Every function is keyword-only and atomic, and writes an audit entry (ids and field
+names only, never a note or a value) for each student record it reads or changes.
+
+Before a session is signed its records are simply edited. After signing, a record is
+never overwritten silently: each change of attendance, minutes, note or plan is an
+`Amendment` with the old value, the new value and the reason (required), and the record
+shows the amended value. Data points added after signing are late entries (an Amendment
+with field "data"); removing one is an amendment too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from pushin.accounts.audit import audit_record
+from pushin.accounts.models import AuditAction, AuditEntry, User
+from pushin.caseload.models import Goal, Method
+from pushin.collaboration.models import Strategy, StudentStrategy
+from pushin.sessions.models import (
+    Amendment,
+    Attendance,
+    DataKind,
+    DataPoint,
+    DatedSession,
+    PromptLevel,
+    SessionStatus,
+    SessionStudent,
+)
+from pushin.vocabulary import MissReason
+
+# The fields of a signed record an amendment may change (FKs by their id).
+AMENDABLE = (
+    "attendance",
+    "minutes_delivered",
+    "short_reason",
+    "note",
+    "focus_goal",
+    "strategy",
+    "strategy_text",
+)
+FK_FIELDS = {"focus_goal", "strategy"}
+
+METHOD_KIND: dict[str, str] = {
+    Method.PERCENT_TRIALS: DataKind.TRIAL,
+    Method.PROMPT_LEVEL: DataKind.PROMPT,
+    Method.RUBRIC: DataKind.RUBRIC,
+    Method.DURATION: DataKind.DURATION,
+    Method.LATENCY: DataKind.DURATION,
+    Method.FREQUENCY: DataKind.FREQUENCY,
+    Method.NARRATIVE: DataKind.NARRATIVE,
+}
+RUBRIC_MAX = 4
+MAX_SECONDS = 4 * 60 * 60
+NOTE_MAX = 2000
+LATE_ENTRY = "Late entry"
+
+
+def data_kind_for(goal: Goal) -> str:
+    return METHOD_KIND.get(goal.method, DataKind.NARRATIVE)
+
+
+# --- Helpers ------------------------------------------------------------------------------
+
+
+def _locked(record: SessionStudent) -> tuple[DatedSession, SessionStudent]:
+    """The session and the record, locked in that order (signing locks the session too)."""
+    session = DatedSession.objects.select_for_update().get(pk=record.session_id)
+    locked = SessionStudent.objects.select_for_update().get(pk=record.pk)
+    locked.session = session
+    return session, locked
+
+
+def _audit(
+    actor: User, action: AuditAction, record: SessionStudent, detail: dict[str, Any]
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=record,
+        student_id=record.student_id,
+        detail={"session": record.session_id, **detail},
+    )
+
+
+def _value(record: SessionStudent, field: str) -> Any:
+    return getattr(record, f"{field}_id" if field in FK_FIELDS else field)
+
+
+def _mark_logged(session: DatedSession) -> None:
+    if session.status == SessionStatus.PLANNED:
+        session.status = SessionStatus.LOGGED
+        session.save(update_fields=["status"])
+
+
+def _check_plan(record: SessionStudent, focus_goal: Goal | None, strategy: Strategy | None) -> None:
+    errors = {}
+    if focus_goal is not None and focus_goal.iep.student_id != record.student_id:
+        errors["focus_goal"] = "Choose one of this student's goals."
+    if (
+        strategy is not None
+        and not StudentStrategy.objects.filter(
+            student_id=record.student_id, strategy=strategy
+        ).exists()
+    ):
+        errors["strategy"] = "Choose one of this student's strategies, or write the plan in words."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_attendance(
+    session: DatedSession, attendance: str, minutes: int | None, short_reason: str
+) -> None:
+    """The rules that tie attendance, minutes and the cut-short reason together."""
+    length = session.minutes
+    if attendance not in Attendance.values:
+        raise ValidationError({"attendance": "Choose what happened for this student."})
+    if short_reason and short_reason not in MissReason.values:
+        raise ValidationError({"short_reason": "Choose why the session was cut short."})
+    if attendance != Attendance.DELIVERED:
+        return
+    if minutes is None or minutes < 1:
+        raise ValidationError(
+            {
+                "minutes_delivered": "A delivered session lasts at least 1 minute; "
+                "if it did not happen, choose why instead."
+            }
+        )
+    if minutes > length:
+        raise ValidationError(
+            {"minutes_delivered": f"At most {length} minutes: the session lasts {length}."}
+        )
+    if minutes < length and not short_reason:
+        raise ValidationError(
+            {"short_reason": f"Say why the session was cut short ({minutes} of {length} minutes)."}
+        )
+
+
+def _amend(
+    *,
+    actor: User,
+    session: DatedSession,
+    record: SessionStudent,
+    values: Mapping[str, Any],
+    reason: str,
+) -> list[Amendment]:
+    """Apply `values` to a locked, signed record as amendments (only the fields that change)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the signed record changes."})
+    if len(reason) > 200:
+        raise ValidationError({"reason": "Keep the reason under 200 characters."})
+    if not session.is_signed:
+        raise ValidationError("Only a signed session is amended; change the record directly.")
+    unknown = set(values) - set(AMENDABLE)
+    if unknown:
+        raise ValueError(f"not amendable: {sorted(unknown)}")
+    changed = {f: v for f, v in values.items() if _value(record, f) != v}
+    if not changed:
+        return []
+    state = {f: changed.get(f, _value(record, f)) for f in AMENDABLE}
+    if not state["attendance"]:
+        raise ValidationError({"attendance": "A signed record keeps an attendance."})
+    _check_attendance(
+        session, state["attendance"], state["minutes_delivered"], state["short_reason"]
+    )
+    amendments = []
+    for field, new in changed.items():
+        amendments.append(
+            Amendment(
+                record=record,
+                field=field,
+                old_value=_value(record, field),
+                new_value=new,
+                reason=reason,
+                made_by=actor,
+            )
+        )
+        setattr(record, f"{field}_id" if field in FK_FIELDS else field, new)
+    record.save(update_fields=list(changed))
+    created = Amendment.objects.bulk_create(amendments)
+    _audit(
+        actor,
+        AuditAction.UPDATE,
+        record,
+        {"amended": sorted(changed), "amendments": [a.pk for a in created]},
+    )
+    return created
+
+
+# --- The plan -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def session_plan_set(
+    *,
+    actor: User,
+    record: SessionStudent,
+    focus_goal: Goal | None,
+    strategy: Strategy | None,
+    strategy_text: str = "",
+    reason: str = "",
+) -> SessionStudent:
+    """What the session targets for the student and the support to try; changeable on
+    arrival. After signing it is an amendment (`reason` required)."""
+    session, locked = _locked(record)
+    _check_plan(locked, focus_goal, strategy)
+    text = strategy_text.strip()
+    values: dict[str, Any] = {
+        "focus_goal": focus_goal.pk if focus_goal is not None else None,
+        "strategy": strategy.pk if strategy is not None else None,
+        "strategy_text": text,
+    }
+    if session.is_signed:
+        _amend(actor=actor, session=session, record=locked, values=values, reason=reason)
+        return locked
+    changed = [f for f, v in values.items() if _value(locked, f) != v]
+    if changed:
+        locked.focus_goal = focus_goal
+        locked.strategy = strategy
+        locked.strategy_text = text
+        locked.save(update_fields=changed)
+        _audit(actor, AuditAction.UPDATE, locked, {"fields": changed})
+    return locked
+
+
+# --- Attendance and minutes ---------------------------------------------------------------
+
+
+@transaction.atomic
+def attendance_record(
+    *,
+    actor: User,
+    record: SessionStudent,
+    attendance: str,
+    minutes: int | None = None,
+    short_reason: str = "",
+    reason: str = "",
+) -> SessionStudent:
+    """Whether the session happened for the student and how many minutes were delivered.
+
+    Delivered defaults to the whole session; fewer minutes need `short_reason`. A miss
+    (absent, unavailable, provider absent or conflict, closure) delivers 0 minutes.
+    """
+    session, locked = _locked(record)
+    if attendance == Attendance.DELIVERED:
+        minutes = session.minutes if minutes is None else minutes
+        if minutes == session.minutes:
+            short_reason = ""
+    else:
+        minutes, short_reason = 0, ""
+    _check_attendance(session, attendance, minutes, short_reason)
+    values = {
+        "attendance": attendance,
+        "minutes_delivered": minutes,
+        "short_reason": short_reason,
+    }
+    if session.is_signed:
+        _amend(actor=actor, session=session, record=locked, values=values, reason=reason)
+        return locked
+    changed = [f for f, v in values.items() if _value(locked, f) != v]
+    for field, value in values.items():
+        setattr(locked, field, value)
+    if changed:
+        locked.save(update_fields=changed)
+        _audit(actor, AuditAction.UPDATE, locked, {"fields": changed})
+    _mark_logged(session)
+    return locked
+
+
+# --- Data ---------------------------------------------------------------------------------
+
+
+def _data_json(point: DataPoint) -> dict[str, Any]:
+    return {
+        "id": point.pk,
+        "goal": point.goal_id,
+        "kind": point.kind,
+        "correct": point.correct,
+        "prompt": point.prompt,
+        "value": point.value,
+        "text": point.text,
+    }
+
+
+def _data_point(
+    record: SessionStudent,
+    goal: Goal,
+    *,
+    correct: bool | None,
+    prompt: str,
+    value: int | None,
+    text: str,
+) -> DataPoint:
+    kind = data_kind_for(goal)
+    point = DataPoint(record=record, goal=goal, kind=kind)
+    if kind == DataKind.TRIAL:
+        if correct is None:
+            raise ValidationError({"correct": "Tap ✓ correct or ✗ not yet."})
+        point.correct = correct
+    elif kind == DataKind.PROMPT:
+        if prompt not in PromptLevel.values:
+            raise ValidationError({"prompt": "Tap the level of prompting the student needed."})
+        point.prompt = prompt
+    elif kind == DataKind.RUBRIC:
+        if value is None or not 0 <= value <= RUBRIC_MAX:
+            raise ValidationError({"value": f"Tap a rubric score from 0 to {RUBRIC_MAX}."})
+        point.value = value
+    elif kind == DataKind.DURATION:
+        if value is None or not 1 <= value <= MAX_SECONDS:
+            raise ValidationError({"value": "Start and stop the timer to record a duration."})
+        point.value = value
+    elif kind == DataKind.FREQUENCY:
+        count = 1 if value is None else value
+        if not 1 <= count <= 100:
+            raise ValidationError({"value": "Count between 1 and 100 at a time."})
+        point.value = count
+    else:
+        text = text.strip()
+        if not text:
+            raise ValidationError({"text": "Write what you observed."})
+        if len(text) > NOTE_MAX:
+            raise ValidationError({"text": f"Keep the observation under {NOTE_MAX} characters."})
+        point.text = text
+    return point
+
+
+@transaction.atomic
+def data_point_add(
+    *,
+    actor: User,
+    record: SessionStudent,
+    correct: bool | None = None,
+    prompt: str = "",
+    value: int | None = None,
+    text: str = "",
+    reason: str = "",
+) -> DataPoint:
+    """One observation for the record's focus goal, in the goal's measurement method.
+
+    Taking data means the student was seen: a record without attendance becomes
+    delivered (the whole session). A record marked absent or unavailable takes no data.
+    After signing the point is a late entry.
+    """
+    session, locked = _locked(record)
+    if locked.focus_goal_id is None:
+        raise ValidationError("Choose a focus goal before taking data.")
+    goal = Goal.objects.get(pk=locked.focus_goal_id)
+    point = _data_point(locked, goal, correct=correct, prompt=prompt, value=value, text=text)
+    if locked.attendance and locked.attendance != Attendance.DELIVERED:
+        label = Attendance(locked.attendance).label
+        raise ValidationError(
+            {
+                "attendance": f"This student is marked “{label}”: record them as delivered "
+                "before taking data."
+            }
+        )
+    if not locked.attendance:
+        locked.attendance = Attendance.DELIVERED
+        locked.minutes_delivered = session.minutes
+        locked.short_reason = ""
+        locked.save(update_fields=["attendance", "minutes_delivered", "short_reason"])
+        _mark_logged(session)
+    point.recorded_by = actor
+    point.save()
+    late = session.is_signed
+    if late:
+        Amendment.objects.create(
+            record=locked,
+            field="data",
+            old_value=None,
+            new_value=_data_json(point),
+            reason=reason.strip()[:200] or LATE_ENTRY,
+            made_by=actor,
+        )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=point,
+        student_id=locked.student_id,
+        detail={"session": session.pk, "record": locked.pk, "kind": point.kind, "late": late},
+    )
+    return point
+
+
+@transaction.atomic
+def data_point_undo(*, actor: User, record: SessionStudent, reason: str = "") -> DataPoint:
+    """Remove the record's last data point (a mis-tap). After signing it is an amendment
+    that keeps the removed point as its old value (`reason` required)."""
+    session, locked = _locked(record)
+    last = DataPoint.objects.filter(record=locked).order_by("-pk").first()
+    if last is None:
+        raise ValidationError("There is no data to undo.")
+    if session.is_signed:
+        reason = reason.strip()
+        if not reason:
+            raise ValidationError({"reason": "Say why a data point of a signed record is removed."})
+        Amendment.objects.create(
+            record=locked,
+            field="data",
+            old_value=_data_json(last),
+            new_value=None,
+            reason=reason[:200],
+            made_by=actor,
+        )
+    audit_record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        obj=last,
+        student_id=locked.student_id,
+        detail={"session": session.pk, "record": locked.pk, "kind": last.kind},
+    )
+    last.delete()
+    return last
+
+
+# --- The note -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def session_note_set(
+    *, actor: User, record: SessionStudent, note: str, reason: str = ""
+) -> SessionStudent:
+    """What happened, in a few words (clinical: only the provider ever sees it)."""
+    note = note.strip()
+    if len(note) > NOTE_MAX:
+        raise ValidationError({"note": f"Keep the note under {NOTE_MAX} characters."})
+    session, locked = _locked(record)
+    if session.is_signed:
+        _amend(actor=actor, session=session, record=locked, values={"note": note}, reason=reason)
+        return locked
+    if locked.note != note:
+        locked.note = note
+        locked.save(update_fields=["note"])
+        _audit(actor, AuditAction.UPDATE, locked, {"fields": ["note"]})
+    if note:
+        _mark_logged(session)
+    return locked
+
+
+# --- Signing and amending -----------------------------------------------------------------
+
+
+@transaction.atomic
+def session_sign(*, actor: User, session: DatedSession) -> DatedSession:
+    """Sign the session: every student has an attendance; later changes are amendments."""
+    locked = DatedSession.objects.select_for_update().get(pk=session.pk)
+    if locked.is_signed:
+        raise ValidationError("This session is already signed.")
+    records = list(SessionStudent.objects.filter(session=locked).order_by("pk"))
+    if not records:
+        raise ValidationError("A session without students cannot be signed.")
+    missing = sum(1 for r in records if not r.attendance)
+    if missing:
+        raise ValidationError(
+            f"Record the attendance of every student before signing ({missing} missing)."
+        )
+    locked.status = SessionStatus.SIGNED
+    locked.signed_at = timezone.now()
+    locked.signed_by = actor
+    locked.save(update_fields=["status", "signed_at", "signed_by"])
+    for record in records:
+        _audit(actor, AuditAction.UPDATE, record, {"signed": True})
+    return locked
+
+
+@transaction.atomic
+def record_amend(
+    *, actor: User, record: SessionStudent, values: Mapping[str, Any], reason: str
+) -> list[Amendment]:
+    """Change fields of a signed record (FKs by id), keeping the old values and the reason.
+
+    Only fields whose value changes get an Amendment; the record then holds the new value.
+    """
+    session, locked = _locked(record)
+    if "focus_goal" in values or "strategy" in values:
+        goal_pk = values.get("focus_goal", locked.focus_goal_id)
+        strategy_pk = values.get("strategy", locked.strategy_id)
+        _check_plan(
+            locked,
+            Goal.objects.select_related("iep").get(pk=goal_pk) if goal_pk else None,
+            Strategy.objects.get(pk=strategy_pk) if strategy_pk else None,
+        )
+    return _amend(actor=actor, session=session, record=locked, values=values, reason=reason)
+
+
+# --- Reads --------------------------------------------------------------------------------
+
+
+def session_read_audit(*, actor: User, records: Iterable[SessionStudent], page: str) -> None:
+    """One audit entry per student record a page shows (a single insert)."""
+    label = SessionStudent._meta.label_lower
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            actor=actor,
+            action=AuditAction.READ,
+            object_type=label,
+            object_id=str(r.pk),
+            student_id=r.student_id,
+            detail={"session": r.session_id, "page": page},
+        )
+        for r in records
+    )

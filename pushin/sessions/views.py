@@ -1,0 +1,273 @@
+"""The provider's day: Today, the week, one session and its one-tap data buttons.
+
+Each view: parse, one access helper (`own_provider` for the provider's own pages,
+`dated_session_for_user` for a session), one service or selector, render. Everyone but
+the session's provider gets a 404. Record changes answer htmx with the changed card
+(200 with the error shown in the card when the change is refused), and plain posts with
+a redirect back to the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from pushin.accounts.forms import add_service_errors
+from pushin.accounts.models import User
+from pushin.sessions import selectors, services
+from pushin.sessions.access import dated_session_for_user, own_provider
+from pushin.sessions.calendar import sessions_materialize
+from pushin.sessions.forms import AttendanceForm, DataForm, NoteForm, PlanForm, UndoForm
+from pushin.sessions.models import Attendance, DatedSession, PromptLevel, SessionStudent
+from pushin.vocabulary import MissReason
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _errors_text(form: forms.BaseForm) -> list[str]:
+    return [str(e) for errors in form.errors.values() for e in errors]
+
+
+# --- The day and the week -----------------------------------------------------------------
+
+
+@login_required
+def today(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    provider = own_provider(user)
+    now = timezone.localdate()
+    day = _parse_date(request.GET.get("date")) or now
+    # Dated sessions are made on demand from the standing schedule for the day shown:
+    # see pushin/sessions/calendar.py for why there is no nightly job.
+    sessions_materialize(provider=provider, start=day, end=day, actor=user)
+    page = selectors.today_page(provider, day=day, today=now)
+    services.session_read_audit(actor=user, records=page.records, page="today")
+    return render(request, "sessions/today.html", {"page": page})
+
+
+@login_required
+def week(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    provider = own_provider(user)
+    now = timezone.localdate()
+    monday = selectors.monday_of(_parse_date(request.GET.get("date")) or now)
+    sessions_materialize(
+        provider=provider, start=monday, end=monday + dt.timedelta(days=4), actor=user
+    )
+    page = selectors.week_page(provider, monday=monday, today=now)
+    services.session_read_audit(actor=user, records=page.records, page="week")
+    return render(
+        request,
+        "sessions/week.html",
+        {
+            "page": page,
+            "prev_week": monday - dt.timedelta(days=7),
+            "next_week": monday + dt.timedelta(days=7),
+        },
+    )
+
+
+# --- One session --------------------------------------------------------------------------
+
+ATTENDANCE_BUTTONS = Attendance.choices
+PROMPT_BUTTONS = PromptLevel.choices
+RUBRIC_BUTTONS = [0, 1, 2, 3, 4]
+
+
+def _session_context(session: DatedSession) -> dict[str, Any]:
+    return {
+        "session": session,
+        "attendance_buttons": ATTENDANCE_BUTTONS,
+        "prompt_buttons": PROMPT_BUTTONS,
+        "rubric_buttons": RUBRIC_BUTTONS,
+        "miss_choices": MissReason.choices,
+    }
+
+
+@login_required
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    session = dated_session_for_user(user, pk)
+    page = selectors.session_page(session)
+    services.session_read_audit(
+        actor=user, records=[r.record for r in page.records], page="session"
+    )
+    context = _session_context(page.session)
+    context["page"] = page
+    return render(request, "sessions/session.html", context)
+
+
+@login_required
+@require_POST
+def session_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    session = dated_session_for_user(user, pk)
+    try:
+        services.session_sign(actor=user, session=session)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Session signed. Later changes are kept as amendments.")
+    return redirect("sessions:detail", pk=session.pk)
+
+
+# --- Changes to one student's record ------------------------------------------------------
+
+
+def _record(session: DatedSession, record_pk: int) -> SessionStudent:
+    return get_object_or_404(
+        SessionStudent.objects.select_related("student", "focus_goal"),
+        pk=record_pk,
+        session=session,
+    )
+
+
+def _answer(
+    request: HttpRequest, session: DatedSession, record: SessionStudent, form: forms.BaseForm
+) -> HttpResponse:
+    """The changed record's card (htmx), or back to the page it came from."""
+    errors = _errors_text(form)
+    on_today = request.POST.get("view") == "today"
+    if not _htmx(request):
+        for error in errors:
+            messages.error(request, error)
+        if on_today:
+            url = reverse("sessions:today")
+            return redirect(f"{url}?date={session.date:%Y-%m-%d}#plan-{record.pk}")
+        return redirect(f"{reverse('sessions:detail', args=[session.pk])}#record-{record.pk}")
+    # The card shows the record this same user just changed (audited as the change).
+    detail = selectors.record_of(session, record.pk)
+    if detail is None:
+        raise Http404("No such record")
+    fresh = DatedSession.objects.select_related("classroom__school").get(pk=session.pk)
+    context = _session_context(fresh)
+    context.update({"rd": detail, "rv": detail.view, "errors": errors, "oob": True})
+    template = "sessions/_plan.html" if on_today else "sessions/_record.html"
+    return render(request, template, context)
+
+
+def _record_change(request: HttpRequest, pk: int, record_pk: int) -> tuple[User, SessionStudent]:
+    user = _user(request)
+    session = dated_session_for_user(user, pk)
+    record = _record(session, record_pk)
+    record.session = session
+    return user, record
+
+
+@login_required
+@require_POST
+def record_plan(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    user, record = _record_change(request, pk, record_pk)
+    form = PlanForm(request.POST, record=record)
+    if form.is_valid():
+        try:
+            services.session_plan_set(
+                actor=user,
+                record=record,
+                focus_goal=form.cleaned_data["focus_goal"],
+                strategy=form.cleaned_data["strategy"],
+                strategy_text=form.cleaned_data["strategy_text"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+    return _answer(request, record.session, record, form)
+
+
+@login_required
+@require_POST
+def record_attendance(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    user, record = _record_change(request, pk, record_pk)
+    form = AttendanceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.attendance_record(
+                actor=user,
+                record=record,
+                attendance=form.cleaned_data["attendance"],
+                minutes=form.cleaned_data["minutes_delivered"],
+                short_reason=form.cleaned_data["short_reason"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+    return _answer(request, record.session, record, form)
+
+
+@login_required
+@require_POST
+def data_add(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    user, record = _record_change(request, pk, record_pk)
+    form = DataForm(request.POST)
+    if form.is_valid():
+        try:
+            services.data_point_add(
+                actor=user,
+                record=record,
+                correct=form.cleaned_data["correct"],
+                prompt=form.cleaned_data["prompt"],
+                value=form.cleaned_data["value"],
+                text=form.cleaned_data["text"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+    return _answer(request, record.session, record, form)
+
+
+@login_required
+@require_POST
+def data_undo(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    user, record = _record_change(request, pk, record_pk)
+    form = UndoForm(request.POST)
+    if form.is_valid():
+        try:
+            services.data_point_undo(actor=user, record=record, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+    return _answer(request, record.session, record, form)
+
+
+@login_required
+@require_POST
+def record_note(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    user, record = _record_change(request, pk, record_pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.session_note_set(
+                actor=user,
+                record=record,
+                note=form.cleaned_data["note"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+    return _answer(request, record.session, record, form)
