@@ -1,0 +1,881 @@
+"""The minutes ledger: mandated, delivered, missed, owed and made-up minutes, computed.
+
+Nothing here is stored. `load_ledgers` fetches plain rows in a fixed number of queries
+(students, services with their mandate versions, session records, standing schedules,
+closures, the makeup policy) and the pure functions below turn them into ledgers, so a
+policy change or a mandate amendment shows at the next page load and no logged minute is
+ever rewritten.
+
+Which records belong to which service
+-------------------------------------
+A session record counts for the student's service of its provider's discipline family
+(an OT's and a COTA's sessions for the OT service), in the IEP whose dates contain the
+session's date (the later-starting IEP when two overlap). A record that fits no service
+(no IEP on that date, no service of that discipline) stays visible in `unassigned`, so
+that no logged minute is lost.
+
+Periods
+-------
+Every calendar day of the IEP belongs to the period of the mandate version in force that
+day (`Service.version_on`): a per-week version to its school week (Monday to Friday, the
+row spans Monday to Sunday), a per-month version to its calendar month, a per-IEP-period
+version to the IEP's dates. A ledger row is a run of consecutive days with the same
+period, so an amendment that changes the frequency (weekly to monthly on the 15th) ends
+the week's row on the 14th and starts a month row on the 15th. Days before the first
+version form rows of kind "none" with no mandate.
+
+Mandated minutes (the rule)
+---------------------------
+A school day is Monday to Friday, inside the district's school year, outside every
+closure (closures are not school days). For a school day d of the IEP with version v in
+force, ``rate(d) = v.minutes / n`` where n is the number of school days of the whole
+calendar period of v's frequency containing d (the week, the month, the IEP). A row's
+mandate is the sum of rate(d) over its school days, rounded half up to whole minutes.
+So:
+- a week with a holiday still owes the full weekly minutes, spread over its 4 days;
+- a mid-period amendment splits the period pro rata by school days: 60/week until
+  Tuesday and 30/week from Wednesday owes 60 * 2/5 + 30 * 3/5 = 42 minutes that week;
+- an IEP starting or ending mid-week owes the week pro rata.
+
+Counting (each row; each step takes at most what is left of the mandate)
+------------------------------------------------------------------------
+"Regular" records are the records that make up nothing. A record linked by
+`makeup_for` (directly or through a chain of makeups) to a record of the same service is
+a makeup: its delivered minutes are *made up* minutes of the root record and never count
+towards the mandate of its own row (they are still in its row's `delivered`).
+1. delivered-counted = delivered minutes of regular records (minutes_delivered, or the
+   planned length when a delivered record has none). More than the mandate shows as
+   `delivered_beyond`.
+2. missed = for each regular record in date order, its missed minutes: the planned
+   minutes of a record whose attendance is a miss reason, or the minutes a delivered
+   session was cut short, under its `short_reason` ("unspecified" if none was given). A
+   miss beyond what is left of the mandate is `missed_beyond` (the mandate was met
+   anyway) and is owed by nobody.
+3. awaiting log = planned minutes of past regular sessions nobody has logged yet
+   (including occurrences of the standing schedule that were never opened). They are
+   neither delivered nor missed until someone says which.
+4. planned future = planned minutes of regular sessions from today on.
+5. what is left is uncovered: the part the remaining school days of the row could still
+   hold (their mandate minus the planned future minutes) is `rest_of_period`; the rest is
+   `unscheduled_elapsed`: mandated minutes of elapsed school days no session covered.
+   The provider side never scheduled them, so they are owed.
+Hence, for every row, exactly:
+    mandated = delivered_counted + missed + awaiting_log + unscheduled_elapsed + not_yet_due
+with ``not_yet_due = planned_future + rest_of_period``. (`awaiting_log` is zero once every
+past session is logged; it is kept apart because calling it "not yet due" would hide it.)
+
+Owed and made up
+----------------
+A counted miss whose reason is owed under `District.owed_reasons()` is owed, minus the
+minutes delivered by makeups linked to it (capped at the miss). A makeup that is itself
+missed delivers nothing, so the miss stays owed. Owed minutes age by school days since
+the miss (0-10, 11-20, 21+). Unscheduled elapsed minutes are reported beside them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from pushin.vocabulary import MissReason
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from pushin.caseload.models import Student
+    from pushin.district.models import District
+
+DELIVERED = "delivered"
+UNSPECIFIED = "unspecified"  # a delivered session cut short without a reason
+WEEK, MONTH, IEP_PERIOD, NONE = "week", "month", "iep_period", "none"
+PERIOD_WORDS = {WEEK: "Week", MONTH: "Month", IEP_PERIOD: "IEP period", NONE: "No mandate yet"}
+REASON_WORDS: dict[str, str] = {**dict(MissReason.choices), UNSPECIFIED: "Cut short, no reason"}
+
+# Owed minutes by age in school days since the miss: (label, lowest, highest or None).
+AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("0-10", 0, 10),
+    ("11-20", 11, 20),
+    ("21+", 21, None),
+)
+LAPSE_SCHOOL_DAYS = 10
+
+# Which service line a provider's sessions count for: an assistant's for their therapist's.
+DISCIPLINE_FAMILY: dict[str, str] = {
+    "OT": "OT",
+    "COTA": "OT",
+    "PT": "PT",
+    "PTA": "PT",
+    "SLP": "SLP",
+    "SLPA": "SLP",
+}
+
+
+def family(discipline: str) -> str:
+    return DISCIPLINE_FAMILY.get(discipline, discipline)
+
+
+def round_half_up(value: Fraction) -> int:
+    return int((value * 2 + 1) // 2)
+
+
+# --- Inputs: plain rows --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SchoolCalendar:
+    """The district's school days: Monday to Friday in the school year, minus closures."""
+
+    year_start: dt.date
+    year_end: dt.date
+    closures: tuple[tuple[dt.date, dt.date], ...] = ()
+
+    @cached_property
+    def days(self) -> tuple[dt.date, ...]:
+        result = []
+        day = self.year_start
+        while day <= self.year_end:
+            if day.isoweekday() <= 5 and not any(a <= day <= b for a, b in self.closures):
+                result.append(day)
+            day += dt.timedelta(days=1)
+        return tuple(result)
+
+    @cached_property
+    def day_set(self) -> frozenset[dt.date]:
+        return frozenset(self.days)
+
+    def is_school_day(self, day: dt.date) -> bool:
+        return day in self.day_set
+
+    def count(self, start: dt.date, end: dt.date) -> int:
+        """School days in [start, end]."""
+        if end < start:
+            return 0
+        return bisect.bisect_right(self.days, end) - bisect.bisect_left(self.days, start)
+
+    def between(self, start: dt.date, end: dt.date) -> list[dt.date]:
+        """The school days in [start, end]."""
+        lo, hi = bisect.bisect_left(self.days, start), bisect.bisect_right(self.days, end)
+        return list(self.days[lo:hi])
+
+    def after(self, day: dt.date, count: int) -> list[dt.date]:
+        """The next `count` school days strictly after `day`."""
+        lo = bisect.bisect_right(self.days, day)
+        return list(self.days[lo : lo + count])
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    pk: int
+    effective_from: dt.date
+    minutes: int
+    frequency: str
+    session_minutes: int
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    pk: int
+    student_id: int
+    discipline: str
+    iep_pk: int
+    iep_start: dt.date
+    iep_end: dt.date
+    versions: tuple[VersionRow, ...]
+
+    @property
+    def family(self) -> str:
+        return family(self.discipline)
+
+    @cached_property
+    def _ordered(self) -> list[VersionRow]:
+        return sorted(self.versions, key=lambda v: (v.effective_from, v.pk))
+
+    def version_on(self, day: dt.date) -> VersionRow | None:
+        """The latest version effective on or before `day` (as `Service.version_on`)."""
+        found = None
+        for version in self._ordered:
+            if version.effective_from <= day:
+                found = version
+            else:
+                break
+        return found
+
+    @property
+    def start(self) -> dt.date:
+        """The first day a mandate is in force."""
+        first = self._ordered[0].effective_from if self._ordered else self.iep_end
+        return max(self.iep_start, first)
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    """One student's record of one dated session (or, with `pk` None, an occurrence of the
+    standing schedule nobody has opened yet: planned, never logged)."""
+
+    pk: int | None
+    student_id: int
+    date: dt.date
+    start: dt.time
+    planned: int
+    discipline: str
+    attendance: str = ""
+    minutes_delivered: int | None = None
+    short_reason: str = ""
+    makeup_for: int | None = None
+    session_id: int | None = None
+    provider_id: int | None = None
+
+    @property
+    def family(self) -> str:
+        return family(self.discipline)
+
+    @property
+    def is_delivered(self) -> bool:
+        return self.attendance == DELIVERED
+
+    @property
+    def is_miss(self) -> bool:
+        return self.attendance in MissReason.values
+
+    @property
+    def is_logged(self) -> bool:
+        return self.is_delivered or self.is_miss
+
+    @property
+    def delivered(self) -> int:
+        if not self.is_delivered:
+            return 0
+        return self.planned if self.minutes_delivered is None else self.minutes_delivered
+
+    @property
+    def missed(self) -> int:
+        if self.is_miss:
+            return self.planned
+        if self.is_delivered:
+            return max(0, self.planned - self.delivered)
+        return 0
+
+    @property
+    def reason(self) -> str:
+        if self.is_miss:
+            return self.attendance
+        return self.short_reason or UNSPECIFIED
+
+
+# --- Outputs -------------------------------------------------------------------------------
+
+
+@dataclass
+class VersionShare:
+    version: VersionRow
+    school_days: int
+    minutes: Fraction
+
+    @property
+    def rounded(self) -> int:
+        return round_half_up(self.minutes)
+
+
+@dataclass
+class MissLine:
+    """A regular record with missed minutes, and what became of them."""
+
+    record: RecordRow
+    counted: int  # missed minutes counted against the mandate
+    owed_reason: bool
+    made_up: int = 0
+    makeup_planned: int = 0  # minutes of makeups planned for it, not yet logged
+    age: int = 0  # school days since the miss
+
+    @property
+    def owed(self) -> int:
+        return self.counted - self.made_up if self.owed_reason else 0
+
+    @property
+    def to_plan(self) -> int:
+        """Owed minutes no makeup is planned for yet."""
+        return max(0, self.owed - self.makeup_planned)
+
+
+@dataclass
+class Period:
+    kind: str
+    start: dt.date  # first calendar day of the row
+    end: dt.date  # last calendar day of the row
+    shares: list[VersionShare] = field(default_factory=list)
+    school_days: int = 0
+    mandated: int = 0
+    mandated_elapsed: int = 0
+    delivered: int = 0  # every delivered minute logged in the row, makeups included
+    makeup_delivered: int = 0
+    delivered_counted: int = 0
+    delivered_beyond: int = 0
+    missed_by_reason: dict[str, int] = field(default_factory=dict)
+    missed: int = 0
+    missed_beyond: int = 0
+    awaiting_log: int = 0
+    planned_future: int = 0
+    rest_of_period: int = 0
+    unscheduled_elapsed: int = 0
+    owed: int = 0
+    made_up: int = 0
+    misses: list[MissLine] = field(default_factory=list)
+    records: list[RecordRow] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return PERIOD_WORDS.get(self.kind, self.kind)
+
+    @property
+    def not_yet_due(self) -> int:
+        return self.planned_future + self.rest_of_period
+
+    @property
+    def versions(self) -> list[VersionRow]:
+        return [share.version for share in self.shares]
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass
+class ServiceLedger:
+    service: ServiceRow
+    periods: list[Period]
+    last_delivered: dt.date | None
+    lapse_days: int | None  # completed school days without a delivered session; None: n/a
+
+    def total(self, name: str) -> int:
+        return sum(int(getattr(period, name)) for period in self.periods)
+
+    @property
+    def misses(self) -> list[MissLine]:
+        return [line for period in self.periods for line in period.misses]
+
+    @property
+    def owed_lines(self) -> list[MissLine]:
+        return [line for line in self.misses if line.owed > 0]
+
+    @property
+    def owed(self) -> int:
+        return self.total("owed")
+
+    @property
+    def unscheduled_elapsed(self) -> int:
+        return self.total("unscheduled_elapsed")
+
+    @property
+    def behind(self) -> int:
+        """Minutes owed to the student now: owed misses and never-scheduled elapsed minutes."""
+        return self.owed + self.unscheduled_elapsed
+
+    @property
+    def mandated_to_date(self) -> int:
+        return self.total("mandated_elapsed")
+
+    @property
+    def credited_to_date(self) -> int:
+        """Delivered minutes that count towards the mandate, makeups included."""
+        return self.total("delivered_counted") + self.total("made_up")
+
+    def owed_by_age(self) -> dict[str, int]:
+        return owed_buckets(self.owed_lines)
+
+    @property
+    def lapsed(self) -> bool:
+        return self.lapse_days is not None and self.lapse_days > LAPSE_SCHOOL_DAYS
+
+
+@dataclass
+class StudentLedger:
+    student_id: int
+    services: list[ServiceLedger]
+    unassigned: list[RecordRow]
+
+    @property
+    def delivered(self) -> int:
+        return sum(s.total("delivered") for s in self.services) + sum(
+            r.delivered for r in self.unassigned
+        )
+
+
+def age_bucket(age: int) -> str:
+    for label, low, high in AGE_BUCKETS:
+        if age >= low and (high is None or age <= high):
+            return label
+    return AGE_BUCKETS[-1][0]
+
+
+def owed_buckets(lines: Iterable[MissLine]) -> dict[str, int]:
+    buckets = {label: 0 for label, _, _ in AGE_BUCKETS}
+    for line in lines:
+        if line.owed > 0:
+            buckets[age_bucket(line.age)] += line.owed
+    return buckets
+
+
+# --- The computation -----------------------------------------------------------------------
+
+
+def _period_key(
+    version: VersionRow | None, day: dt.date, service: ServiceRow
+) -> tuple[str, dt.date]:
+    if version is None:
+        return NONE, service.iep_start
+    if version.frequency == WEEK:
+        return WEEK, day - dt.timedelta(days=day.weekday())
+    if version.frequency == MONTH:
+        return MONTH, day.replace(day=1)
+    return IEP_PERIOD, service.iep_start
+
+
+def _period_span(kind: str, key: dt.date, service: ServiceRow) -> tuple[dt.date, dt.date]:
+    """The whole calendar period a version's minutes are spread over."""
+    if kind == WEEK:
+        return key, key + dt.timedelta(days=4)
+    if kind == MONTH:
+        following = (key.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return key, following - dt.timedelta(days=1)
+    return service.iep_start, service.iep_end
+
+
+def _periods(service: ServiceRow, calendar: SchoolCalendar, today: dt.date) -> list[Period]:
+    periods: list[Period] = []
+    elapsed: list[Fraction] = []
+    totals: list[Fraction] = []
+    current: tuple[str, dt.date] | None = None
+    span_days: dict[tuple[str, dt.date], int] = {}
+    shares: dict[int, VersionShare] = {}
+    day = service.iep_start
+    while day <= service.iep_end:
+        version = service.version_on(day)
+        key = _period_key(version, day, service)
+        if key != current:
+            current = key
+            periods.append(Period(kind=key[0], start=day, end=day))
+            elapsed.append(Fraction(0))
+            totals.append(Fraction(0))
+            shares = {}
+        period = periods[-1]
+        period.end = day
+        if version is not None and calendar.is_school_day(day):
+            if key not in span_days:
+                span_days[key] = calendar.count(*_period_span(key[0], key[1], service))
+            rate = Fraction(version.minutes, span_days[key])
+            totals[-1] += rate
+            if day < today:
+                elapsed[-1] += rate
+            share = shares.get(version.pk)
+            if share is None:
+                share = shares[version.pk] = VersionShare(version, 0, Fraction(0))
+                period.shares.append(share)
+            share.school_days += 1
+            share.minutes += rate
+            period.school_days += 1
+        elif version is not None and version.pk not in shares:
+            shares[version.pk] = VersionShare(version, 0, Fraction(0))
+            period.shares.append(shares[version.pk])
+        day += dt.timedelta(days=1)
+    for period, total, done in zip(periods, totals, elapsed, strict=True):
+        period.mandated = round_half_up(total)
+        period.mandated_elapsed = round_half_up(done)
+    return periods
+
+
+def _makeup_roots(records: Sequence[RecordRow]) -> dict[int, int]:
+    """Makeup record pk -> the regular record it (eventually) makes up, for records whose
+    chain of `makeup_for` links stays inside `records`."""
+    by_pk = {r.pk: r for r in records if r.pk is not None}
+    roots: dict[int, int] = {}
+    for record in records:
+        if record.pk is None or record.makeup_for is None:
+            continue
+        seen = {record.pk}
+        target = by_pk.get(record.makeup_for)
+        while target is not None and target.makeup_for is not None and target.pk not in seen:
+            seen.add(target.pk)  # type: ignore[arg-type]
+            target = by_pk.get(target.makeup_for)
+        if target is not None and target.makeup_for is None and target.pk is not None:
+            roots[record.pk] = target.pk
+    return roots
+
+
+def _sort_key(record: RecordRow) -> tuple[dt.date, dt.time, int]:
+    return (record.date, record.start, record.pk or 0)
+
+
+def service_ledger(
+    service: ServiceRow,
+    records: Sequence[RecordRow],
+    *,
+    calendar: SchoolCalendar,
+    owed_reasons: Iterable[str],
+    today: dt.date,
+) -> ServiceLedger:
+    """The ledger of one service from the records that belong to it (see `assign`)."""
+    owed_set = set(owed_reasons)
+    periods = _periods(service, calendar, today)
+    starts = [p.start for p in periods]
+    roots = _makeup_roots(records)
+    made_up_by_root: dict[int, int] = defaultdict(int)
+    planned_by_root: dict[int, int] = defaultdict(int)
+    for record in sorted(records, key=_sort_key):
+        index = bisect.bisect_right(starts, record.date) - 1
+        if index < 0 or not periods[index].contains(record.date):
+            raise ValueError("record outside the service's IEP dates")  # see assign()
+        period = periods[index]
+        period.records.append(record)
+        period.delivered += record.delivered
+        if record.pk is not None and record.pk in roots:
+            root = roots[record.pk]
+            period.makeup_delivered += record.delivered
+            made_up_by_root[root] += record.delivered
+            if not record.is_logged:
+                planned_by_root[root] += record.planned
+    last_delivered = max((r.date for r in records if r.delivered > 0), default=None)
+    for period in periods:
+        _count(period, roots, owed_set, today)
+        for line in period.misses:
+            pk = line.record.pk
+            if pk is not None:
+                line.made_up = min(line.counted, made_up_by_root.get(pk, 0))
+                line.makeup_planned = planned_by_root.get(pk, 0)
+            line.age = calendar.count(line.record.date + dt.timedelta(days=1), today)
+        period.made_up = sum(line.made_up for line in period.misses)
+        period.owed = sum(line.owed for line in period.misses)
+    return ServiceLedger(
+        service=service,
+        periods=periods,
+        last_delivered=last_delivered,
+        lapse_days=_lapse_days(service, calendar, last_delivered, today),
+    )
+
+
+def _count(period: Period, roots: Mapping[int, int], owed: set[str], today: dt.date) -> None:
+    regular = [r for r in period.records if r.pk is None or r.pk not in roots]
+    left = period.mandated
+    delivered = sum(r.delivered for r in regular)
+    period.delivered_counted = min(delivered, left)
+    period.delivered_beyond = delivered - period.delivered_counted
+    left -= period.delivered_counted
+    by_reason: dict[str, int] = defaultdict(int)
+    for record in regular:
+        if record.missed <= 0:
+            continue
+        counted = min(record.missed, left)
+        left -= counted
+        period.missed_beyond += record.missed - counted
+        by_reason[record.reason] += counted
+        period.misses.append(
+            MissLine(record=record, counted=counted, owed_reason=record.reason in owed)
+        )
+    period.missed_by_reason = {k: v for k, v in by_reason.items() if v}
+    period.missed = sum(by_reason.values())
+    awaiting = sum(r.planned for r in regular if not r.is_logged and r.date < today)
+    period.awaiting_log = min(awaiting, left)
+    left -= period.awaiting_log
+    future = sum(r.planned for r in regular if not r.is_logged and r.date >= today)
+    period.planned_future = min(future, left)
+    left -= period.planned_future
+    future_mandate = period.mandated - period.mandated_elapsed
+    period.rest_of_period = min(left, max(0, future_mandate - period.planned_future))
+    period.unscheduled_elapsed = left - period.rest_of_period
+
+
+def _expected_gap_ok(service: ServiceRow, calendar: SchoolCalendar, today: dt.date) -> bool:
+    """Whether the mandate in force asks for a session at least every 10 school days (a
+    monthly 30 minutes does not: a lapse alert would cry wolf every month)."""
+    version = service.version_on(today)
+    if version is None or version.session_minutes <= 0:
+        return False
+    if version.frequency == WEEK:
+        return True
+    kind, key = _period_key(version, today, service)
+    days = calendar.count(*_period_span(kind, key, service))
+    sessions = version.minutes / version.session_minutes
+    return sessions > 0 and days / sessions <= LAPSE_SCHOOL_DAYS
+
+
+def _lapse_days(
+    service: ServiceRow, calendar: SchoolCalendar, last: dt.date | None, today: dt.date
+) -> int | None:
+    """Completed school days (before today) since the last delivered session, or since the
+    mandate started; None when no mandate is in force today or it expects rarer sessions."""
+    if not (service.iep_start <= today <= service.iep_end):
+        return None
+    if not _expected_gap_ok(service, calendar, today):
+        return None
+    since = last + dt.timedelta(days=1) if last is not None else service.start
+    return calendar.count(since, today - dt.timedelta(days=1))
+
+
+def assign(
+    services: Sequence[ServiceRow], records: Sequence[RecordRow]
+) -> tuple[dict[int, list[RecordRow]], list[RecordRow]]:
+    """Service pk -> its records, and the records that fit no service (one student)."""
+    by_service: dict[int, list[RecordRow]] = {s.pk: [] for s in services}
+    unassigned: list[RecordRow] = []
+    for record in records:
+        fitting = [
+            s
+            for s in services
+            if s.family == record.family and s.iep_start <= record.date <= s.iep_end
+        ]
+        if not fitting:
+            unassigned.append(record)
+            continue
+        chosen = max(fitting, key=lambda s: (s.iep_start, s.iep_pk))
+        by_service[chosen.pk].append(record)
+    return by_service, unassigned
+
+
+def student_ledger(
+    student_id: int,
+    services: Sequence[ServiceRow],
+    records: Sequence[RecordRow],
+    *,
+    calendar: SchoolCalendar,
+    owed_reasons: Iterable[str],
+    today: dt.date,
+) -> StudentLedger:
+    owed = set(owed_reasons)
+    ordered = sorted(services, key=lambda s: (s.iep_start, s.discipline, s.pk))
+    by_service, unassigned = assign(ordered, records)
+    return StudentLedger(
+        student_id=student_id,
+        services=[
+            service_ledger(s, by_service[s.pk], calendar=calendar, owed_reasons=owed, today=today)
+            for s in ordered
+        ],
+        # An unopened standing occurrence outside every IEP is no logged minute: dropped.
+        unassigned=sorted((r for r in unassigned if r.pk is not None), key=_sort_key),
+    )
+
+
+# --- Loading (a fixed number of queries) ---------------------------------------------------
+
+
+@dataclass
+class LedgerBook:
+    """Ledgers of many students, with what the pages need to name and group them."""
+
+    today: dt.date
+    calendar: SchoolCalendar
+    owed_reasons: frozenset[str]
+    ledgers: dict[int, StudentLedger]
+
+
+def calendar_for(district: District) -> SchoolCalendar:
+    from pushin.district.models import Closure
+
+    closures = tuple(
+        Closure.objects.filter(district=district).order_by("start").values_list("start", "end")
+    )
+    return SchoolCalendar(district.school_year_start, district.school_year_end, closures)
+
+
+def _service_rows(student_ids: Sequence[int]) -> dict[int, list[ServiceRow]]:
+    from django.db.models import Prefetch
+
+    from pushin.caseload.models import MandateVersion, Service
+
+    services = (
+        Service.objects.filter(iep__student_id__in=student_ids)
+        .select_related("iep")
+        .prefetch_related(
+            Prefetch("versions", queryset=MandateVersion.objects.order_by("effective_from", "pk"))
+        )
+        .order_by("pk")
+    )
+    result: dict[int, list[ServiceRow]] = defaultdict(list)
+    for service in services:
+        result[service.iep.student_id].append(
+            ServiceRow(
+                pk=service.pk,
+                student_id=service.iep.student_id,
+                discipline=service.discipline,
+                iep_pk=service.iep_id,
+                iep_start=service.iep.start,
+                iep_end=service.iep.end,
+                versions=tuple(
+                    VersionRow(
+                        pk=v.pk,
+                        effective_from=v.effective_from,
+                        minutes=v.minutes,
+                        frequency=v.frequency,
+                        session_minutes=v.session_minutes,
+                        summary=v.summary(),
+                    )
+                    for v in service.versions.all()
+                ),
+            )
+        )
+    return result
+
+
+def _minutes_between(start: dt.time, end: dt.time) -> int:
+    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+
+
+def _record_rows(student_ids: Sequence[int]) -> dict[int, list[RecordRow]]:
+    from pushin.sessions.models import SessionStudent
+
+    rows = SessionStudent.objects.filter(student_id__in=student_ids).values_list(
+        "pk",
+        "student_id",
+        "session__date",
+        "session__start",
+        "session__end",
+        "session__provider__discipline",
+        "attendance",
+        "minutes_delivered",
+        "short_reason",
+        "makeup_for_id",
+        "session_id",
+        "session__provider_id",
+    )
+    result: dict[int, list[RecordRow]] = defaultdict(list)
+    for (
+        pk,
+        student_id,
+        date,
+        start,
+        end,
+        discipline,
+        attendance,
+        minutes,
+        short,
+        makeup_for,
+        session_id,
+        provider_id,
+    ) in rows:
+        result[student_id].append(
+            RecordRow(
+                pk=pk,
+                student_id=student_id,
+                date=date,
+                start=start,
+                planned=_minutes_between(start, end),
+                discipline=discipline,
+                attendance=attendance,
+                minutes_delivered=minutes,
+                short_reason=short,
+                makeup_for=makeup_for,
+                session_id=session_id,
+                provider_id=provider_id,
+            )
+        )
+    return result
+
+
+def _standing_rows(
+    student_ids: Sequence[int], calendar: SchoolCalendar, until: dt.date
+) -> dict[int, list[RecordRow]]:
+    """Occurrences of standing schedules nobody has opened (no dated session exists):
+    planned minutes on each school day the schedule was in force, up to `until`.
+
+    A schedule is in force from the day it was accepted until the next schedule of the
+    same provider was accepted; the active one stays in force."""
+    from django.utils import timezone
+
+    from pushin.planning.models import ScheduledSessionStudent, StandingSchedule
+    from pushin.sessions.models import DatedSession
+    from pushin.vocabulary import WEEKDAY_BY_ISO
+
+    members = list(
+        ScheduledSessionStudent.objects.filter(student_id__in=student_ids).values_list(
+            "student_id",
+            "session_id",
+            "session__day",
+            "session__start",
+            "session__end",
+            "session__schedule_id",
+            "session__schedule__provider_id",
+            "session__schedule__provider__discipline",
+        )
+    )
+    if not members:
+        return {}
+    provider_ids = {m[6] for m in members}
+    # Any dated occurrence of a weekly session, whoever is in it, replaces the virtual one.
+    materialized = set(
+        DatedSession.objects.filter(standing_id__in={m[1] for m in members}).values_list(
+            "standing_id", "date"
+        )
+    )
+    ranges: dict[int, tuple[dt.date, dt.date | None]] = {}
+    by_provider: dict[int, list[tuple[dt.date, int, bool]]] = defaultdict(list)
+    for pk, provider_id, accepted_at, active in StandingSchedule.objects.filter(
+        provider_id__in=provider_ids
+    ).values_list("pk", "provider_id", "accepted_at", "active"):
+        by_provider[provider_id].append((timezone.localdate(accepted_at), pk, active))
+    for schedules in by_provider.values():
+        schedules.sort()
+        for index, (accepted, pk, active) in enumerate(schedules):
+            following = schedules[index + 1][0] if index + 1 < len(schedules) else None
+            if following is not None:
+                ranges[pk] = (accepted, following - dt.timedelta(days=1))
+            elif active:
+                ranges[pk] = (accepted, None)
+    result: dict[int, list[RecordRow]] = defaultdict(list)
+    for student_id, session_id, day, start, end, schedule_id, provider_id, discipline in members:
+        span = ranges.get(schedule_id)
+        if span is None:
+            continue
+        last = until if span[1] is None else min(span[1], until)
+        for date in calendar.between(span[0], last):
+            if WEEKDAY_BY_ISO.get(date.isoweekday()) != day or (session_id, date) in materialized:
+                continue
+            result[student_id].append(
+                RecordRow(
+                    pk=None,
+                    student_id=student_id,
+                    date=date,
+                    start=start,
+                    planned=_minutes_between(start, end),
+                    discipline=discipline,
+                    provider_id=provider_id,
+                )
+            )
+    return result
+
+
+def load_ledgers(
+    *,
+    district: District,
+    students: QuerySet[Student] | Sequence[int],
+    today: dt.date,
+) -> LedgerBook:
+    """The ledgers of `students` (a queryset or their pks), in a fixed number of queries."""
+    from django.db.models import QuerySet
+
+    ids = (
+        list(students.values_list("pk", flat=True))
+        if isinstance(students, QuerySet)
+        else list(students)
+    )
+    calendar = calendar_for(district)
+    owed = frozenset(district.owed_reasons())
+    services = _service_rows(ids)
+    records = _record_rows(ids)
+    until = max((s.iep_end for rows in services.values() for s in rows), default=today)
+    standing = _standing_rows(ids, calendar, until)
+    ledgers = {
+        pk: student_ledger(
+            pk,
+            services.get(pk, []),
+            [*records.get(pk, []), *standing.get(pk, [])],
+            calendar=calendar,
+            owed_reasons=owed,
+            today=today,
+        )
+        for pk in ids
+    }
+    return LedgerBook(today=today, calendar=calendar, owed_reasons=owed, ledgers=ledgers)

@@ -1,0 +1,269 @@
+"""Property tests of the minutes ledger (pure functions, no database).
+
+Random calendars (closures), IEPs, mandate versions (amendments mid-period, frequency
+changes), session records (delivered, cut short, missed for any reason, not logged,
+future), makeups (some of them missed, some chained), other disciplines and dates outside
+the IEP, owed policies and "today"s. For every period the minutes add up, and no logged
+minute is lost or counted twice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pushin.sessions.ledger import (
+    AGE_BUCKETS,
+    IEP_PERIOD,
+    MONTH,
+    WEEK,
+    RecordRow,
+    SchoolCalendar,
+    ServiceRow,
+    StudentLedger,
+    VersionRow,
+    student_ledger,
+)
+from pushin.vocabulary import MissReason
+
+YEAR_START = dt.date(2026, 9, 1)  # a Tuesday: the first week is short
+YEAR_END = dt.date(2027, 1, 29)
+REASONS = list(MissReason.values)
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def day(offset: int) -> dt.date:
+    return YEAR_START + dt.timedelta(days=offset)
+
+
+@st.composite
+def calendars(draw: st.DrawFn) -> SchoolCalendar:
+    closures = []
+    for _ in range(draw(st.integers(0, 3))):
+        start = draw(st.integers(0, 140))
+        closures.append((day(start), day(start + draw(st.integers(0, 6)))))
+    return SchoolCalendar(YEAR_START, YEAR_END, tuple(closures))
+
+
+@st.composite
+def services(draw: st.DrawFn) -> ServiceRow:
+    start = draw(st.integers(-5, 20))
+    length = draw(st.integers(20, 110))
+    first = draw(st.integers(0, 8))
+    amendments = draw(st.lists(st.integers(1, length), max_size=3, unique=True))
+    versions = []
+    for pk, offset in enumerate([first, *sorted(amendments)], start=1):
+        session = draw(st.sampled_from([15, 20, 30, 45]))
+        versions.append(
+            VersionRow(
+                pk=pk,
+                effective_from=day(start + offset),
+                minutes=draw(st.integers(1, 8)) * session,
+                frequency=draw(st.sampled_from([WEEK, WEEK, MONTH, IEP_PERIOD])),
+                session_minutes=session,
+            )
+        )
+    return ServiceRow(
+        pk=1,
+        student_id=1,
+        discipline="OT",
+        iep_pk=1,
+        iep_start=day(start),
+        iep_end=day(start + length),
+        versions=tuple(versions),
+    )
+
+
+@st.composite
+def records(draw: st.DrawFn, service: ServiceRow) -> list[RecordRow]:
+    span = (service.iep_end - service.iep_start).days
+    rows: list[RecordRow] = []
+    for pk in range(1, draw(st.integers(0, 30)) + 1):
+        offset = draw(st.integers(-3, span + 3))  # a few outside the IEP
+        planned = draw(st.sampled_from([15, 20, 30, 45]))
+        state = draw(st.sampled_from(["delivered", "short", "miss", "miss", "unlogged"]))
+        attendance, minutes, short = "", None, ""
+        if state == "delivered":
+            attendance, minutes = "delivered", draw(st.sampled_from([planned, planned, None]))
+        elif state == "short":
+            attendance = "delivered"
+            minutes = draw(st.integers(0, planned - 1))
+            short = draw(st.sampled_from(["", *REASONS]))
+        elif state == "miss":
+            attendance = draw(st.sampled_from(REASONS))
+        makeup_for = None
+        if rows and draw(st.integers(0, 3)) == 0:
+            makeup_for = draw(st.sampled_from([r.pk for r in rows]))
+        rows.append(
+            RecordRow(
+                pk=pk,
+                student_id=1,
+                date=service.iep_start + dt.timedelta(days=offset),
+                start=dt.time(9 + pk % 5),
+                planned=planned,
+                discipline=draw(st.sampled_from(["OT", "OT", "OT", "COTA", "PT"])),
+                attendance=attendance,
+                minutes_delivered=minutes,
+                short_reason=short,
+                makeup_for=makeup_for,
+                session_id=pk,
+            )
+        )
+    # Unopened standing occurrences: planned, never logged, no pk.
+    for _ in range(draw(st.integers(0, 5))):
+        rows.append(
+            RecordRow(
+                pk=None,
+                student_id=1,
+                date=service.iep_start + dt.timedelta(days=draw(st.integers(0, span))),
+                start=dt.time(14),
+                planned=30,
+                discipline="OT",
+            )
+        )
+    return rows
+
+
+@st.composite
+def worlds(draw: st.DrawFn):
+    calendar = draw(calendars())
+    service = draw(services())
+    rows = draw(records(service))
+    policy = draw(st.sets(st.sampled_from(REASONS)))
+    today = day(draw(st.integers(-10, 160)))
+    return calendar, service, rows, policy, today
+
+
+def ledger_of(calendar, service, rows, policy, today) -> StudentLedger:
+    return student_ledger(1, [service], rows, calendar=calendar, owed_reasons=policy, today=today)
+
+
+def check_periods(ledger: StudentLedger) -> None:
+    for service in ledger.services:
+        for period in service.periods:
+            parts = [
+                period.delivered_counted,
+                period.missed,
+                period.awaiting_log,
+                period.unscheduled_elapsed,
+                period.not_yet_due,
+            ]
+            assert all(part >= 0 for part in parts), period
+            assert period.mandated == sum(parts), period
+            assert period.mandated_elapsed <= period.mandated
+            assert sum(period.missed_by_reason.values()) == period.missed
+            assert 0 <= period.made_up <= period.missed
+            assert 0 <= period.owed <= period.missed - period.made_up or period.owed == 0
+            assert period.delivered >= period.delivered_counted
+            assert period.delivered == (
+                period.delivered_counted + period.delivered_beyond + period.makeup_delivered
+            )
+            assert all(r.date >= period.start and r.date <= period.end for r in period.records)
+
+
+@SETTINGS
+@given(worlds())
+def test_every_period_adds_up_and_no_logged_minute_is_lost(world) -> None:
+    rows = world[2]
+    ledger = ledger_of(*world)
+    check_periods(ledger)
+    # Every delivered minute of every record is in exactly one place.
+    assert ledger.delivered == sum(r.delivered for r in rows)
+    placed = [r.pk for s in ledger.services for p in s.periods for r in p.records if r.pk]
+    unassigned = [r.pk for r in ledger.unassigned]
+    assert sorted(placed + unassigned) == sorted(r.pk for r in rows if r.pk is not None)
+    # Owed minutes age into the three buckets, and nothing else.
+    buckets = ledger.services[0].owed_by_age()
+    assert list(buckets) == [label for label, _, _ in AGE_BUCKETS]
+    assert sum(buckets.values()) == ledger.services[0].owed
+
+
+@SETTINGS
+@given(worlds(), st.sets(st.sampled_from(REASONS)))
+def test_a_policy_change_recomputes_only_what_is_owed(world, other_policy) -> None:
+    calendar, service, rows, policy, today = world
+    before = ledger_of(calendar, service, rows, policy, today)
+    after = ledger_of(calendar, service, rows, other_policy, today)
+    check_periods(after)
+    for old, new in zip(before.services[0].periods, after.services[0].periods, strict=True):
+        assert (old.mandated, old.delivered, old.missed, old.made_up) == (
+            new.mandated,
+            new.delivered,
+            new.missed,
+            new.made_up,
+        )
+        owed_new = sum(
+            line.counted - line.made_up for line in new.misses if line.record.reason in other_policy
+        )
+        assert new.owed == owed_new
+    assert before.delivered == after.delivered
+
+
+@SETTINGS
+@given(worlds(), st.integers(1, 100), st.sampled_from([WEEK, MONTH, IEP_PERIOD]))
+def test_an_amendment_keeps_every_logged_minute(world, offset, frequency) -> None:
+    calendar, service, rows, policy, today = world
+    effective = service.iep_start + dt.timedelta(days=offset)
+    if any(v.effective_from == effective for v in service.versions):
+        return
+    amended = dataclasses.replace(
+        service,
+        versions=(
+            *service.versions,
+            VersionRow(99, effective, 90, frequency, 30),
+        ),
+    )
+    before = ledger_of(calendar, service, rows, policy, today)
+    after = ledger_of(calendar, amended, rows, policy, today)
+    check_periods(after)
+    assert after.delivered == before.delivered == sum(r.delivered for r in rows)
+    days_before = sum((p.end - p.start).days + 1 for s in before.services for p in s.periods)
+    days_after = sum((p.end - p.start).days + 1 for s in after.services for p in s.periods)
+    assert days_before == days_after == (service.iep_end - service.iep_start).days + 1
+
+
+@SETTINGS
+@given(worlds())
+def test_a_missed_makeup_leaves_the_miss_owed(world) -> None:
+    calendar, service, rows, _, today = world
+    policy = set(REASONS)
+    misses = [
+        r
+        for r in rows
+        if r.pk is not None and r.is_miss and r.makeup_for is None and r.family == "OT"
+    ]
+    if not misses:
+        return
+    target = misses[0]
+    base = ledger_of(calendar, service, rows, policy, today)
+    missed_makeup = RecordRow(
+        pk=1000,
+        student_id=1,
+        date=target.date,
+        start=dt.time(15),
+        planned=30,
+        discipline="OT",
+        attendance=MissReason.PROVIDER_ABSENT,
+        makeup_for=target.pk,
+    )
+    after = ledger_of(calendar, service, [*rows, missed_makeup], policy, today)
+    check_periods(after)
+
+    def line_of(ledger):
+        return next(
+            (line for s in ledger.services for line in s.misses if line.record.pk == target.pk),
+            None,
+        )
+
+    old, new = line_of(base), line_of(after)
+    assert (old is None) == (new is None)
+    if old is not None and new is not None:
+        assert (new.counted, new.made_up, new.owed) == (old.counted, old.made_up, old.owed)
+    assert base.services[0].owed == after.services[0].owed
