@@ -13,8 +13,9 @@ from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 from pushin.accounts.models import User
 from tests.factories import PASSWORD
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-# between browser steps are still plain synchronous code.
+# Playwright's sync API keeps an event loop running in this thread for the whole session
+# (one browser per worker); the ORM calls tests make around it are plain synchronous code.
+# Test processes only: the deploy check test strips it from the production environment.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"

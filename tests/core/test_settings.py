@@ -53,8 +53,8 @@ def test_production_refuses_to_start_without_allowed_hosts() -> None:
 
 
 def test_passwords_are_hashed_with_argon2(db: None) -> None:
-    from tests.factories import make_user
     from pushin.accounts.models import Role
+    from tests.factories import make_user
 
     user = make_user("hashcheck", Role.TEACHER)
     assert user.password.startswith("argon2$")
