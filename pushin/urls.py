@@ -7,6 +7,7 @@ urlpatterns = [
     path("district/", include("pushin.district.urls")),
     path("caseload/", include("pushin.caseload.urls")),
     path("planning/", include("pushin.planning.urls")),
+    path("collaboration/", include("pushin.collaboration.urls")),
     path("sessions/", include("pushin.sessions.urls")),
     path("django-admin/", admin.site.urls),
 ]
