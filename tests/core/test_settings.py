@@ -16,11 +16,9 @@ PRODUCTION_ENV = {
 
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"PUSHIN_ENV", "SECRET_KEY", "ALLOWED_HOSTS"}
-    }
+    # The test process's own switches (browser tests allow sync ORM calls) are not production's.
+    dev_only = {"PUSHIN_ENV", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in dev_only}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
