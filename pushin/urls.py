@@ -8,6 +8,7 @@ urlpatterns = [
     path("caseload/", include("pushin.caseload.urls")),
     path("planning/", include("pushin.planning.urls")),
     path("collaboration/", include("pushin.collaboration.urls")),
+    path("followups/", include("pushin.collaboration.followup_urls")),
     path("sessions/", include("pushin.sessions.urls")),
     path("django-admin/", admin.site.urls),
 ]
