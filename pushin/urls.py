@@ -10,5 +10,6 @@ urlpatterns = [
     path("collaboration/", include("pushin.collaboration.urls")),
     path("followups/", include("pushin.collaboration.followup_urls")),
     path("sessions/", include("pushin.sessions.urls")),
+    path("minutes/", include("pushin.sessions.ledger_urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -88,3 +88,13 @@ def fit_table_district_for(user: User) -> District:
     ):
         raise Http404("No fit table")
     return district_for_user(user)
+
+
+def minutes_student_for_user(user: User, pk: int) -> Student:
+    """A student whose minutes ledger the user may see: a provider their caseload's, an
+    administrator the district's (compliance); 404 for teachers, paras and the rest."""
+    if not user.is_authenticated or not (
+        user.is_superuser or user.role in (Role.PROVIDER, Role.ADMIN)
+    ):
+        raise Http404("No such student")
+    return student_for_user(user, pk)

@@ -106,3 +106,19 @@ def can_edit_availability(user: User, provider: Provider) -> bool:
     if user.is_superuser or provider.user_id == user.pk:
         return True
     return user.role == Role.ADMIN and user.district_id == provider.district_id
+
+
+def compliance_district_for_user(user: User) -> District:
+    """The district whose minutes compliance the user sees: administrators only."""
+    if not user.is_authenticated or not (user.is_superuser or user.role == Role.ADMIN):
+        raise Http404("No such page")
+    return district_for_user(user)
+
+
+def compliance_school_for_user(user: User, pk: int) -> School:
+    """A school's minutes compliance: the district administrator's."""
+    district = compliance_district_for_user(user)
+    try:
+        return School.objects.select_related("district").get(pk=pk, district=district)
+    except School.DoesNotExist:
+        raise Http404("No such school") from None

@@ -268,6 +268,10 @@ class RecordRow:
             return self.attendance
         return self.short_reason or UNSPECIFIED
 
+    @property
+    def reason_words(self) -> str:
+        return REASON_WORDS.get(self.reason, self.reason)
+
 
 # --- Outputs -------------------------------------------------------------------------------
 
@@ -341,6 +345,10 @@ class Period:
     def versions(self) -> list[VersionRow]:
         return [share.version for share in self.shares]
 
+    @property
+    def missed_words(self) -> list[tuple[str, int]]:
+        return [(REASON_WORDS.get(k, k), v) for k, v in sorted(self.missed_by_reason.items())]
+
     def contains(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
 
@@ -370,6 +378,10 @@ class ServiceLedger:
     @property
     def unscheduled_elapsed(self) -> int:
         return self.total("unscheduled_elapsed")
+
+    @property
+    def made_up(self) -> int:
+        return self.total("made_up")
 
     @property
     def behind(self) -> int:
