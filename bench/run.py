@@ -64,7 +64,9 @@ def compare(quick: bool) -> list[dict[str, Any]]:
         for limit in limits[name]:
             started = time.perf_counter()
             plan = solve(scenario, time_limit=limit, workers=2, seed=0)
-            rows.append(row(name, f"cp-sat {limit:g}s", plan, scenario, time.perf_counter() - started))
+            rows.append(
+                row(name, f"cp-sat {limit:g}s", plan, scenario, time.perf_counter() - started)
+            )
             print(rows[-1], flush=True)
     return rows
 

@@ -122,7 +122,7 @@ def solve(scenario: Scenario, *, time_limit: float = 30, workers: int = 2, seed:
     )
 
 
-class _StopAtTarget(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
+class _StopAtTarget(cp_model.CpSolverSolutionCallback):
     """Stops the search once the objective reaches a bound known without search."""
 
     def __init__(self, target: int | None) -> None:
