@@ -90,7 +90,7 @@ def followup_list(request: HttpRequest) -> HttpResponse:
 def followup_new(request: HttpRequest, session_pk: int) -> HttpResponse:
     user = _user(request)
     session = dated_session_for_user(user, session_pk)
-    form = NewFollowUpForm(request.POST or None)
+    form = NewFollowUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             followup = followups.followup_draft(
