@@ -80,9 +80,6 @@ def solve(scenario: Scenario, *, time_limit: float = 30, workers: int = 2, seed:
         solver.parameters.max_time_in_seconds = budget
         solver.parameters.num_workers = workers
         solver.parameters.random_seed = seed
-        # Interleaved workers make the parallel search reproducible for a seed and a
-        # worker count (when no time limit cuts a stage short).
-        solver.parameters.interleave_search = True
         # Presolve's probing and symmetry passes cost seconds on these models and found
         # little on these models.
         solver.parameters.max_presolve_iterations = 1

@@ -27,8 +27,12 @@ def test_example_plan_passes_the_checker(
     assert check_plan(parse_scenario(tiny_scenario), plan_from_dict(tiny_plan)) == []
 
 
-def test_solving_twice_gives_the_same_plan(tiny_scenario: dict[str, Any]) -> None:
+def test_solving_twice_gives_the_same_objective(tiny_scenario: dict[str, Any]) -> None:
+    # Two parallel workers may break ties between equally good plans differently, so
+    # only the objective values are compared (see the engine report on determinism).
     scenario = parse_scenario(tiny_scenario)
     first = solve(scenario, time_limit=20, seed=3)
     second = solve(scenario, time_limit=20, seed=3)
-    assert first.sessions == second.sessions
+    assert first.stats.fit_minutes == second.stats.fit_minutes
+    assert first.stats.sessions == second.stats.sessions
+    assert first.stats.travel_minutes == second.stats.travel_minutes
