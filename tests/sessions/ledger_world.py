@@ -68,3 +68,10 @@ def session_with(
         )
         for student in students
     ]
+
+
+def start_ieps_on(start: dt.date, *students: Student) -> None:
+    """Move the students' IEPs to start on `start`, so 'to date' begins there."""
+    from pushin.caseload.models import IEP
+
+    IEP.objects.filter(student__in=students).update(start=start)

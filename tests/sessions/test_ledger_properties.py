@@ -33,7 +33,7 @@ YEAR_START = dt.date(2026, 9, 1)  # a Tuesday: the first week is short
 YEAR_END = dt.date(2027, 1, 29)
 REASONS = list(MissReason.values)
 SETTINGS = settings(
-    max_examples=60,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

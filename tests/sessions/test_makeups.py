@@ -1,0 +1,210 @@
+"""Makeup proposals through the real scheduler, accepting them, and who may."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from pushin.accounts.models import AuditAction, AuditEntry
+from pushin.district.models import Availability
+from pushin.sessions.ledger import load_ledgers
+from pushin.sessions.makeups import Proposal, makeup_accept, makeup_owed, makeup_propose
+from pushin.sessions.models import DatedSession, SessionStudent
+from pushin.vocabulary import MissReason, Weekday
+from tests.caseload.personas import PERSONAS, is_login_redirect, persona_user
+from tests.sessions.ledger_world import day, freeze_today, session_with, start_ieps_on
+
+TODAY = day(1)  # Tuesday Nov 3, 2026
+LIMIT = 1.0
+
+
+@pytest.fixture
+def mworld(world, monkeypatch, settings):
+    """The provider works 08:00-15:00 daily, was absent on Monday Nov 2 (owed 30 min)."""
+    settings.PUSHIN_MAKEUP_TIME_LIMIT = LIMIT
+    freeze_today(monkeypatch, TODAY)
+    start_ieps_on(day(0), world.student, world.other_student)
+    for weekday in Weekday.values:
+        Availability.objects.create(
+            provider=world.provider, day=weekday, start=dt.time(8), end=dt.time(15)
+        )
+    (world.miss,) = session_with(
+        provider=world.provider,
+        students=[world.student],
+        date=day(0),
+        attendance=MissReason.PROVIDER_ABSENT,
+    )
+    return world
+
+
+def test_owed_lists_the_miss(mworld) -> None:
+    owed, _ = makeup_owed(provider=mworld.provider, today=TODAY)
+    assert [(line.record.pk, line.to_plan) for line in owed[mworld.student.pk]] == [
+        (mworld.miss.pk, 30)
+    ]
+
+
+def test_proposal_from_the_solver_fits_a_block_and_leaves_no_shortfall(mworld) -> None:
+    plan = makeup_propose(provider=mworld.provider, today=TODAY, time_limit=LIMIT)
+    assert plan.days[0] == day(2)
+    assert len(plan.days) == 10
+    assert plan.unplaced == []
+    assert plan.errors == []
+    (proposal,) = plan.proposals
+    # Thursday Nov 5, centers 10:00-10:45: the first fitting block after today.
+    assert (proposal.date, proposal.classroom_id, proposal.activity) == (
+        day(3),
+        mworld.classroom.pk,
+        "centers",
+    )
+    assert proposal.minutes == 30
+    assert dt.time(10) <= proposal.start
+    assert proposal.end <= dt.time(10, 45)
+    (member,) = proposal.members
+    assert (member.student_id, member.record_id) == (mworld.student.pk, mworld.miss.pk)
+
+
+def test_planned_sessions_are_busy_with_travel_time(mworld) -> None:
+    # Thursday 10:00-10:30 at the other school: with 15 minutes' travel nothing fits in
+    # Room 2A's 10:00-10:45 block, so the makeup moves to Monday Nov 9's writing block.
+    session_with(
+        provider=mworld.provider,
+        students=[mworld.other_student],
+        date=day(3),
+        start=dt.time(10),
+        end=dt.time(10, 30),
+        attendance="",
+    )
+    plan = makeup_propose(provider=mworld.provider, today=TODAY, time_limit=LIMIT)
+    (proposal,) = plan.proposals
+    assert (proposal.date, proposal.activity) == (day(7), "writing")
+
+
+def test_no_time_in_the_window_is_reported_not_placed(mworld) -> None:
+    plan = makeup_propose(provider=mworld.provider, today=TODAY, days=1, time_limit=LIMIT)
+    assert plan.days == [day(2)]  # Wednesday: Room 2A has no block
+    assert plan.proposals == []
+    (unplaced,) = plan.unplaced
+    assert (unplaced.student_id, unplaced.minutes) == (mworld.student.pk, 30)
+    assert unplaced.reasons  # the engine said why
+
+
+def test_accepting_creates_a_linked_makeup_and_audits_it(mworld) -> None:
+    (proposal,) = makeup_propose(provider=mworld.provider, today=TODAY, time_limit=LIMIT).proposals
+    (session,) = makeup_accept(
+        actor=mworld.provider.user, provider=mworld.provider, proposals=[proposal], today=TODAY
+    )
+    assert session.is_makeup
+    assert session.date == proposal.date
+    record = SessionStudent.objects.get(session=session)
+    assert (record.student, record.makeup_for) == (mworld.student, mworld.miss)
+    entry = AuditEntry.objects.get(action=AuditAction.CREATE, student_id=mworld.student.pk)
+    assert entry.detail == {"session": session.pk, "makeup_for": mworld.miss.pk}
+    # Planned now: nothing more to propose, and the same proposal cannot be accepted twice.
+    assert makeup_owed(provider=mworld.provider, today=TODAY)[0] == {}
+    with pytest.raises(ValidationError, match="no longer needed"):
+        makeup_accept(
+            actor=mworld.provider.user, provider=mworld.provider, proposals=[proposal], today=TODAY
+        )
+
+
+def test_a_delivered_makeup_pays_the_miss_and_a_missed_one_leaves_it_owed(mworld) -> None:
+    (proposal,) = makeup_propose(provider=mworld.provider, today=TODAY, time_limit=LIMIT).proposals
+    (session,) = makeup_accept(
+        actor=mworld.provider.user, provider=mworld.provider, proposals=[proposal], today=TODAY
+    )
+    record = SessionStudent.objects.get(session=session)
+    later = day(8)
+
+    def owed() -> tuple[int, int]:
+        book = load_ledgers(district=mworld.district, students=[mworld.student.pk], today=later)
+        line = book.ledgers[mworld.student.pk].services[0].misses[0]
+        return line.owed, line.to_plan
+
+    record.attendance, record.minutes_delivered = MissReason.STUDENT_UNAVAILABLE, 0
+    record.save()
+    assert owed() == (30, 30)  # the makeup was missed: still owed, and to plan again
+    record.attendance, record.minutes_delivered = "delivered", 30
+    record.save()
+    assert owed() == (0, 0)
+
+
+def test_accept_refuses_a_tampered_or_clashing_proposal(mworld) -> None:
+    (proposal,) = makeup_propose(provider=mworld.provider, today=TODAY, time_limit=LIMIT).proposals
+    with pytest.raises(ValidationError, match="expired or was changed"):
+        Proposal.from_token(proposal.token()[:-2] + "xx")
+    session_with(
+        provider=mworld.provider,
+        students=[mworld.other_student],
+        date=proposal.date,
+        start=proposal.start,
+        end=proposal.end,
+        attendance="",
+    )
+    with pytest.raises(ValidationError, match="already have a session"):
+        makeup_accept(
+            actor=mworld.provider.user, provider=mworld.provider, proposals=[proposal], today=TODAY
+        )
+    assert not DatedSession.objects.filter(is_makeup=True).exists()
+
+
+MAKEUP_GET = {
+    "provider": 200,
+    "other_provider": 404,
+    "teacher": 404,
+    "other_teacher": 404,
+    "para": 404,
+    "admin": 200,
+    "anonymous": "login",
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_makeup_page_permissions(mworld, login, persona) -> None:
+    response = login(persona_user(mworld, persona)).get(
+        reverse("minutes:makeups", args=[mworld.provider.pk])
+    )
+    if MAKEUP_GET[persona] == "login":
+        assert is_login_redirect(response)
+    else:
+        assert response.status_code == MAKEUP_GET[persona]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_accept_permissions(mworld, login, persona) -> None:
+    url = reverse("minutes:makeup_accept", args=[mworld.provider.pk])
+    response = login(persona_user(mworld, persona)).post(url, {})
+    if persona == "anonymous":
+        assert is_login_redirect(response)
+    elif MAKEUP_GET[persona] == 200:  # allowed, but nothing chosen: back with a message
+        assert response.status_code == 302
+        assert response["Location"] == reverse("minutes:makeups", args=[mworld.provider.pk])
+    else:
+        assert response.status_code == 404
+
+
+def test_propose_and_accept_through_the_pages(mworld, login) -> None:
+    client = login(mworld.provider.user)
+    url = reverse("minutes:makeups", args=[mworld.provider.pk])
+    page = client.get(url).content.decode()
+    assert "Avery Sample" in page
+    assert "30 min" in page
+    response = client.post(url, {"days": 10})
+    rows = response.context["proposal_rows"]
+    assert len(rows) == 1
+    assert "Thu Nov 5" in response.content.decode()
+    accepted = client.post(
+        reverse("minutes:makeup_accept", args=[mworld.provider.pk]), {"proposal": rows[0]["token"]}
+    )
+    assert accepted.status_code == 302
+    assert SessionStudent.objects.get(makeup_for=mworld.miss).session.date == day(3)
+
+
+def test_bad_day_count_is_refused_clearly(mworld, login) -> None:
+    client = login(mworld.provider.user)
+    response = client.post(reverse("minutes:makeups", args=[mworld.provider.pk]), {"days": 99})
+    assert response.context["plan"] is None
+    assert "less than or equal to 20" in response.content.decode()
