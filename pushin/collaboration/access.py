@@ -93,7 +93,9 @@ def student_strategy_for_user(user: User, pk: int) -> StudentStrategy:
 
 
 def can_log_use(user: User, link: StudentStrategy) -> bool:
-    """The provider logs uses in sessions; the para logs the two-tap carryover use."""
+    """The provider logs uses in sessions; the para logs the two-tap carryover use.
+
+    Asked of a link the user sees (from `student_strategy_for_user`)."""
     if not _signed_in(user) or not link.active:
         return False
     if can_manage_student_strategies(user):

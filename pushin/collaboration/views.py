@@ -8,6 +8,7 @@ not see answer 404; something a user sees but may not change answers 403 to a ch
 from __future__ import annotations
 
 import datetime as dt
+from importlib.util import find_spec
 from typing import Any, cast
 
 from django.contrib import messages
@@ -399,18 +400,26 @@ def _render_portal(
             or DatedChangeForm(initial={"date": max(today, district.school_year_start)}),
             "prev_week": monday - dt.timedelta(days=7),
             "next_week": monday + dt.timedelta(days=7),
-            "followups_partial": _followups_partial(),
+            **_followups_context(user),
         },
         status=400 if dated_form is not None and dated_form.errors else 200,
     )
 
 
-def _followups_partial() -> str | None:
+def _followups_context(user: User) -> dict[str, Any]:
+    """The follow-ups section, once the follow-up pages exist: their partial and its list."""
+    if find_spec("pushin.collaboration.followups") is None:
+        return {}
     try:
         get_template(FOLLOWUPS_PARTIAL)
     except TemplateDoesNotExist:
-        return None
-    return FOLLOWUPS_PARTIAL
+        return {}
+    from pushin.collaboration import followups
+
+    return {
+        "followups_partial": FOLLOWUPS_PARTIAL,
+        "teacher_followups": followups.teacher_followups(user=user),
+    }
 
 
 @login_required

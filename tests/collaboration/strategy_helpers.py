@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+
+from django.utils import timezone
 
 from pushin.caseload.models import Goal, Student
 from pushin.collaboration.models import Strategy, StudentStrategy
 from pushin.collaboration.services import strategies_seed
-from pushin.sessions.models import Attendance, DataKind, DataPoint, SessionStudent
+from pushin.sessions.calendar import sessions_materialize
+from pushin.sessions.models import Attendance, DataKind, DataPoint, DatedSession, SessionStudent
 from tests.factories import World
+from tests.sessions.factories import monday_writing
 
 CLINICAL_NOTE = "Fatigued tripod grasp after five minutes (clinical)"
 GOAL_TEXT = "Writes a sentence with letters on the line."
@@ -32,7 +37,7 @@ def chosen(
     notes: str = "",
 ) -> StudentStrategy:
     """A starter strategy chosen for a student (the world's student by default)."""
-    if not Strategy.objects.filter(district=world.district).exists():
+    if not Strategy.objects.filter(district=world.district, is_starter=True).exists():
         seeded(world)
     return StudentStrategy.objects.create(
         student=student or world.student,
@@ -61,3 +66,18 @@ def with_trials(record: SessionStudent, correct: int, total: int) -> SessionStud
 
 def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
+
+
+def past_monday(world: World) -> dt.date:
+    """A Monday of the world's school year that is not after today (uses are never logged
+    ahead of the day they happen)."""
+    day = min(timezone.localdate(), world.district.school_year_end)
+    return monday_of(day)
+
+
+def past_session(world: World, students: Sequence[Student] | None = None) -> DatedSession:
+    """The provider's Monday writing session on `past_monday`, materialized."""
+    monday_writing(world, students)
+    day = past_monday(world)
+    (session,) = sessions_materialize(provider=world.provider, start=day, end=day)
+    return session

@@ -20,8 +20,10 @@ def test_about_forty_starters_cover_every_domain() -> None:
     names = [s.name for s in STARTERS]
     assert len(names) == len(set(names))
     for s in STARTERS:
-        assert s.how_to and s.when_to_use and s.materials, s.name
-        assert len(s.name) <= 80 and len(s.when_to_use) <= 200 and len(s.materials) <= 200
+        assert all((s.how_to, s.when_to_use, s.materials)), s.name
+        assert len(s.name) <= 80
+        assert len(s.when_to_use) <= 200
+        assert len(s.materials) <= 200
         assert set(s.domains) <= set(Domain.values), s.name
 
 
@@ -53,7 +55,8 @@ def test_the_named_supports_are_there_with_their_paper() -> None:
 def test_seed_is_idempotent_and_keeps_edited_copies(world: World) -> None:
     assert strategies_seed(district=world.district) == len(STARTERS)
     copy = Strategy.objects.get(district=world.district, name="Slant board")
-    assert copy.is_starter and copy.created_by is None
+    assert copy.is_starter
+    assert copy.created_by is None
     copy.how_to = "Our school's slant boards live in the OT cupboard."
     copy.save()
     assert strategies_seed(district=world.district) == 0
