@@ -29,6 +29,8 @@ from pushin.caseload.models import (
     Student,
     StudentUnavailability,
 )
+from pushin.collaboration.models import Outcome, Strategy, StrategyUse, StudentStrategy
+from pushin.collaboration.services import strategies_seed
 from pushin.demo import names
 from pushin.demo.goals import GOAL_BANK
 from pushin.district.models import (
@@ -233,6 +235,7 @@ class _Loader:
         providers = self._providers(district, schools)
         paras, featured_para = self._paras(schools, rooms[featured_room])
         self._students(district, rooms, providers, paras, featured_room, featured_para)
+        self._strategies(district, rooms[featured_room])
         admin = self.personas["admin"]
         User.objects.create(
             **self._user_fields(admin.username, admin.first_name, admin.last_name, Role.ADMIN)
@@ -527,6 +530,54 @@ class _Loader:
                 )
         MandateVersion.objects.bulk_create(versions)
         Goal.objects.bulk_create(goals)
+
+    def _strategies(self, district: District, featured_room: Classroom) -> None:
+        """The starter library, and for the featured room's students (whom the teacher,
+        para and provider logins see) two strategies each, chosen for their goal domains,
+        with a few uses by the provider and the para before DEMO_TODAY."""
+        strategies_seed(district=district)
+        rng = random.Random(f"pushin-demo-strategies-{self.size}-{self.seed}")
+        library = list(Strategy.objects.filter(district=district).order_by("name"))
+        students = list(
+            Student.objects.filter(classroom=featured_room)
+            .prefetch_related("ieps__goals", "providers__user", "paras")
+            .order_by("pk")
+        )
+        links: list[StudentStrategy] = []
+        for student in students:
+            domains = sorted({g.domain for iep in student.ieps.all() for g in iep.goals.all()})
+            fitting = [s for s in library if set(s.domains) & set(domains)] or library
+            provider = min(student.providers.all(), key=lambda p: p.pk, default=None)
+            for strategy in rng.sample(fitting, k=min(2, len(fitting))):
+                links.append(
+                    StudentStrategy(
+                        student=student,
+                        strategy=strategy,
+                        carryover=True,
+                        added_by=provider.user if provider is not None else None,
+                    )
+                )
+        StudentStrategy.objects.bulk_create(links)
+        outcomes = [Outcome.WORKED, Outcome.WORKED, Outcome.PARTLY, Outcome.DID_NOT]
+        uses: list[StrategyUse] = []
+        for link in links:
+            provider = min(link.student.providers.all(), key=lambda p: p.pk, default=None)
+            paras = sorted(link.student.paras.all(), key=lambda u: u.pk)
+            people = [provider.user] if provider is not None else []
+            people += paras[:1]
+            for days_back in sorted(rng.sample(range(1, 15), k=3), reverse=True):
+                used_on = DEMO_TODAY - dt.timedelta(days=days_back)
+                if used_on.isoweekday() > 5 or not people:
+                    continue
+                uses.append(
+                    StrategyUse(
+                        student_strategy=link,
+                        used_on=used_on,
+                        used_by=rng.choice(people),
+                        outcome=rng.choice(outcomes),
+                    )
+                )
+        StrategyUse.objects.bulk_create(uses)
 
     def _mandate_versions(
         self, spec: sc.Student, iep: IEP, service: Service, author: User
