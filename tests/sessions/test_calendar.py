@@ -117,14 +117,22 @@ def test_school_year_bounds(world):
     )
     assert [s.date for s in first_week] == [year_start]
     last = sessions_materialize(
-        provider=world.provider, start=year_end - dt.timedelta(days=4), end=year_end + dt.timedelta(days=10)
+        provider=world.provider,
+        start=year_end - dt.timedelta(days=4),
+        end=year_end + dt.timedelta(days=10),
     )
-    assert [s.date for s in last] == [year_end - dt.timedelta(days=4), year_end - dt.timedelta(days=1)]
+    assert [s.date for s in last] == [
+        year_end - dt.timedelta(days=4),
+        year_end - dt.timedelta(days=1),
+    ]
 
 
 def test_school_days_helper(world):
     Closure.objects.create(
-        district=world.district, name="Holiday", start=MONDAY + dt.timedelta(days=2), end=MONDAY + dt.timedelta(days=2)
+        district=world.district,
+        name="Holiday",
+        start=MONDAY + dt.timedelta(days=2),
+        end=MONDAY + dt.timedelta(days=2),
     )
     assert school_days(world.district, MONDAY, SUNDAY_AFTER) == [
         MONDAY,
@@ -151,7 +159,9 @@ def test_creation_is_audited_per_student_with_ids_only(world):
     (session,) = sessions_materialize(
         provider=world.provider, start=MONDAY, end=MONDAY, actor=world.provider.user
     )
-    entry = AuditEntry.objects.get(student_id=world.student.pk, object_type="therapy_sessions.datedsession")
+    entry = AuditEntry.objects.get(
+        student_id=world.student.pk, object_type="therapy_sessions.datedsession"
+    )
     assert entry.action == "create"
     assert entry.actor == world.provider.user
     assert entry.detail == {"sessions": [session.pk], "by": "calendar"}
@@ -161,7 +171,9 @@ def test_creation_is_audited_per_student_with_ids_only(world):
 def test_schedule_change_replaces_only_unlogged_occurrences(world):
     _two_sessions_a_week(world)
     monday, thursday = sessions_materialize(provider=world.provider, start=MONDAY, end=FRIDAY)
-    SessionStudent.objects.filter(session=monday).update(attendance="delivered", minutes_delivered=30)
+    SessionStudent.objects.filter(session=monday).update(
+        attendance="delivered", minutes_delivered=30
+    )
     DatedSession.objects.filter(pk=monday.pk).update(status=SessionStatus.LOGGED)
 
     # A new plan is accepted: Monday moves to 09:15 and Thursday to Tuesday.
@@ -191,10 +203,13 @@ def test_schedule_change_replaces_only_unlogged_occurrences(world):
     ]
     assert made[0].pk == monday.pk
     assert not DatedSession.objects.filter(pk=thursday.pk).exists()
+    assert made[1].standing is not None
     assert made[1].standing.schedule == schedule
     # Next week follows the new schedule entirely.
     later = sessions_materialize(
-        provider=world.provider, start=MONDAY + dt.timedelta(days=7), end=FRIDAY + dt.timedelta(days=7)
+        provider=world.provider,
+        start=MONDAY + dt.timedelta(days=7),
+        end=FRIDAY + dt.timedelta(days=7),
     )
     assert [s.start for s in later] == [dt.time(9, 15), dt.time(10)]
 
