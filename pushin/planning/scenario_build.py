@@ -26,7 +26,8 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from pushin.caseload.models import IEP, FitWeight, Goal, Service, Student
+from pushin.caseload.fit import district_fit_edits, fit_table_for, goal_fit
+from pushin.caseload.models import IEP, Goal, Service, Student
 from pushin.district.models import (
     ActivityBlock,
     Availability,
@@ -41,7 +42,6 @@ from pushin.district.models import Classroom as ClassroomRow
 from pushin.district.models import Provider as ProviderRow
 from pushin.district.models import School as SchoolRow
 from pushin.scheduling.scenario import (
-    DEFAULT_FIT,
     Block,
     Classroom,
     Interval,
@@ -277,22 +277,6 @@ def _piece_blocks(pieces: list[_Piece], id_map: IdMap) -> tuple[Block, ...]:
     return tuple(result)
 
 
-def fit_edits(district: District) -> dict[str, dict[str, float]]:
-    """The district's edits of the default fit: domain -> activity -> weight."""
-    edits: dict[str, dict[str, float]] = defaultdict(dict)
-    for row in FitWeight.objects.filter(district=district).order_by("domain", "activity"):
-        edits[row.domain][row.activity] = row.weight
-    return dict(edits)
-
-
-def effective_fit_rows(edits: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
-    """domain -> activity -> weight: the engine's defaults with the district's edits."""
-    table = {domain: dict(row) for domain, row in DEFAULT_FIT.items()}
-    for domain, row in edits.items():
-        table.setdefault(domain, {}).update(row)
-    return table
-
-
 def synthetic_domain(goal_pk: int) -> str:
     return f"goal-{goal_pk}"
 
@@ -429,8 +413,12 @@ def scenario_build(
             )
         )
 
-    fit = fit_edits(district)
-    fit_rows = effective_fit_rows(fit)
+    # The district's edits go in as they are; a goal with its own overrides gets a
+    # synthetic domain whose row is its full effective row (see the module docstring).
+    fit: dict[str, dict[str, float]] = defaultdict(dict)
+    for (domain, activity), weight in sorted(district_fit_edits(district).items()):
+        fit[domain][activity] = weight
+    table = fit_table_for(district)
     scenario_students = []
     counts: dict[int, int] = defaultdict(int)
     for entry in entries:
@@ -446,13 +434,9 @@ def scenario_build(
         for goal in entry.iep.goals.all():
             id_map.goals[f"g{goal.pk}"] = goal.pk
             domain = goal.domain
-            overrides = list(goal.fit_overrides.all())
-            if overrides:
+            if goal.fit_overrides.all():
                 domain = synthetic_domain(goal.pk)
-                row = dict(fit_rows.get(goal.domain, {}))
-                for override in overrides:
-                    row[override.activity] = override.weight
-                fit[domain] = row
+                fit[domain] = goal_fit(goal, table)
                 id_map.synthetic_domains[domain] = goal.pk
             goals.append(ScenarioGoal(id=f"g{goal.pk}", domain=domain))
         weekly = entry.weekly_minutes
@@ -492,7 +476,7 @@ def scenario_build(
         classrooms=tuple(classrooms),
         students=tuple(scenario_students),
         travel=travel,
-        fit=fit,
+        fit=dict(fit),
     )
     return scenario, id_map
 

@@ -8,6 +8,8 @@ soon as it is written. Logs carry the run's id only, never data from the scenari
 from __future__ import annotations
 
 import logging
+import math
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -27,6 +29,18 @@ SOLVER_WORKERS = 2
 
 def _update(run_id: int, **fields: object) -> None:
     PlanRun.objects.filter(pk=run_id).update(**fields)
+
+
+def finite_json(value: Any) -> Any:
+    """JSON has no NaN or Infinity (the database refuses them): such numbers become null,
+    e.g. the proven bound of a level cut short before any bound was found."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: finite_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite_json(item) for item in value]
+    return value
 
 
 @task()
@@ -85,7 +99,7 @@ def plan_run_execute(run_id: int) -> str:
         status=RunStatus.DONE,
         finished_at=timezone.now(),
         solve_seconds=plan.stats.solve_seconds,
-        plan=plan_to_dict(plan),
+        plan=finite_json(plan_to_dict(plan)),
         progress="Done",
         error=broken,
     )

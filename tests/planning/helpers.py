@@ -6,7 +6,8 @@ from pushin.planning.models import PlanRun, StandingSchedule
 from pushin.planning.services import plan_accept, plan_run_create
 from tests.factories import World
 
-TINY_LIMIT = 1.0
+# An upper bound only: these tiny weeks are proven optimal in well under a second.
+TINY_LIMIT = 5.0
 
 
 def solved_run(world: World, *, providers=None) -> PlanRun:

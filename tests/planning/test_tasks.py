@@ -8,7 +8,7 @@ from django.core.management import call_command
 from pushin.planning.models import PlanRun, RunStatus
 from pushin.planning.scenario_build import IdMap
 from pushin.planning.services import plan_run_create
-from pushin.planning.tasks import plan_run_execute
+from pushin.planning.tasks import finite_json, plan_run_execute
 from pushin.planning.validation import check_plan
 from pushin.scheduling.plan import plan_from_dict
 from pushin.scheduling.scenario import parse_scenario
@@ -93,3 +93,11 @@ def test_the_database_queue_and_worker(settings, pworld: World) -> None:
     assert PlanRun.objects.count() == 1
     assert run.finished_at is not None
     assert dt.datetime.now(dt.UTC) >= run.finished_at
+
+
+def test_non_finite_numbers_are_stored_as_null() -> None:
+    assert finite_json({"bound": float("inf"), "gap": [float("nan"), 1.5], "n": 3}) == {
+        "bound": None,
+        "gap": [None, 1.5],
+        "n": 3,
+    }
