@@ -64,6 +64,10 @@ def _still_matches(dated: DatedSession, weekly: ScheduledSession) -> bool:
     )
 
 
+def _activity(weekly: ScheduledSession) -> str:
+    return weekly.block.activity if weekly.block is not None else ""
+
+
 def _overlaps(a: DatedSession, start: dt.time, end: dt.time) -> bool:
     return a.start < end and start < a.end
 
@@ -78,8 +82,9 @@ def sessions_materialize(
     - creates the occurrences the schedule calls for that do not exist yet, each with a
       SessionStudent per (active) student carrying the standing focus goal;
     - replaces planned occurrences that no longer match their weekly session (moved,
-      other students) and removes planned occurrences of an older schedule or on a day
-      that is no longer a school day (a closure was added);
+      other students) and keeps their class activity in step with the block;
+    - removes planned occurrences of an older schedule, or on a day that is no longer a
+      school day (a closure was added);
     - never touches a logged or signed occurrence, nor a makeup. A logged occurrence of
       an older schedule keeps its time: the new schedule's session overlapping it that
       day is not created.
@@ -115,6 +120,7 @@ def sessions_materialize(
     )
     kept: list[DatedSession] = []
     stale: list[DatedSession] = []
+    relabel: list[DatedSession] = []
     for dated in existing:
         if dated.status != SessionStatus.PLANNED or dated.is_makeup:
             kept.append(dated)
@@ -124,6 +130,10 @@ def sessions_materialize(
             stale.append(dated)
         else:
             kept.append(dated)
+            activity = _activity(source)
+            if dated.activity != activity:  # the teacher changed the block's activity
+                dated.activity = activity
+                relabel.append(dated)
 
     occupied = {(d.standing_id, d.date) for d in kept if d.standing_id is not None}
     recorded_elsewhere: dict[dt.date, list[DatedSession]] = defaultdict(list)
@@ -153,7 +163,7 @@ def sessions_materialize(
                         date=day,
                         start=w.start,
                         end=w.end,
-                        activity=w.block.activity if w.block is not None else "",
+                        activity=_activity(w),
                         delivery=w.delivery,
                         standing=w,
                     ),
@@ -161,6 +171,8 @@ def sessions_materialize(
                 )
             )
 
+    if relabel:
+        DatedSession.objects.bulk_update(relabel, ["activity"])
     if stale:
         DatedSession.objects.filter(pk__in=[d.pk for d in stale]).delete()
         _audit_by_student(actor, stale, AuditAction.DELETE)

@@ -21,7 +21,6 @@ from pushin.collaboration.models import StudentStrategy
 from pushin.district.models import Closure, District, ExceptionKind, Provider, TimetableException
 from pushin.district.models import TravelTime as TravelRow
 from pushin.planning.words import activity_label
-from pushin.sessions.calendar import school_days
 from pushin.sessions.models import (
     Amendment,
     Attendance,
@@ -347,15 +346,19 @@ def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def no_school_reason(district: District, day: dt.date) -> str:
+def no_school_reason(
+    district: District, day: dt.date, closures: Sequence[Closure] | None = None
+) -> str:
+    """Why `day` has no school ("" on a school day). `closures`: those around the day, if
+    the caller has read them already."""
     if day.isoweekday() > 5:
         return "No school on weekends."
     if not district.school_year_start <= day <= district.school_year_end:
         return "Outside the school year."
-    if not school_days(district, day, day):
-        closure = Closure.objects.filter(district=district, start__lte=day, end__gte=day).first()
-        return f"No school: {closure.name}." if closure else "No school."
-    return ""
+    if closures is None:
+        closures = list(Closure.objects.filter(district=district, start__lte=day, end__gte=day))
+    closure = next((c for c in closures if c.covers(day)), None)
+    return f"No school: {closure.name}." if closure else ""
 
 
 def _cards(sessions: Sequence[DatedSession]) -> list[SessionCard]:
@@ -420,14 +423,13 @@ def week_page(provider: Provider, *, monday: dt.date, today: dt.date) -> WeekPag
     friday = monday + dt.timedelta(days=4)
     sessions = list(sessions_of(provider, monday, friday))
     cards = _cards(sessions)
-    open_days = set(school_days(provider.district, monday, friday))
+    district = provider.district
+    closures = list(Closure.objects.filter(district=district, start__lte=friday, end__gte=monday))
     days = []
     for i in range(5):
         day = monday + dt.timedelta(days=i)
         own = [c for c in cards if c.session.date == day]
-        reason = ""
-        if not own and day not in open_days:
-            reason = no_school_reason(provider.district, day)
+        reason = "" if own else no_school_reason(district, day, closures)
         days.append(WeekDay(date=day, cards=own, no_school=reason))
     return WeekPage(monday=monday, days=days, today=today)
 

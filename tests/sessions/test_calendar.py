@@ -288,3 +288,14 @@ def test_other_providers_are_not_touched(world):
 def test_range_must_not_be_backwards(world):
     with pytest.raises(ValueError, match="ends before"):
         sessions_materialize(provider=world.provider, start=FRIDAY, end=MONDAY)
+
+
+def test_a_changed_block_activity_relabels_the_planned_occurrence(world):
+    weekly = monday_writing(world)
+    (before,) = sessions_materialize(provider=world.provider, start=MONDAY, end=MONDAY)
+    assert weekly.block is not None
+    weekly.block.activity = "math"
+    weekly.block.save()
+    (after,) = sessions_materialize(provider=world.provider, start=MONDAY, end=MONDAY)
+    assert (after.pk, after.activity) == (before.pk, "math")
+    assert DatedSession.objects.get().activity == "math"
