@@ -220,19 +220,14 @@ class RunResult:
 
 
 def _views_of_plan_sessions(
-    sessions: Iterable[Mapping[str, Any]],
-    scenario: Mapping[str, Any],
-    book: NameBook,
+    sessions: Iterable[Mapping[str, Any]], book: NameBook
 ) -> list[SessionView]:
-    rooms = {room["id"]: room for room in scenario.get("classrooms", [])}
-    blocks = {b["id"]: b for room in rooms.values() for b in room.get("blocks", [])}
     views = []
     for session in sessions:
         start, end = parse_hhmm(session["start"]), parse_hhmm(session["end"])
-        room = rooms.get(session["classroom"], {})
-        school = room.get("school", "")
-        block = blocks.get(session["block"])
-        activity = activity_label(block["activity"]) if block else "?"
+        school = book.room_school.get(session["classroom"], "")
+        activity_id = book.activities.get(session["block"])
+        activity = activity_label(activity_id) if activity_id else "Block removed"
         if session.get("delivery") == "pull_out":
             activity = f"Pull-out during {activity.lower()}"
         views.append(
@@ -309,7 +304,7 @@ def run_result(run: PlanRun, *, user: User) -> RunResult:
     plan = run.plan_data
     book = name_book(user=user, id_map=id_map, scenario=scenario)
     sessions = plan.get("sessions", [])
-    views = _views_of_plan_sessions(sessions, scenario, book)
+    views = _views_of_plan_sessions(sessions, book)
     colours = school_css(id_map.schools)
     minutes_between = {
         frozenset((leg["from"], leg["to"])): leg["minutes"]
@@ -363,7 +358,7 @@ def run_result(run: PlanRun, *, user: User) -> RunResult:
         result.errors = [book.words(line) for line in run.error.splitlines() if line.strip()]
     previous = scenario.get("previous_plan")
     if run.kind == RunKind.REPLAN and previous is not None:
-        before_views = _views_of_plan_sessions(previous.get("sessions", []), scenario, book)
+        before_views = _views_of_plan_sessions(previous.get("sessions", []), book)
         result.diff = plan_diff(previous.get("sessions", []), sessions, before_views, views)
     return result
 

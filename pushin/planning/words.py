@@ -15,7 +15,7 @@ from typing import Any
 from pushin.accounts.models import User
 from pushin.caseload.access import students_visible_to
 from pushin.caseload.models import Goal, Student
-from pushin.district.models import Classroom, Provider, School
+from pushin.district.models import ActivityBlock, Classroom, Provider, School
 from pushin.planning.scenario_build import IdMap
 from pushin.scheduling.timeutil import format_span, parse_hhmm
 from pushin.vocabulary import Activity, Domain
@@ -24,6 +24,9 @@ _TOKEN = re.compile(
     r"(?<![\w-])(sess-\d+|st\d+(?:-p\d+)?|sch\d+|goal-\d+|b\d+(?:\.\d+)?|x\d+|c\d+|p\d+|g\d+)(?![\w-])"
 )
 
+_STUDENT_KEY = re.compile(r"st(\d+)(?:-p\d+)?")
+_ROOM_KEY = re.compile(r"c(\d+)")
+_BLOCK_KEY = re.compile(r"b(\d+)(?:\.\d+)?")
 _SESSION_LABEL = re.compile(r"\bsession ([\w.-]+) \(")
 # standing.block_id_for names a session's missing block "none-<session pk>".
 _REMOVED_BLOCK = re.compile(r"\bnone-\d+\b")
@@ -72,6 +75,8 @@ class NameBook:
 
     names: dict[str, str] = field(default_factory=dict)
     initials: dict[str, str] = field(default_factory=dict)
+    activities: dict[str, str] = field(default_factory=dict)  # block id -> activity id
+    room_school: dict[str, str] = field(default_factory=dict)  # classroom id -> school id
 
     def name(self, ident: str) -> str:
         return self.names.get(ident, ident)
@@ -104,20 +109,31 @@ def name_book(*, user: User | None, id_map: IdMap, scenario: Mapping[str, Any]) 
     A handful of queries, whatever the size of the scenario.
     """
     book = NameBook()
+    keys = dict(id_map.students)
+    room_pks = set(id_map.classrooms.values())
+    block_pks: set[int] = set()
+    # A re-plan's previous plan may name students, rooms and blocks that left the
+    # scenario since (a discharged student, a room no longer on the caseload).
+    for session in (scenario.get("previous_plan") or {}).get("sessions", []):
+        for key in session.get("students", []):
+            if key not in keys and (match := _STUDENT_KEY.fullmatch(key)):
+                keys[key] = int(match.group(1))
+        if (match := _ROOM_KEY.fullmatch(session.get("classroom", ""))) is not None:
+            room_pks.add(int(match.group(1)))
+        if (match := _BLOCK_KEY.fullmatch(session.get("block", ""))) is not None:
+            block_pks.add(int(match.group(1)))
     visible: set[int] = set()
     if user is not None:
         visible = set(
-            students_visible_to(user)
-            .filter(pk__in=set(id_map.students.values()))
-            .values_list("pk", flat=True)
+            students_visible_to(user).filter(pk__in=set(keys.values())).values_list("pk", flat=True)
         )
     students = {
         s.pk: s
-        for s in Student.objects.filter(pk__in=set(id_map.students.values())).only(
+        for s in Student.objects.filter(pk__in=set(keys.values())).only(
             "pk", "first_name", "last_name"
         )
     }
-    for key, pk in id_map.students.items():
+    for key, pk in keys.items():
         student = students.get(pk)
         if student is not None and (user is None or pk in visible):
             book.names[key] = student.full_name
@@ -127,8 +143,9 @@ def name_book(*, user: User | None, id_map: IdMap, scenario: Mapping[str, Any]) 
             book.initials[key] = "?"
     for school in School.objects.filter(pk__in=set(id_map.schools.values())):
         book.names[f"sch{school.pk}"] = school.name
-    for room in Classroom.objects.filter(pk__in=set(id_map.classrooms.values())):
+    for room in Classroom.objects.filter(pk__in=room_pks):
         book.names[f"c{room.pk}"] = room.name
+        book.room_school[f"c{room.pk}"] = f"sch{room.school_id}"
     for provider in Provider.objects.filter(pk__in=set(id_map.providers.values())).select_related(
         "user"
     ):
@@ -136,11 +153,23 @@ def name_book(*, user: User | None, id_map: IdMap, scenario: Mapping[str, Any]) 
     for goal in Goal.objects.filter(pk__in=set(id_map.goals.values())).only("pk", "domain"):
         book.names[f"g{goal.pk}"] = f"the {domain_label(goal.domain).lower()} goal"
         book.names[f"goal-{goal.pk}"] = f"{domain_label(goal.domain).lower()} (this goal's own fit)"
-    for room in scenario.get("classrooms", []):
-        for block in room.get("blocks", []):
-            start, end = parse_hhmm(block["start"]), parse_hhmm(block["end"])
-            if start is None or end is None:
-                continue
+    blocks = [dict(b) for room in scenario.get("classrooms", []) for b in room.get("blocks", [])]
+    known = {b["id"] for b in blocks}
+    missing = {pk for pk in block_pks if f"b{pk}" not in known}
+    for row in ActivityBlock.objects.filter(pk__in=missing):
+        blocks.append(
+            {
+                "id": f"b{row.pk}",
+                "day": row.day,
+                "start": f"{row.start:%H:%M}",
+                "end": f"{row.end:%H:%M}",
+                "activity": row.activity,
+            }
+        )
+    for block in blocks:
+        start, end = parse_hhmm(block["start"]), parse_hhmm(block["end"])
+        book.activities[block["id"]] = block["activity"]
+        if start is not None and end is not None:
             book.names[block["id"]] = (
                 f"{activity_label(block['activity'])} ({format_span(block['day'], start, end)})"
             )

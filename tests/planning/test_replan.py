@@ -148,3 +148,17 @@ def test_replan_without_a_schedule_explains(pworld: World, login) -> None:
     assert response.status_code == 400
     assert "plan the week first" in response.content.decode()
     assert not PlanRun.objects.exists()
+
+
+def test_diff_of_a_student_who_left_the_caseload(pworld: World, login) -> None:
+    known_schedule(pworld)
+    pworld.student.providers.clear()  # discharged from this provider's caseload
+    run = replan(pworld)
+    assert run.plan_data["sessions"] == []
+    page = login(pworld.provider.user).get(reverse("planning:run", args=[run.pk]))
+    text = page.content.decode()
+    assert "0 kept · 0 moved · 0 added · 2 dropped" in text
+    # No longer on this caseload, so no longer the provider's to see by name; never an id.
+    assert "Mon 09:00-09:30, Writing, Room 2A: a student" in text
+    assert "Avery" not in text
+    assert f"st{pworld.student.pk}" not in text
