@@ -132,6 +132,6 @@ def test_carryover_queries_stay_flat(world: World, login, django_assert_max_num_
         for name in ("Slant board", "Timer", "Pencil grip"):
             chosen(world, name, student=student)
     client = login(world.para)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         response = client.get(PAGE)
     assert response.content.decode().count('class="card carryover-card"') == 18

@@ -22,7 +22,7 @@ def content(district: District) -> tuple[list[tuple[str, str]], list[tuple[str, 
         .select_related("student", "strategy")
         .order_by("pk")
     ]
-    uses = [
+    uses: list[tuple[str, ...]] = [
         (
             use.student_strategy.student.ref,
             use.student_strategy.strategy.name,

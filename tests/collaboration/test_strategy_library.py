@@ -71,7 +71,7 @@ def test_list_queries_do_not_grow_with_the_library(
 ) -> None:
     seeded(world)
     client = login(world.provider.user)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         response = client.get(LIST)
     assert response.status_code == 200
 

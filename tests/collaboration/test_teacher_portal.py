@@ -160,6 +160,6 @@ def test_portal_queries_stay_flat(world: World, login, django_assert_max_num_que
             chosen(world, name, student=student)
     client = login(world.teacher)
     client.get(portal(world))  # materializes the week once
-    with django_assert_max_num_queries(45):
+    with django_assert_max_num_queries(25):
         response = client.get(portal(world))
     assert response.content.decode().count('class="strategy-card"') == 27
