@@ -56,7 +56,15 @@ def test_provider_logs_a_session_on_a_phone(phone_page: Page, day_world: World) 
     nav_first = page.locator(".mainnav a").first
     expect(nav_first).to_have_text("Today")
 
-    page.goto(f"/sessions/?date={MONDAY:%Y-%m-%d}")
+    # The week first: what to re-plan before going.
+    page.goto(f"/sessions/week/?date={MONDAY:%Y-%m-%d}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Week of Nov 30")
+    expect(page.locator(".flag-summary")).to_contain_text("1 session to re-plan or check")
+    expect(page.locator(".week-day")).to_have_count(5)
+    _fits_the_phone(page)
+    screenshot(page, "sessions-week-phone")
+
+    page.get_by_role("link", name="Monday Nov 30").tap()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Monday Nov 30")
     card = page.locator(".session-card")
     expect(card).to_have_count(1)
@@ -170,14 +178,3 @@ def test_duration_timer_is_two_taps(phone_page: Page, transactional_db: None) ->
     assert point.kind == "duration"
     assert point.value is not None
     assert 1 <= point.value <= 10
-
-
-def test_week_view_on_a_phone(phone_page: Page, day_world: World) -> None:
-    page = phone_page
-    sign_in(page, day_world.provider.user)
-    page.goto(f"/sessions/week/?date={MONDAY:%Y-%m-%d}")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Week of Nov 30")
-    expect(page.locator(".flag-summary")).to_contain_text("1 session to re-plan or check")
-    expect(page.locator(".week-day")).to_have_count(5)
-    _fits_the_phone(page)
-    screenshot(page, "sessions-week-phone")
