@@ -84,6 +84,17 @@ def test_teacher_reports_a_test_and_the_provider_sees_the_flag(
     expect(page.locator(".session-card")).to_have_count(1)
     expect(page.locator(".session-flags")).to_have_count(0)
 
+    # The student's strategies on the student page, where the provider logs a use.
+    page.goto(f"/caseload/students/{world.student.pk}/#carryover")
+    panel = page.locator("#carryover")
+    expect(panel).to_contain_text("Raised-line paper")
+    panel.locator(".log-use summary").first.click()
+    panel.locator("input[name=outcome][value=partly]").first.check()
+    panel.get_by_role("button", name="Log").first.click()
+    expect(page.locator("#carryover")).to_contain_text("Logged a use of Raised-line paper")
+    expect(page.locator("#carryover table.uses").first).to_contain_text("Partly")
+    screenshot(page, "provider-student-strategies-desktop")
+
 
 def test_teacher_portal_and_para_two_taps_on_a_phone(phone_page: Page, class_world: World) -> None:
     world, page = class_world, phone_page
