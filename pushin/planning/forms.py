@@ -54,10 +54,6 @@ class WeekForm(forms.Form):
         return week
 
 
-class ReplanForm(WeekForm):
-    pass
-
-
 def _day_order() -> Case:
     return Case(
         *(When(day=day, then=Value(index)) for index, day in enumerate(Weekday.values)),

@@ -19,9 +19,7 @@ from pushin.district.models import Provider
 from pushin.planning.models import StandingSchedule
 from pushin.planning.standing import schedule_sessions
 from pushin.planning.words import activity_label
-from pushin.vocabulary import Weekday
-
-WEEKDAY_INDEX = {day: index for index, day in enumerate(Weekday.values)}
+from pushin.scheduling.timeutil import DAY_INDEX
 
 
 def _first_on_or_after(day: dt.date, weekday: int) -> dt.date:
@@ -55,7 +53,7 @@ def provider_calendar(provider: Provider) -> bytes:
     until = dt.datetime.combine(year_end, dt.time(23, 59, 59), zone).astimezone(dt.UTC)
     stamp = timezone.now().astimezone(dt.UTC)
     for session in schedule_sessions(schedule):
-        weekday = WEEKDAY_INDEX[session.day]
+        weekday = DAY_INDEX[session.day]
         first = _first_on_or_after(begin, weekday)
         if first > year_end:
             continue

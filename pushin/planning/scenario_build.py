@@ -41,6 +41,7 @@ from pushin.district.models import (
 from pushin.district.models import Classroom as ClassroomRow
 from pushin.district.models import Provider as ProviderRow
 from pushin.district.models import School as SchoolRow
+from pushin.scheduling import timeutil
 from pushin.scheduling.scenario import (
     Block,
     Classroom,
@@ -59,7 +60,7 @@ from pushin.scheduling.scenario import (
 )
 from pushin.vocabulary import WEEKDAY_BY_ISO, Delivery, Discipline
 
-DAYS = ("mon", "tue", "wed", "thu", "fri")
+DAYS = timeutil.DAYS
 MAX_SESSIONS_PER_WEEK = len(DAYS)  # the format allows one session a day per student
 
 # Which IEP service line a provider delivers: an assistant delivers their therapist's service.

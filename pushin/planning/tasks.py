@@ -11,11 +11,11 @@ import logging
 import math
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
 from pushin.planning.models import PlanRun, RunStatus
+from pushin.planning.services import default_time_limit
 from pushin.planning.validation import check_plan
 from pushin.scheduling.jsonread import ScenarioError
 from pushin.scheduling.plan import plan_to_dict
@@ -60,7 +60,7 @@ def plan_run_execute(run_id: int) -> str:
     )
     try:
         scenario = parse_scenario(run.scenario)
-        limit = run.time_limit or float(getattr(settings, "PUSHIN_PLAN_TIME_LIMIT", 10.0))
+        limit = run.time_limit or default_time_limit()
         _update(
             run_id,
             progress=f"Solving {len(scenario.students)} students' sessions "

@@ -26,7 +26,7 @@ from pushin.planning.access import (
     plannable_provider_for_user,
     scheduled_session_for_user,
 )
-from pushin.planning.forms import CalendarForm, MoveForm, PinForm, PlanForm, ReplanForm, WeekForm
+from pushin.planning.forms import CalendarForm, MoveForm, PinForm, PlanForm, WeekForm
 from pushin.planning.ical import provider_calendar
 from pushin.planning.models import RunDecision, RunKind, RunStatus
 from pushin.planning.scenario_build import week_monday
@@ -136,7 +136,7 @@ def replan(request: HttpRequest, pk: int) -> HttpResponse:
     provider = provider_for_user(user, pk)
     if not can_plan_for(user, provider):
         raise PermissionDenied
-    form = ReplanForm(request.POST)
+    form = WeekForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a valid week.")
         return redirect("planning:provider", pk=provider.pk)
