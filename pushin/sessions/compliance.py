@@ -181,7 +181,9 @@ def _students(queryset: QuerySet[Student]) -> list[Student]:
 
 def provider_compliance(*, provider: Provider, today: dt.date) -> Summary:
     students = _students(Student.objects.filter(providers=provider))
-    book = load_ledgers(district=provider.district, students=[s.pk for s in students], today=today)
+    book = load_ledgers(
+        district=provider.district, students=[s.pk for s in students], today=today, through=today
+    )
     return Summary(
         label=provider.user.display_name,
         standings=standings(book, students, discipline=provider.discipline),
@@ -191,7 +193,9 @@ def provider_compliance(*, provider: Provider, today: dt.date) -> Summary:
 
 def school_compliance(*, school: School, today: dt.date) -> Summary:
     students = _students(Student.objects.filter(classroom__school=school))
-    book = load_ledgers(district=school.district, students=[s.pk for s in students], today=today)
+    book = load_ledgers(
+        district=school.district, students=[s.pk for s in students], today=today, through=today
+    )
     return Summary(label=school.name, standings=standings(book, students), pk=school.pk)
 
 
@@ -205,7 +209,9 @@ class DistrictCompliance:
 def district_compliance(*, district: District, today: dt.date) -> DistrictCompliance:
     """The district's totals, and a row per provider and per school (aggregates)."""
     students = _students(Student.objects.filter(district=district))
-    book = load_ledgers(district=district, students=[s.pk for s in students], today=today)
+    book = load_ledgers(
+        district=district, students=[s.pk for s in students], today=today, through=today
+    )
     everyone = standings(book, students)
     providers = list(
         Provider.objects.filter(district=district)

@@ -95,6 +95,7 @@ DELIVERED = "delivered"
 UNSPECIFIED = "unspecified"  # a delivered session cut short without a reason
 WEEK, MONTH, IEP_PERIOD, NONE = "week", "month", "iep_period", "none"
 PERIOD_WORDS = {WEEK: "Week", MONTH: "Month", IEP_PERIOD: "IEP period", NONE: "No mandate yet"}
+MISS_REASONS = frozenset(MissReason.values)
 REASON_WORDS: dict[str, str] = {**dict(MissReason.choices), UNSPECIFIED: "Cut short, no reason"}
 
 # Owed minutes by age in school days since the miss: (label, lowest, highest or None).
@@ -242,7 +243,7 @@ class RecordRow:
 
     @property
     def is_miss(self) -> bool:
-        return self.attendance in MissReason.values
+        return self.attendance in MISS_REASONS
 
     @property
     def is_logged(self) -> bool:
@@ -278,9 +279,17 @@ class RecordRow:
 
 @dataclass
 class VersionShare:
+    """A version's part of a period: its school days there, of the period's `span`."""
+
     version: VersionRow
     school_days: int
-    minutes: Fraction
+    span: int  # school days of the whole calendar period the minutes are spread over
+
+    @property
+    def minutes(self) -> Fraction:
+        if not self.span:
+            return Fraction(0)
+        return Fraction(self.version.minutes * self.school_days, self.span)
 
     @property
     def rounded(self) -> int:
@@ -458,47 +467,96 @@ def _period_span(kind: str, key: dt.date, service: ServiceRow) -> tuple[dt.date,
     return service.iep_start, service.iep_end
 
 
-def _periods(service: ServiceRow, calendar: SchoolCalendar, today: dt.date) -> list[Period]:
-    periods: list[Period] = []
-    elapsed: list[Fraction] = []
-    totals: list[Fraction] = []
-    current: tuple[str, dt.date] | None = None
-    span_days: dict[tuple[str, dt.date], int] = {}
-    shares: dict[int, VersionShare] = {}
-    day = service.iep_start
-    while day <= service.iep_end:
-        version = service.version_on(day)
+def _segments(service: ServiceRow) -> list[tuple[dt.date, dt.date, VersionRow | None]]:
+    """The IEP's dates cut where the version in force changes: (first, last, version)."""
+    result = []
+    cursor, current = service.iep_start, service.version_on(service.iep_start)
+    for version in service._ordered:
+        if version.effective_from <= service.iep_start:
+            continue
+        if version.effective_from > service.iep_end:
+            break
+        if cursor <= version.effective_from - dt.timedelta(days=1):
+            result.append((cursor, version.effective_from - dt.timedelta(days=1), current))
+        cursor, current = version.effective_from, version
+    result.append((cursor, service.iep_end, current))
+    return result
+
+
+def _chunks(
+    first: dt.date, last: dt.date, version: VersionRow | None, service: ServiceRow
+) -> Iterable[tuple[dt.date, dt.date, tuple[str, dt.date]]]:
+    """A segment cut at its version's period boundaries: (first, last, period key)."""
+    day = first
+    while day <= last:
         key = _period_key(version, day, service)
-        if key != current:
-            current = key
-            periods.append(Period(kind=key[0], start=day, end=day))
-            elapsed.append(Fraction(0))
-            totals.append(Fraction(0))
-            shares = {}
-        period = periods[-1]
-        period.end = day
-        if version is not None and calendar.is_school_day(day):
-            if key not in span_days:
-                span_days[key] = calendar.count(*_period_span(key[0], key[1], service))
-            rate = Fraction(version.minutes, span_days[key])
-            totals[-1] += rate
-            if day < today:
-                elapsed[-1] += rate
+        if key[0] == WEEK:
+            end = key[1] + dt.timedelta(days=6)
+        elif key[0] == MONTH:
+            end = _period_span(MONTH, key[1], service)[1]
+        else:
+            end = last
+        end = min(end, last)
+        yield day, end, key
+        day = end + dt.timedelta(days=1)
+
+
+def _periods(
+    service: ServiceRow,
+    calendar: SchoolCalendar,
+    today: dt.date,
+    through: dt.date | None = None,
+) -> list[Period]:
+    """The rows of a service, with their mandate (see the module docstring for the rule);
+    with `through`, only the rows that start on or before that day.
+
+    Every day of a row has the same period key, so the same spread (school days of the
+    calendar period): a row's mandate is sum(minutes x school days) / spread, in integers."""
+    periods: list[Period] = []
+    sums: list[list[int]] = []  # per row: [minutes x days, minutes x elapsed days, spread]
+    current: tuple[str, dt.date] | None = None
+    shares: dict[int, VersionShare] = {}
+    yesterday = today - dt.timedelta(days=1)
+    stop = False
+    for first, last, version in _segments(service):
+        if stop:
+            break
+        for start, end, key in _chunks(first, last, version, service):
+            if key != current:
+                if through is not None and start > through:
+                    stop = True
+                    break
+                current = key
+                spread = 0
+                if version is not None:
+                    spread = calendar.count(*_period_span(key[0], key[1], service))
+                periods.append(Period(kind=key[0], start=start, end=end))
+                sums.append([0, 0, spread])
+                shares = {}
+            period, row = periods[-1], sums[-1]
+            period.end = end
+            if version is None:
+                continue
             share = shares.get(version.pk)
             if share is None:
-                share = shares[version.pk] = VersionShare(version, 0, Fraction(0))
+                share = shares[version.pk] = VersionShare(version, 0, row[2])
                 period.shares.append(share)
-            share.school_days += 1
-            share.minutes += rate
-            period.school_days += 1
-        elif version is not None and version.pk not in shares:
-            shares[version.pk] = VersionShare(version, 0, Fraction(0))
-            period.shares.append(shares[version.pk])
-        day += dt.timedelta(days=1)
-    for period, total, done in zip(periods, totals, elapsed, strict=True):
-        period.mandated = round_half_up(total)
-        period.mandated_elapsed = round_half_up(done)
+            days = calendar.count(start, end)
+            if days:
+                share.school_days += days
+                period.school_days += days
+                row[0] += version.minutes * days
+                row[1] += version.minutes * calendar.count(start, min(end, yesterday))
+    for period, (total, done, spread) in zip(periods, sums, strict=True):
+        period.mandated = _divide_half_up(total, spread)
+        period.mandated_elapsed = _divide_half_up(done, spread)
     return periods
+
+
+def _divide_half_up(numerator: int, denominator: int) -> int:
+    if denominator <= 0:
+        return 0
+    return (2 * numerator + denominator) // (2 * denominator)
 
 
 def _makeup_roots(records: Sequence[RecordRow]) -> dict[int, int]:
@@ -530,15 +588,21 @@ def service_ledger(
     calendar: SchoolCalendar,
     owed_reasons: Iterable[str],
     today: dt.date,
+    through: dt.date | None = None,
 ) -> ServiceLedger:
-    """The ledger of one service from the records that belong to it (see `assign`)."""
+    """The ledger of one service from the records that belong to it (see `assign`).
+
+    With `through`, only the periods starting on or before that day (and their records)
+    are computed: what compliance "to date" needs, at a fraction of the cost."""
     owed_set = set(owed_reasons)
-    periods = _periods(service, calendar, today)
+    periods = _periods(service, calendar, today, through)
     starts = [p.start for p in periods]
     roots = _makeup_roots(records)
     made_up_by_root: dict[int, int] = defaultdict(int)
     planned_by_root: dict[int, int] = defaultdict(int)
     for record in sorted(records, key=_sort_key):
+        if through is not None and (not periods or record.date > periods[-1].end):
+            continue
         index = bisect.bisect_right(starts, record.date) - 1
         if index < 0 or not periods[index].contains(record.date):
             raise ValueError("record outside the service's IEP dates")  # see assign()
@@ -656,6 +720,7 @@ def student_ledger(
     calendar: SchoolCalendar,
     owed_reasons: Iterable[str],
     today: dt.date,
+    through: dt.date | None = None,
 ) -> StudentLedger:
     owed = set(owed_reasons)
     ordered = sorted(services, key=lambda s: (s.iep_start, s.discipline, s.pk))
@@ -663,7 +728,14 @@ def student_ledger(
     return StudentLedger(
         student_id=student_id,
         services=[
-            service_ledger(s, by_service[s.pk], calendar=calendar, owed_reasons=owed, today=today)
+            service_ledger(
+                s,
+                by_service[s.pk],
+                calendar=calendar,
+                owed_reasons=owed,
+                today=today,
+                through=through,
+            )
             for s in ordered
         ],
         # An unopened standing occurrence outside every IEP is no logged minute: dropped.
@@ -864,8 +936,10 @@ def load_ledgers(
     district: District,
     students: QuerySet[Student] | Sequence[int],
     today: dt.date,
+    through: dt.date | None = None,
 ) -> LedgerBook:
-    """The ledgers of `students` (a queryset or their pks), in a fixed number of queries."""
+    """The ledgers of `students` (a queryset or their pks), in a fixed number of queries;
+    `through` limits them to the periods that start by then (see `service_ledger`)."""
     from django.db.models import QuerySet
 
     ids = (
@@ -887,6 +961,7 @@ def load_ledgers(
             calendar=calendar,
             owed_reasons=owed,
             today=today,
+            through=through,
         )
         for pk in ids
     }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from fractions import Fraction
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,6 +26,10 @@ from pushin.sessions.ledger import (
     ServiceRow,
     StudentLedger,
     VersionRow,
+    _period_key,
+    _period_span,
+    _periods,
+    round_half_up,
     student_ledger,
 )
 from pushin.vocabulary import MissReason
@@ -268,3 +273,66 @@ def test_a_missed_makeup_leaves_the_miss_owed(world) -> None:
     if old is not None and new is not None:
         assert (new.counted, new.made_up, new.owed) == (old.counted, old.made_up, old.owed)
     assert base.services[0].owed == after.services[0].owed
+
+
+def reference_periods(service: ServiceRow, calendar: SchoolCalendar, today: dt.date):
+    """The mandate rule read literally, one calendar day at a time (slow, obviously right):
+    each school day adds its version's minutes / school days of that version's period."""
+    rows: list[dict] = []
+    current = None
+    day = service.iep_start
+    while day <= service.iep_end:
+        version = service.version_on(day)
+        key = _period_key(version, day, service)
+        if key != current:
+            current = key
+            rows.append({"kind": key[0], "start": day, "total": Fraction(0), "done": Fraction(0),
+                         "days": 0, "shares": {}})  # fmt: skip
+        row = rows[-1]
+        row["end"] = day
+        if version is not None:
+            share = row["shares"].setdefault(version.pk, [0, Fraction(0)])
+            if calendar.is_school_day(day):
+                rate = Fraction(version.minutes, calendar.count(*_period_span(*key, service)))
+                row["total"] += rate
+                row["done"] += rate if day < today else 0
+                row["days"] += 1
+                share[0] += 1
+                share[1] += rate
+        day += dt.timedelta(days=1)
+    return [
+        (r["kind"], r["start"], r["end"], round_half_up(r["total"]), round_half_up(r["done"]),
+         r["days"], {pk: (n, m) for pk, (n, m) in r["shares"].items()})
+        for r in rows
+    ]  # fmt: skip
+
+
+@SETTINGS
+@given(calendars(), services(), st.integers(-10, 160))
+def test_periods_follow_the_day_by_day_rule(calendar, service, offset) -> None:
+    today = day(offset)
+    fast = [
+        (p.kind, p.start, p.end, p.mandated, p.mandated_elapsed, p.school_days,
+         {s.version.pk: (s.school_days, s.minutes) for s in p.shares})
+        for p in _periods(service, calendar, today)
+    ]  # fmt: skip
+    assert fast == reference_periods(service, calendar, today)
+
+
+@SETTINGS
+@given(worlds())
+def test_through_today_computes_the_same_periods_up_to_today(world) -> None:
+    calendar, service, rows, policy, today = world
+    full = ledger_of(*world).services[0]
+    short = student_ledger(
+        1, [service], rows, calendar=calendar, owed_reasons=policy, today=today, through=today
+    ).services[0]
+    kept = [p for p in full.periods if p.start <= today]
+    assert len(short.periods) == len(kept)
+    fields = ["mandated", "delivered", "missed", "owed", "made_up", "unscheduled_elapsed"]
+    for a, b in zip(kept, short.periods, strict=True):
+        assert [getattr(a, f) for f in fields] == [getattr(b, f) for f in fields]
+    assert short.mandated_to_date == full.mandated_to_date
+    assert short.behind == sum(p.owed + p.unscheduled_elapsed for p in kept)
+    if all(r.date < today for r in rows):  # nothing logged ahead of time
+        assert (short.behind, short.lapse_days) == (full.behind, full.lapse_days)
