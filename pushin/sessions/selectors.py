@@ -530,11 +530,13 @@ def _summary(record: SessionStudent, points: Sequence[DataPoint]) -> DataSummary
     words = [data_words(p.kind, p.correct, p.prompt, p.value, p.text) for p in own]
     summary.items = words
     summary.last = words[-1] if words else ""
+    # A narrative note beside the trials is not a trial: count each kind on its own.
     if kind == DataKind.TRIAL:
-        summary.trials = len(own)
-        summary.correct = sum(1 for p in own if p.correct)
+        trials = [p for p in own if p.kind == DataKind.TRIAL]
+        summary.trials = len(trials)
+        summary.correct = sum(1 for p in trials if p.correct)
     if kind == DataKind.FREQUENCY:
-        summary.count = sum(p.value or 0 for p in own)
+        summary.count = sum(p.value or 0 for p in own if p.kind == DataKind.FREQUENCY)
     return summary
 
 

@@ -140,3 +140,18 @@ def test_after_signing_data_is_a_late_entry_and_undo_an_amendment(world, record)
     assert (removal.field, removal.new_value) == ("data", None)
     assert removal.old_value == {**amendment.new_value}  # the removed point, kept
     assert Amendment.objects.count() == 2  # both kept
+
+
+def test_trial_summary_counts_trials_only_after_a_method_change(world, record):
+    """A goal whose method changed keeps its old points; they are not trials."""
+    from pushin.sessions.selectors import record_detail
+
+    _method(record, Method.NARRATIVE)
+    data_point_add(actor=world.provider.user, record=record, text="Copied the date")
+    _method(record, Method.PERCENT_TRIALS)
+    for correct in (True, True, False):
+        data_point_add(actor=world.provider.user, record=record, correct=correct)
+    record.refresh_from_db()
+    summary = record_detail(record, record.session.date).summary
+    assert summary is not None
+    assert (summary.correct, summary.trials) == (2, 3)
