@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -53,6 +53,8 @@ class ScheduleModel:
     keepable: dict[str, int] = field(default_factory=dict)
     previous_count: int = 0
     fit_ceiling: int = 0  # no plan has more fit than this (each student's best days)
+    # Auxiliary variables' values as functions of the candidates' values (complete hints).
+    _aux: list[Callable[[Sequence[int]], dict[int, int]]] = field(default_factory=list)
     _travel: LinearExpr | None = None
 
     @classmethod
@@ -157,7 +159,23 @@ class ScheduleModel:
                 continue
             indicator = self.model.new_bool_var("")
             self.model.add(sum(self.x[i] for i in indices) == indicator)
+            self._define(indicator, [(i, 1) for i in indices])
             result[time] = indicator
+        return result
+
+    def _define(
+        self, var: cp_model.IntVar, terms: Sequence[tuple[int, int]], constant: int = 0
+    ) -> None:
+        """Record var == constant + sum(coef * x[i]) for hint completion."""
+        index = var.index
+        pairs = list(terms)
+        self._aux.append(lambda v: {index: constant + sum(c * v[i] for i, c in pairs)})
+
+    def complete_hint(self, values: Sequence[int]) -> dict[int, int]:
+        """Every variable's value for the plan given by the candidates' `values`."""
+        result = {var.index: value for var, value in zip(self.x, values, strict=True)}
+        for compute in self._aux:
+            result.update(compute(values))
         return result
 
     def pin(self, indices: Sequence[int]) -> None:
@@ -190,6 +208,7 @@ class ScheduleModel:
                 == student.minutes_per_week
                 - cp_model.LinearExpr.weighted_sum([v for v, _ in pairs], [m for _, m in pairs])
             )
+            self._define(short, [(v.index, -m) for v, m in pairs], student.minutes_per_week)
             total.append(short)
         return fixed + cp_model.LinearExpr.sum(total)
 
@@ -215,6 +234,7 @@ class ScheduleModel:
                 fit_var
                 == cp_model.LinearExpr.weighted_sum([v for v, _ in pairs], [f for _, f in pairs])
             )
+            self._define(fit_var, [(v.index, f) for v, f in pairs])
             total.append(fit_var)
         return cp_model.LinearExpr.sum(total)
 
@@ -253,6 +273,7 @@ class ScheduleModel:
                         <= 1 + both
                     )
                     terms.append(both)
+                    self._aux.append(_both_days(both.index, by_day[day], by_day[next_day]))
                     self.spread_pairs.append((both, by_day[day], by_day[next_day]))
         return cp_model.LinearExpr.sum(terms)
 
@@ -277,6 +298,8 @@ class ScheduleModel:
             for c in day_candidates:
                 starting[(c.school, c.start)].append(c.index)
             previous: dict[str, cp_model.IntVar] = {}
+            # (time, last vars by school, [(moved var, from school, to school)])
+            events: list[tuple[int, dict[str, int], list[tuple[int, str, str]]]] = []
             for t in sorted({c.start for c in day_candidates}):
                 starts = {s: sum(self.x[i] for i in starting.get((s, t), [])) for s in schools}
                 any_start = sum(starts.values())
@@ -287,6 +310,7 @@ class ScheduleModel:
                         self.model.add(last[s] >= starts[s])
                     if s in previous:
                         self.model.add(last[s] >= previous[s] - any_start)
+                moves: list[tuple[int, str, str]] = []
                 for s_to in schools:
                     if not starting.get((s_to, t)):
                         continue
@@ -297,5 +321,39 @@ class ScheduleModel:
                         moved = self.model.new_bool_var("")
                         self.model.add(moved >= was_there + starts[s_to] - 1)
                         terms.append(minutes * moved)
+                        moves.append((moved.index, s_from, s_to))
+                events.append((t, {s: v.index for s, v in last.items()}, moves))
                 previous = last
+            self._aux.append(_travel_states(events, dict(starting)))
         return sum(terms)
+
+
+def _travel_states(
+    events: list[tuple[int, dict[str, int], list[tuple[int, str, str]]]],
+    starting: dict[tuple[str, int], list[int]],
+) -> Callable[[Sequence[int]], dict[int, int]]:
+    """The smallest values of one provider-day's travel variables for a plan."""
+
+    def compute(values: Sequence[int]) -> dict[int, int]:
+        result: dict[int, int] = {}
+        where: str | None = None
+        for t, last, moves in events:
+            here = [s for s in last if any(values[i] for i in starting.get((s, t), []))]
+            for moved, s_from, s_to in moves:
+                result[moved] = int(where == s_from and s_to in here)
+            if here:
+                where = here[0]
+            for s, var in last.items():
+                result[var] = int(s == where)
+        return result
+
+    return compute
+
+
+def _both_days(
+    var: int, first: Sequence[int], second: Sequence[int]
+) -> Callable[[Sequence[int]], dict[int, int]]:
+    def compute(values: Sequence[int]) -> dict[int, int]:
+        return {var: int(any(values[i] for i in first) and any(values[i] for i in second))}
+
+    return compute

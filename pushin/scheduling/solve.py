@@ -49,8 +49,32 @@ def _levels(scenario: Scenario) -> list[Level]:
     return levels
 
 
-def solve(scenario: Scenario, *, time_limit: float = 30, workers: int = 2, seed: int = 0) -> Plan:
-    """The best plan within `time_limit` seconds; raises ScenarioError on bad pins."""
+# How a caller's wall-clock `time_limit` becomes deterministic budgets (see solve()).
+DETERMINISTIC_PER_SECOND = 1.0  # CP-SAT deterministic units per second of a quiet core
+OVERHEAD_SECONDS_PER_CANDIDATE = 4e-5  # enumeration, model building, explanation (Python)
+MIN_STAGE_DETERMINISTIC = 0.05
+
+
+def solve(
+    scenario: Scenario,
+    *,
+    time_limit: float = 30,
+    workers: int = 2,
+    seed: int = 0,
+    deterministic_limit: float | None = None,
+) -> Plan:
+    """The best plan within `time_limit` seconds; raises ScenarioError on bad pins.
+
+    Deterministic for a fixed seed and worker count: each stage's budget is CP-SAT
+    deterministic time (`max_deterministic_time`), derived only from `time_limit` and the
+    number of candidates (an estimate of the Python work around the search), and the
+    workers are interleaved (`interleave_search`), so machine load cannot change the plan.
+    The wall clock is only a safety net: every stage also gets the seconds left until
+    `time_limit` (minus a reserve for writing the plan), so an overloaded machine still
+    returns in time (then, and only then, the result may differ between runs).
+    `deterministic_limit`, when given, replaces the budget derived from `time_limit`
+    (`time_limit` then only bounds the wall clock).
+    """
     started = time.perf_counter()
     deadline = started + time_limit
     builder = enumerate_candidates(scenario)
@@ -59,56 +83,73 @@ def solve(scenario: Scenario, *, time_limit: float = 30, workers: int = 2, seed:
     schedule = ScheduleModel.build(scenario, builder)
     schedule.pin([c.index for c in pinned])
     values = _initial_hint(scenario, candidates, schedule, pinned)
+    overhead = OVERHEAD_SECONDS_PER_CANDIDATE * len(candidates)
+    deterministic_total = DETERMINISTIC_PER_SECOND * max(0.2 * time_limit, time_limit - overhead)
+    if deterministic_limit is not None:
+        deterministic_total = deterministic_limit
+    reserve = min(0.5 * overhead, 0.2 * time_limit)  # wall seconds kept for the plan
 
     levels = _levels(scenario)
     unproven: tuple[str, float] | None = None
     stage_seconds: dict[str, float] = {}
+    stage_deterministic: dict[str, float] = {}
+    stage_values: dict[str, list[float]] = {}
     remaining_share = sum(level.share for level in levels)
-    for level in levels:
+    remaining_det = deterministic_total
+    full_hint: dict[int, int] = {}
+    for number, level in enumerate(levels):
         stage_start = time.perf_counter()
-        budget = max(0.05, (deadline - stage_start) * level.share / remaining_share)
+        det_budget = max(MIN_STAGE_DETERMINISTIC, remaining_det * level.share / remaining_share)
         remaining_share -= level.share
         expression = level.expression(schedule)
         sign = -1 if level.maximize else 1
-        schedule.model.minimize(sign * expression)
-        hint = schedule.model.proto.solution_hint
-        hint.vars.clear()
-        hint.values.clear()
-        hint.vars.extend(var.index for var in schedule.x)
-        hint.values.extend(values)
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = budget
-        solver.parameters.num_workers = workers
-        solver.parameters.random_seed = seed
-        # Presolve's probing and symmetry passes cost seconds on these models and found
-        # little on these models.
-        solver.parameters.max_presolve_iterations = 1
-        solver.parameters.cp_model_probing_level = 0
-        solver.parameters.symmetry_level = 0
         target = _known_bound(scenario, schedule, level.name)
-        stopper = _StopAtTarget(sign * target if target is not None else None)
-        status = solver.solve(schedule.model, stopper)
-        if status == cp_model.FEASIBLE and stopper.reached:
-            status = cp_model.OPTIMAL  # the incumbent meets a bound proven by hand
         incumbent = [candidates[i] for i, value in enumerate(values) if value]
         incumbent_value = sign * _level_value(scenario, schedule, level.name, incumbent)
-        solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-        if solved and (status == cp_model.OPTIMAL or solver.objective_value <= incumbent_value):
-            values = [int(solver.value(var)) for var in schedule.x]
-            best = round(solver.objective_value)
-        else:  # nothing better than the incumbent within the budget: keep it
-            best = incumbent_value
-            status = cp_model.FEASIBLE
-        if status == cp_model.FEASIBLE and unproven is None:
-            proven = solver.best_objective_bound if solved else -float("inf")
+        proven_bound: float | None = None
+        det_used = 0.0
+        if target is not None and incumbent_value <= sign * target:
+            # The incumbent meets a bound proven without search: nothing to search.
+            best, status = incumbent_value, cp_model.OPTIMAL
+        else:
+            if target is not None:  # a valid cut: CP-SAT stops as soon as it meets it
+                schedule.model.add(sign * expression >= sign * target)
+            schedule.model.minimize(sign * expression)
+            _set_hint(schedule, values, full_hint)
+            solver = cp_model.CpSolver()
+            _configure(solver, det_budget, deadline - reserve - time.perf_counter(), workers, seed)
+            status = solver.solve(schedule.model)
+            det_used = solver.deterministic_time
+            solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+            if solved and (status == cp_model.OPTIMAL or solver.objective_value <= incumbent_value):
+                values = [int(solver.value(var)) for var in schedule.x]
+                full_hint = dict(enumerate(solver.response_proto.solution))
+                best = round(solver.objective_value)
+            else:  # nothing better than the incumbent within the budget: keep it
+                best = incumbent_value
+                status = cp_model.FEASIBLE
+            if solved:
+                proven_bound = solver.best_objective_bound
+        remaining_det = max(0.0, remaining_det - det_used)
+        stage_deterministic[level.name] = round(det_used, 3)
+        if status == cp_model.FEASIBLE:
+            proven = proven_bound if proven_bound is not None else -float("inf")
             if target is not None:
                 proven = max(proven, sign * target)
-            unproven = (level.name, sign * proven / level.scale)
+            stage_values[level.name] = [sign * best / level.scale, sign * proven / level.scale]
+            if unproven is None:
+                unproven = (level.name, sign * proven / level.scale)
+        else:
+            stage_values[level.name] = [sign * best / level.scale] * 2
         if status == cp_model.OPTIMAL:
             schedule.model.add(sign * expression == best)
         else:
             schedule.model.add(sign * expression <= best)
         stage_seconds[level.name] = round(time.perf_counter() - stage_start, 3)
+        if status == cp_model.OPTIMAL and _plan_is_forced(schedule, level.name, values):
+            for later in levels[number + 1 :]:
+                stage_seconds[later.name] = stage_deterministic[later.name] = 0.0
+            break
 
     chosen = [candidates[i] for i, value in enumerate(values) if value]
     sessions = sessions_from_candidates(scenario, chosen)
@@ -118,22 +159,59 @@ def solve(scenario: Scenario, *, time_limit: float = 30, workers: int = 2, seed:
         status="optimal" if unproven is None else "feasible",
         seconds=time.perf_counter() - started,
         unproven=unproven,
-        extra={"candidates": len(candidates), "stage_seconds": stage_seconds},
+        extra={
+            "candidates": len(candidates),
+            "stage_seconds": stage_seconds,
+            "stage_deterministic_time": stage_deterministic,
+            "deterministic_time": round(sum(stage_deterministic.values()), 3),
+            # level -> [value, best proven bound], in the level's reported unit
+            "stage_values": stage_values,
+        },
     )
 
 
-class _StopAtTarget(cp_model.CpSolverSolutionCallback):
-    """Stops the search once the objective reaches a bound known without search."""
+def _configure(
+    solver: cp_model.CpSolver, deterministic: float, seconds: float, workers: int, seed: int
+) -> None:
+    params = solver.parameters
+    params.max_deterministic_time = deterministic
+    # Safety net only: on a normal machine the deterministic budget decides, so the
+    # result does not depend on load.
+    params.max_time_in_seconds = max(0.05, seconds)
+    params.num_workers = workers
+    params.random_seed = seed
+    # Interleaved workers: the same seed and worker count give the same plan.
+    params.interleave_search = workers > 1
+    # Presolve's probing costs more deterministic time than the whole search on these
+    # models (about 1.0 per pass on `small`) and finds little; symmetry stays on (caseloads
+    # have many interchangeable students).
+    params.cp_model_probing_level = 0
 
-    def __init__(self, target: int | None) -> None:
-        super().__init__()
-        self.target = target
-        self.reached = False
 
-    def on_solution_callback(self) -> None:
-        if self.target is not None and self.objective_value <= self.target:
-            self.reached = True
-            self.stop_search()
+def _set_hint(schedule: ScheduleModel, values: Sequence[int], full: dict[int, int]) -> None:
+    """Hint every variable: the candidates, and every auxiliary variable whose value
+    follows from them (the previous stage's solution, or computed from `values`)."""
+    hint = schedule.model.proto.solution_hint
+    hint.vars.clear()
+    hint.values.clear()
+    complete = schedule.complete_hint(values)
+    if full and all(
+        full.get(var.index) == value for var, value in zip(schedule.x, values, strict=True)
+    ):
+        complete = {**full, **complete}
+    pairs = sorted(complete.items())
+    hint.vars.extend(index for index, _ in pairs)
+    hint.values.extend(value for _, value in pairs)
+
+
+def _plan_is_forced(schedule: ScheduleModel, name: str, values: Sequence[int]) -> bool:
+    """After `moved_sessions` is proven 0 (every session of the previous plan kept) and the
+    plan is exactly the previous plan, the fixed shortfall leaves no room to add a
+    session: every later level is decided."""
+    if name != "moved_sessions" or schedule.previous_count != len(schedule.keepable):
+        return False
+    kept = set(schedule.keepable.values())
+    return all(bool(v) == (i in kept) for i, v in enumerate(values))
 
 
 def _known_bound(scenario: Scenario, schedule: ScheduleModel, name: str) -> int | None:
