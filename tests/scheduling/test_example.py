@@ -66,13 +66,13 @@ def test_the_starting_hint_is_complete_and_feasible() -> None:
     builder = enumerate_candidates(scenario)
     schedule = ScheduleModel.build(scenario, builder)
     values = _initial_hint(scenario, builder.candidates, schedule, [])
-    objective = (
-        schedule.shortfall_minutes()
-        + schedule.fit_per_student()
-        + schedule.spread_penalty()
-        + schedule.travel_minutes()
-    )
-    schedule.model.minimize(objective)
+    parts = [
+        schedule.shortfall_minutes(),
+        schedule.fit_per_student(),
+        schedule.spread_penalty(),
+        schedule.travel_minutes(),
+    ]
+    schedule.model.minimize(cp_model.LinearExpr.sum(parts))
     _set_hint(schedule, values, {})
     hint = schedule.model.proto.solution_hint
     assert len(hint.vars) == len(schedule.model.proto.variables)
