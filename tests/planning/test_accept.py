@@ -94,3 +94,10 @@ def test_accept_view_goes_to_the_schedule_page(pworld: World, login) -> None:
     again = client.post(reverse("planning:run_accept", args=[run.pk]), follow=True)
     assert "already accepted" in again.content.decode()
     assert StandingSchedule.objects.count() == 1
+
+
+def test_schedule_page_lists_sessions_monday_first(pworld: World, login) -> None:
+    plan_accept(run=solved_run(pworld), user=pworld.provider.user)
+    page = login(pworld.provider.user).get(reverse("planning:schedule", args=[pworld.provider.pk]))
+    text = page.content.decode()
+    assert 0 < text.index("<td>Mon ") < text.index("<td>Thu ")
