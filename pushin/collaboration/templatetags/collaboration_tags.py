@@ -27,9 +27,10 @@ def student_strategies(context: template.Context, student: Student) -> dict[str,
     if not StudentAccess.for_user(user).carryover:
         return {"panel": None, "student": student}
     panel = selectors.student_panel(user, student, can_manage=can_manage_student_strategies(user))
-    services.student_strategies_read_audit(
-        actor=user, student=student, links=[v.link for v in panel.links], page="student"
-    )
+    if panel.links:  # nothing to audit when the student has no strategy records
+        services.student_strategies_read_audit(
+            actor=user, student=student, links=[v.link for v in panel.links], page="student"
+        )
     return {
         "panel": panel,
         "student": student,
