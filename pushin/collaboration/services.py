@@ -525,11 +525,74 @@ def teacher_weekly_change_report(
     after = (updated.day, updated.start, updated.end, updated.activity)
     if after == before:
         return updated, ChangeReport(notifications=[], affected={})
-    text = (
-        f"{_room(block.classroom)}: every week, {_block_words(*before)} is now "
+    text = _moved_words(actor, block.classroom, before, after)
+    return updated, _notify(classroom=block.classroom, text=text, affected=affected, week_of=None)
+
+
+@transaction.atomic
+def teacher_block_edit(
+    *,
+    actor: User,
+    block: ActivityBlock,
+    day: str,
+    start: dt.time,
+    end: dt.time,
+    activity: str,
+    teacher_preference: str,
+) -> tuple[ActivityBlock, list[Notification]]:
+    """A teacher edits a weekly block on the timetable page: one change, and the room's
+    providers told of the move and of the preference as a portal report would."""
+    before = (block.day, block.start, block.end, block.activity)
+    preference_before = block.teacher_preference
+    affected = _sessions_in_block(block)
+    updated = district_services.block_update(
+        actor=actor,
+        block=block,
+        day=day,
+        start=start,
+        end=end,
+        activity=activity,
+        teacher_preference=teacher_preference,
+    )
+    told: list[Notification] = []
+    after = (updated.day, updated.start, updated.end, updated.activity)
+    if after != before:
+        text = _moved_words(actor, block.classroom, before, after)
+        told += _notify(
+            classroom=block.classroom, text=text, affected=affected, week_of=None
+        ).notifications
+    if teacher_preference != preference_before:
+        text = _preference_words(actor, updated, teacher_preference)
+        told += _notify(
+            classroom=block.classroom,
+            text=text,
+            affected=_sessions_in_block(updated),
+            week_of=None,
+        ).notifications
+    return updated, told
+
+
+def _moved_words(
+    actor: User,
+    classroom: Classroom,
+    before: tuple[str, dt.time, dt.time, str],
+    after: tuple[str, dt.time, dt.time, str],
+) -> str:
+    return (
+        f"{_room(classroom)}: every week, {_block_words(*before)} is now "
         f"{_block_words(*after)}, changed by {actor.display_name}."
     )
-    return updated, _notify(classroom=block.classroom, text=text, affected=affected, week_of=None)
+
+
+def _preference_words(actor: User, block: ActivityBlock, preference: str) -> str:
+    said = {
+        "good": "a good time for push-in",
+        "bad": "a bad time for push-in",
+    }.get(preference, "no longer marked good or bad for push-in")
+    return (
+        f"{_room(block.classroom)}: {actor.display_name} says "
+        f"{_block_words(block.day, block.start, block.end, block.activity)} is {said}."
+    )
 
 
 def _sessions_in_block(block: ActivityBlock) -> dict[int, list[str]]:
@@ -563,14 +626,7 @@ def teacher_preference_set(
         activity=block.activity,
         teacher_preference=preference,
     )
-    said = {
-        "good": "a good time for push-in",
-        "bad": "a bad time for push-in",
-    }.get(preference, "no longer marked good or bad for push-in")
-    text = (
-        f"{_room(block.classroom)}: {actor.display_name} says "
-        f"{_block_words(block.day, block.start, block.end, block.activity)} is {said}."
-    )
+    text = _preference_words(actor, block, preference)
     return updated, _notify(
         classroom=block.classroom, text=text, affected=_sessions_in_block(block), week_of=None
     )

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from pushin.accounts.models import Role, User
+from pushin.collaboration import services as collaboration_services
 from pushin.district import selectors, services
 from pushin.district.access import (
     can_edit_availability,
@@ -48,7 +49,13 @@ from pushin.district.forms import (
     SchoolYearForm,
     TravelForm,
 )
-from pushin.district.models import ActivityBlock, Classroom, Provider, School
+from pushin.district.models import (
+    ActivityBlock,
+    Classroom,
+    Provider,
+    School,
+    TimetableException,
+)
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -193,7 +200,7 @@ def block_edit(request: HtmxHttpRequest, pk: int, block_pk: int) -> HttpResponse
         form = BlockForm(request.POST)
         if form.is_valid():
             try:
-                block = services.block_update(actor=user, block=block, **form.cleaned_data)
+                block = _block_update(user, block, form.cleaned_data)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -218,6 +225,24 @@ def block_edit(request: HtmxHttpRequest, pk: int, block_pk: int) -> HttpResponse
     return render(request, template, context)
 
 
+# A teacher's change is also news for the room's providers: the collaboration services
+# record it exactly as a report from the teacher portal would (notifications, flags).
+
+
+def _block_update(user: User, block: ActivityBlock, data: dict[str, Any]) -> ActivityBlock:
+    if user.role == Role.TEACHER:
+        return collaboration_services.teacher_block_edit(actor=user, block=block, **data)[0]
+    return services.block_update(actor=user, block=block, **data)
+
+
+def _exception_create(user: User, classroom: Classroom, data: dict[str, Any]) -> TimetableException:
+    if user.role == Role.TEACHER:
+        return collaboration_services.teacher_dated_change_report(
+            actor=user, classroom=classroom, **data
+        )[0]
+    return services.timetable_exception_create(actor=user, classroom=classroom, **data)
+
+
 @login_required
 @require_POST
 def exception_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
@@ -225,9 +250,7 @@ def exception_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = ExceptionForm(request.POST)
     if form.is_valid():
         try:
-            exception = services.timetable_exception_create(
-                actor=_user(request), classroom=classroom, **form.cleaned_data
-            )
+            exception = _exception_create(_user(request), classroom, form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
