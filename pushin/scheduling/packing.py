@@ -19,6 +19,7 @@ class Packer:
         self.scenario = scenario
         self.candidates = candidates
         self.chosen: list[int] = []
+        self.chosen_set: set[int] = set()
         self._provider_day: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
         self._student_days: dict[str, set[str]] = defaultdict(set)
 
@@ -44,6 +45,7 @@ class Packer:
 
     def add(self, candidate: Candidate) -> None:
         self.chosen.append(candidate.index)
+        self.chosen_set.add(candidate.index)
         self._provider_day[(candidate.provider, candidate.day)].append(candidate)
         for student_id in candidate.students:
             self._student_days[student_id].add(candidate.day)

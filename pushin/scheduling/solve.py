@@ -22,6 +22,7 @@ from .metrics import measure
 from .model import LinearExpr, ScheduleModel
 from .packing import Packer
 from .plan import Plan, PlannedSession, Stats
+from .relax import lp_order, relax_shortfall
 from .scenario import Scenario
 
 
@@ -53,6 +54,10 @@ def _levels(scenario: Scenario) -> list[Level]:
 DETERMINISTIC_PER_SECOND = 1.0  # CP-SAT deterministic units per second of a quiet core
 OVERHEAD_SECONDS_PER_CANDIDATE = 4e-5  # enumeration, model building, explanation (Python)
 MIN_STAGE_DETERMINISTIC = 0.05
+# The LP relaxation (relax.py) costs about this much per candidate; it runs when that is
+# at most LP_SHARE of the time limit (a rule on the input only, so still deterministic).
+LP_SECONDS_PER_CANDIDATE = 1.2e-4
+LP_SHARE = 0.4
 
 
 def solve(
@@ -82,8 +87,24 @@ def solve(
     pinned = _pinned_candidates(scenario, builder)
     schedule = ScheduleModel.build(scenario, builder)
     schedule.pin([c.index for c in pinned])
-    values = _initial_hint(scenario, candidates, schedule, pinned)
     overhead = OVERHEAD_SECONDS_PER_CANDIDATE * len(candidates)
+    relaxation = None
+    lp_cost = LP_SECONDS_PER_CANDIDATE * len(candidates)
+    if lp_cost <= LP_SHARE * time_limit or deterministic_limit is not None:
+        mandated = sum(s.minutes_per_week for s in scenario.students)
+        packer = _start_packer(scenario, candidates, schedule, pinned)
+        relaxation = relax_shortfall(schedule, mandated, packer)
+        overhead += lp_cost
+    order = lp_order(candidates, relaxation.values) if relaxation else None
+    values = _initial_hint(scenario, candidates, schedule, pinned, order)
+    if relaxation is not None:  # the LP dive's plan, completed, if it is better
+        packer.try_add_all(order or ())
+        dived = [1 if c.index in packer.chosen_set else 0 for c in candidates]
+        if _scheduled(candidates, dived) > _scheduled(candidates, values):
+            values = dived
+    known: dict[str, int] = {}
+    if relaxation is not None:
+        known["shortfall"] = relaxation.shortfall_bound
     deterministic_total = DETERMINISTIC_PER_SECOND * max(0.2 * time_limit, time_limit - overhead)
     if deterministic_limit is not None:
         deterministic_total = deterministic_limit
@@ -104,6 +125,8 @@ def solve(
         expression = level.expression(schedule)
         sign = -1 if level.maximize else 1
         target = _known_bound(scenario, schedule, level.name)
+        if level.name in known:
+            target = max(known[level.name], target or 0)
         incumbent = [candidates[i] for i, value in enumerate(values) if value]
         incumbent_value = sign * _level_value(scenario, schedule, level.name, incumbent)
         proven_bound: float | None = None
@@ -285,20 +308,38 @@ def _pinned_candidates(scenario: Scenario, builder: CandidateBuilder) -> list[Ca
     return result
 
 
+def _scheduled(candidates: Sequence[Candidate], values: Sequence[int]) -> int:
+    return sum(c.student_minutes for c, value in zip(candidates, values, strict=True) if value)
+
+
+def _start_packer(
+    scenario: Scenario,
+    candidates: Sequence[Candidate],
+    schedule: ScheduleModel,
+    pinned: Sequence[Candidate],
+) -> Packer:
+    """Pins, then what can stay of the previous plan."""
+    packer = Packer(scenario, candidates)
+    for candidate in pinned:
+        packer.add(candidate)
+    packer.try_add_all(candidates[i] for i in schedule.keepable.values())
+    return packer
+
+
 def _initial_hint(
     scenario: Scenario,
     candidates: Sequence[Candidate],
     schedule: ScheduleModel,
     pinned: Sequence[Candidate],
+    order: Sequence[Candidate] | None = None,
 ) -> list[int]:
-    """A quick valid plan: pins, then the previous plan, then the densest candidates."""
-    packer = Packer(scenario, candidates)
-    for candidate in pinned:
-        packer.add(candidate)
-    packer.try_add_all(candidates[i] for i in schedule.keepable.values())
-    order = sorted(
-        candidates, key=lambda c: (-c.student_minutes, -c.fit_scaled, -c.preference, c.index)
-    )
+    """A quick valid plan: pins, then the previous plan, then `order` (by default the
+    densest candidates first)."""
+    packer = _start_packer(scenario, candidates, schedule, pinned)
+    if order is None:
+        order = sorted(
+            candidates, key=lambda c: (-c.student_minutes, -c.fit_scaled, -c.preference, c.index)
+        )
     packer.try_add_all(order)
     chosen = set(packer.chosen)
     return [1 if c.index in chosen else 0 for c in candidates]
