@@ -274,3 +274,17 @@ def test_second_student_gets_a_plan_row(world, login):
     response = login(world.provider.user).get(url())
     (card,) = response.context["page"].cards
     assert [rv.record.student for rv in card.records] == [world.student, second]
+
+
+def test_the_plan_shows_how_the_student_wants_support_to_look(world, login):
+    world.student.comfort = "small_group"
+    world.student.comfort_asked_on = dt.date(2026, 10, 5)
+    world.student.save()
+    monday_writing(world)
+    html = login(world.provider.user).get(url()).content.decode()
+    assert "Prefers not to be singled out" in html
+    assert "(asked Oct 5)" in html
+    session = DatedSession.objects.get()
+    page = login(world.provider.user).get(reverse("sessions:detail", args=[session.pk]))
+    assert page.status_code == 200
+    assert "Prefers not to be singled out" in page.content.decode()
