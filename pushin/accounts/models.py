@@ -66,4 +66,5 @@ class AuditEntry(models.Model):
         verbose_name_plural = "audit entries"
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.object_type}:{self.object_id}"
+        target = f"{self.object_type}:{self.object_id}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {target}"
