@@ -96,6 +96,15 @@ UNSPECIFIED = "unspecified"  # a delivered session cut short without a reason
 WEEK, MONTH, IEP_PERIOD, NONE = "week", "month", "iep_period", "none"
 PERIOD_WORDS = {WEEK: "Week", MONTH: "Month", IEP_PERIOD: "IEP period", NONE: "No mandate yet"}
 MISS_REASONS = frozenset(MissReason.values)
+# Short words for lists ("missed Oct 5 (provider conflict)").
+REASON_SHORT: dict[str, str] = {
+    MissReason.STUDENT_ABSENT: "student absent",
+    MissReason.STUDENT_UNAVAILABLE: "student unavailable",
+    MissReason.PROVIDER_ABSENT: "provider absent",
+    MissReason.PROVIDER_CONFLICT: "provider conflict",
+    MissReason.SCHOOL_CLOSURE: "school closure",
+    UNSPECIFIED: "cut short",
+}
 REASON_WORDS: dict[str, str] = {**dict(MissReason.choices), UNSPECIFIED: "Cut short, no reason"}
 
 # Owed minutes by age in school days since the miss: (label, lowest, highest or None).
@@ -178,6 +187,11 @@ class VersionRow:
     frequency: str
     session_minutes: int
     summary: str = ""
+
+    @property
+    def short(self) -> str:
+        per = {WEEK: "week", MONTH: "month", IEP_PERIOD: "IEP"}.get(self.frequency, self.frequency)
+        return f"{self.minutes} min/{per}"
 
 
 @dataclass(frozen=True)
@@ -272,6 +286,10 @@ class RecordRow:
     @property
     def reason_words(self) -> str:
         return REASON_WORDS.get(self.reason, self.reason)
+
+    @property
+    def reason_short(self) -> str:
+        return REASON_SHORT.get(self.reason, self.reason)
 
 
 # --- Outputs -------------------------------------------------------------------------------

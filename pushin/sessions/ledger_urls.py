@@ -10,9 +10,7 @@ urlpatterns = [
     path("district/", ledger_views.district_compliance, name="district"),
     path("providers/<int:pk>/", ledger_views.provider_compliance, name="provider"),
     path("providers/<int:pk>/makeups/", ledger_views.makeup_schedule, name="makeups"),
-    path(
-        "providers/<int:pk>/makeups/accept/", ledger_views.makeup_accept, name="makeup_accept"
-    ),
+    path("providers/<int:pk>/makeups/accept/", ledger_views.makeup_accept, name="makeup_accept"),
     path("schools/<int:pk>/", ledger_views.school_compliance, name="school"),
     path("students/<int:pk>/", ledger_views.student_minutes, name="student"),
     path("students/<int:pk>/notice/", ledger_views.lapse_notice, name="notice"),

@@ -383,6 +383,9 @@ def makeup_propose(
         if left > 0:
             why = tuple(sorted(reasons.get(student_pk, set())))
             plan.unplaced.append(Unplaced(student_pk, left, why))
+    # Only say why a student was left out of a week when something is still unplaced.
+    unplaced = {item.student_id for item in plan.unplaced}
+    plan.not_plannable = {k: v for k, v in plan.not_plannable.items() if k in unplaced}
     plan.proposals.sort(key=lambda p: (p.date, p.start, p.classroom_id))
     return plan
 

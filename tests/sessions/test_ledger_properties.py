@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from fractions import Fraction
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -278,7 +279,7 @@ def test_a_missed_makeup_leaves_the_miss_owed(world) -> None:
 def reference_periods(service: ServiceRow, calendar: SchoolCalendar, today: dt.date):
     """The mandate rule read literally, one calendar day at a time (slow, obviously right):
     each school day adds its version's minutes / school days of that version's period."""
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     current = None
     day = service.iep_start
     while day <= service.iep_end:
