@@ -172,7 +172,8 @@ class MandateVersion(models.Model):
 
     def summary(self) -> str:
         return (
-            f"{self.minutes} min {self.get_frequency_display()}, {self.get_delivery_display().lower()}, "
+            f"{self.minutes} min {self.get_frequency_display()}, "
+            f"{self.get_delivery_display().lower()}, "
             f"{self.session_minutes}-min sessions, {self.get_grouping_display().lower()}"
         )
 
@@ -236,6 +237,9 @@ class FitWeight(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.domain} in {self.activity}: {self.weight}"
+
 
 class GoalFitOverride(models.Model):
     """One goal's own fit for an activity (e.g. this handwriting goal is about copying in math)."""
@@ -251,3 +255,6 @@ class GoalFitOverride(models.Model):
                 condition=Q(weight__gte=0) & Q(weight__lte=1), name="goal_fit_range"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"Goal {self.goal_id} in {self.activity}: {self.weight}"

@@ -52,10 +52,8 @@ def can_edit_timetable(user: User, classroom: Classroom) -> bool:
 
 
 def schools_visible_to(user: User) -> QuerySet[School]:
-    if (
-        not user.is_authenticated
-        or user.role not in (Role.PROVIDER, Role.ADMIN)
-        and not user.is_superuser
+    if not user.is_authenticated or (
+        user.role not in (Role.PROVIDER, Role.ADMIN) and not user.is_superuser
     ):
         return School.objects.none()
     if user.is_superuser:

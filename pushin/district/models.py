@@ -207,7 +207,8 @@ class ActivityBlock(TimedSpan):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_day_display()} {self.start:%H:%M}-{self.end:%H:%M} {self.get_activity_display()}"
+        span = f"{self.start:%H:%M}-{self.end:%H:%M}"
+        return f"{self.get_day_display()} {span} {self.get_activity_display()}"
 
     def clean(self) -> None:
         super().clean()
