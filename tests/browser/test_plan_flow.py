@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def plan_world(transactional_db: None, settings) -> World:  # type: ignore[no-untyped-def]
+def plan_world(transactional_db: None, settings) -> World:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.PUSHIN_PLAN_TIME_LIMIT = 5.0
     world = make_world()
