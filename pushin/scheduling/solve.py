@@ -51,8 +51,13 @@ def _levels(scenario: Scenario) -> list[Level]:
 
 
 # How a caller's wall-clock `time_limit` becomes deterministic budgets (see solve()).
-DETERMINISTIC_PER_SECOND = 1.0  # CP-SAT deterministic units per second of a quiet core
-OVERHEAD_SECONDS_PER_CANDIDATE = 4e-5  # enumeration, model building, explanation (Python)
+# Measured on the 2-core machine (2 interleaved workers): about 0.3 deterministic units
+# per CPU-second of the process, so about 0.6 per wall second when both cores are free;
+# 0.5 keeps the deterministic budget, not the wall clock, the one that stops a stage.
+DETERMINISTIC_PER_SECOND = 0.5
+# Python work per candidate: enumeration, model building, hint, explanation, and each
+# stage's model copy and presolve (which CP-SAT does not count as deterministic time).
+OVERHEAD_SECONDS_PER_CANDIDATE = 1e-4
 MIN_STAGE_DETERMINISTIC = 0.05
 # The LP relaxation (relax.py) costs about this much per candidate; it runs when that is
 # at most LP_SHARE of the time limit (a rule on the input only, so still deterministic).
@@ -70,15 +75,22 @@ def solve(
 ) -> Plan:
     """The best plan within `time_limit` seconds; raises ScenarioError on bad pins.
 
-    Deterministic for a fixed seed and worker count: each stage's budget is CP-SAT
-    deterministic time (`max_deterministic_time`), derived only from `time_limit` and the
-    number of candidates (an estimate of the Python work around the search), and the
-    workers are interleaved (`interleave_search`), so machine load cannot change the plan.
-    The wall clock is only a safety net: every stage also gets the seconds left until
-    `time_limit` (minus a reserve for writing the plan), so an overloaded machine still
-    returns in time (then, and only then, the result may differ between runs).
+    Deterministic for a fixed seed and worker count. How `time_limit` (seconds, the
+    whole call: candidates, LP, every stage, explanations) becomes stage budgets:
+    - the Python work is estimated from the number of candidates only
+      (OVERHEAD_SECONDS_PER_CANDIDATE, plus LP_SECONDS_PER_CANDIDATE when the LP
+      relaxation runs, which it does when that estimate is at most LP_SHARE of the limit);
+    - the rest (at least 20 % of the limit) times DETERMINISTIC_PER_SECOND is the
+      deterministic-time budget, shared among the objective levels by `Level.share`; time
+      a proven level does not use passes to the later ones;
+    - each stage stops on `max_deterministic_time` with interleaved workers
+      (`interleave_search`), so the plan depends on the input, seed and worker count only;
+    - the wall clock is a safety net: each stage also gets `max_time_in_seconds` (twice its
+      share of the seconds left before the deadline, minus a small reserve for writing the
+      plan), so an overloaded machine still answers in about `time_limit` seconds (then,
+      and only then, two runs may differ).
     `deterministic_limit`, when given, replaces the budget derived from `time_limit`
-    (`time_limit` then only bounds the wall clock).
+    (`time_limit` then only bounds the wall clock) and always runs the LP relaxation.
     """
     started = time.perf_counter()
     deadline = started + time_limit
@@ -108,7 +120,7 @@ def solve(
     deterministic_total = DETERMINISTIC_PER_SECOND * max(0.2 * time_limit, time_limit - overhead)
     if deterministic_limit is not None:
         deterministic_total = deterministic_limit
-    reserve = min(0.5 * overhead, 0.2 * time_limit)  # wall seconds kept for the plan
+    reserve = min(0.1 * overhead, 0.1 * time_limit)  # wall seconds kept for the plan
 
     levels = _levels(scenario)
     unproven: tuple[str, float] | None = None
@@ -120,7 +132,12 @@ def solve(
     full_hint: dict[int, int] = {}
     for number, level in enumerate(levels):
         stage_start = time.perf_counter()
-        det_budget = max(MIN_STAGE_DETERMINISTIC, remaining_det * level.share / remaining_share)
+        fraction = level.share / remaining_share
+        det_budget = max(MIN_STAGE_DETERMINISTIC, remaining_det * fraction)
+        # Wall-clock safety net: twice the stage's share of what is left, so that a slow
+        # stage on a loaded machine cannot starve the later ones.
+        wall_left = deadline - reserve - stage_start
+        wall_budget = wall_left if fraction >= 0.5 else 2 * fraction * wall_left
         remaining_share -= level.share
         expression = level.expression(schedule)
         sign = -1 if level.maximize else 1
@@ -140,7 +157,8 @@ def solve(
             schedule.model.minimize(sign * expression)
             _set_hint(schedule, values, full_hint)
             solver = cp_model.CpSolver()
-            _configure(solver, det_budget, deadline - reserve - time.perf_counter(), workers, seed)
+            wall_budget -= time.perf_counter() - stage_start  # building the level
+            _configure(solver, det_budget, wall_budget, workers, seed)
             status = solver.solve(schedule.model)
             det_used = solver.deterministic_time
             solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
@@ -169,7 +187,8 @@ def solve(
         else:
             schedule.model.add(sign * expression <= best)
         stage_seconds[level.name] = round(time.perf_counter() - stage_start, 3)
-        if status == cp_model.OPTIMAL and _plan_is_forced(schedule, level.name, values):
+        forced = unproven is None and _plan_is_forced(schedule, level.name, values)
+        if status == cp_model.OPTIMAL and forced:
             for later in levels[number + 1 :]:
                 stage_seconds[later.name] = stage_deterministic[later.name] = 0.0
             break
@@ -228,9 +247,9 @@ def _set_hint(schedule: ScheduleModel, values: Sequence[int], full: dict[int, in
 
 
 def _plan_is_forced(schedule: ScheduleModel, name: str, values: Sequence[int]) -> bool:
-    """After `moved_sessions` is proven 0 (every session of the previous plan kept) and the
-    plan is exactly the previous plan, the fixed shortfall leaves no room to add a
-    session: every later level is decided."""
+    """After shortfall is proven optimal and `moved_sessions` proven 0 (every session of
+    the previous plan kept) with the plan exactly the previous plan, the fixed shortfall
+    leaves no room to add a session: every later level is decided."""
     if name != "moved_sessions" or schedule.previous_count != len(schedule.keepable):
         return False
     kept = set(schedule.keepable.values())
