@@ -337,3 +337,34 @@ def test_through_today_computes_the_same_periods_up_to_today(world) -> None:
     assert short.behind == sum(p.owed + p.unscheduled_elapsed for p in kept)
     if all(r.date < today for r in rows):  # nothing logged ahead of time
         assert (short.behind, short.lapse_days) == (full.behind, full.lapse_days)
+
+
+@SETTINGS
+@given(worlds(), st.lists(st.booleans(), max_size=40))
+def test_group_sessions_count_fully_for_each_student(world, shared) -> None:
+    """A classmate joins some of the sessions (same session, own record): each student's
+    ledger holds every minute of their own records, group minutes once per student."""
+    calendar, service, rows, policy, today = world
+    logged = [r for r in rows if r.pk is not None]
+    joined = [r for r, flag in zip(logged, shared, strict=False) if flag]
+    classmate_rows = [
+        dataclasses.replace(
+            r,
+            pk=(r.pk or 0) + 1000,
+            student_id=2,
+            makeup_for=r.makeup_for + 1000 if r.makeup_for else None,
+        )
+        for r in joined
+    ]
+    classmate_service = dataclasses.replace(service, pk=2, student_id=2)
+    first = ledger_of(calendar, service, rows, policy, today)
+    second = student_ledger(
+        2, [classmate_service], classmate_rows, calendar=calendar, owed_reasons=policy, today=today
+    )
+    check_periods(second)
+    assert second.delivered == sum(r.delivered for r in classmate_rows)
+    assert first.delivered + second.delivered == sum(r.delivered for r in [*rows, *classmate_rows])
+    for r in joined:  # the same session counts for both students
+        assert r.session_id in {
+            x.session_id for s in second.services for p in s.periods for x in p.records
+        } | {x.session_id for x in second.unassigned}
