@@ -880,8 +880,9 @@ def _record_rows(student_ids: Sequence[int]) -> dict[int, list[RecordRow]]:
 def _standing_rows(
     student_ids: Sequence[int], calendar: SchoolCalendar, until: dt.date
 ) -> dict[int, list[RecordRow]]:
-    """Occurrences of standing schedules nobody has opened (no dated session exists):
-    planned minutes on each school day the schedule was in force, up to `until`.
+    """Occurrences of standing schedules on days the calendar never expanded (the provider
+    has no dated occurrence that day): planned minutes on each school day the schedule
+    was in force, up to `until`.
 
     A schedule is in force from the day it was accepted until the next schedule of the
     same provider was accepted; the active one stays in force."""
@@ -906,11 +907,12 @@ def _standing_rows(
     if not members:
         return {}
     provider_ids = {m[6] for m in members}
-    # Any dated occurrence of a weekly session, whoever is in it, replaces the virtual one.
+    # The calendar expands a provider's whole day at once: on a day with any dated
+    # occurrence of a weekly session, the dated sessions are what happened (or is planned).
     materialized = set(
-        DatedSession.objects.filter(standing_id__in={m[1] for m in members}).values_list(
-            "standing_id", "date"
-        )
+        DatedSession.objects.filter(provider_id__in=provider_ids, standing__isnull=False)
+        .values_list("provider_id", "date")
+        .distinct()
     )
     ranges: dict[int, tuple[dt.date, dt.date | None]] = {}
     by_provider: dict[int, list[tuple[dt.date, int, bool]]] = defaultdict(list)
@@ -927,13 +929,13 @@ def _standing_rows(
             elif active:
                 ranges[pk] = (accepted, None)
     result: dict[int, list[RecordRow]] = defaultdict(list)
-    for student_id, session_id, day, start, end, schedule_id, provider_id, discipline in members:
+    for student_id, _session, day, start, end, schedule_id, provider_id, discipline in members:
         span = ranges.get(schedule_id)
         if span is None:
             continue
         last = until if span[1] is None else min(span[1], until)
         for date in calendar.between(span[0], last):
-            if WEEKDAY_BY_ISO.get(date.isoweekday()) != day or (session_id, date) in materialized:
+            if WEEKDAY_BY_ISO.get(date.isoweekday()) != day or (provider_id, date) in materialized:
                 continue
             result[student_id].append(
                 RecordRow(

@@ -180,3 +180,38 @@ def test_the_page_reads_in_a_fixed_number_of_queries(world, login, monkeypatch) 
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+def test_the_ledger_reads_the_calendar_and_the_logging_services(world) -> None:
+    """The other half of the sessions app: occurrences materialized by the calendar,
+    logged, signed and amended through its services; the ledger follows every step."""
+    from pushin.sessions.services import attendance_record, record_amend, session_sign
+    from tests.sessions.factories import MONDAY, dated_session
+
+    session = dated_session(world)  # Monday Nov 30, 09:00-09:30, from the standing schedule
+    record = session.members.get()
+    today = MONDAY + dt.timedelta(days=8)  # Tuesday of the following week
+
+    def weeks():
+        book = load_ledgers(district=world.district, students=[world.student.pk], today=today)
+        periods = book.ledgers[world.student.pk].services[0].periods
+        starts = (MONDAY, MONDAY + dt.timedelta(days=7))
+        this, following = (next(p for p in periods if p.start == d) for d in starts)
+        return this, following
+
+    this, following = weeks()
+    assert (this.awaiting_log, this.delivered) == (30, 0)
+    # Monday Dec 7 was never opened: the standing schedule's occurrence awaits a log too.
+    assert following.awaiting_log == 30
+    attendance_record(actor=world.provider.user, record=record, attendance="delivered")
+    session_sign(actor=world.provider.user, session=session)
+    this, _ = weeks()
+    assert (this.awaiting_log, this.delivered, this.owed) == (0, 30, 0)
+    record_amend(
+        actor=world.provider.user,
+        record=record,
+        values={"attendance": MissReason.PROVIDER_ABSENT, "minutes_delivered": 0},
+        reason="Logged the wrong day",
+    )
+    this, _ = weeks()
+    assert (this.delivered, this.missed, this.owed) == (0, 30, 30)
