@@ -206,11 +206,11 @@ def _busy_on(
     dated = DatedSession.objects.filter(provider=provider, date__in=list(dates)).values_list(
         "date", "start", "end", "classroom__school_id", "standing_id"
     )
-    expanded: set[tuple[int, dt.date]] = set()
+    expanded: set[dt.date] = set()  # days the calendar expanded: their dated sessions rule
     for date, start, end, school, standing in dated:
         result[date].append((minutes_of(start), minutes_of(end), school))
         if standing is not None:
-            expanded.add((standing, date))
+            expanded.add(date)
     schedule = StandingSchedule.objects.filter(provider=provider, active=True).first()
     if schedule is not None:
         weekly = ScheduledSession.objects.filter(schedule=schedule).values_list(
@@ -220,9 +220,10 @@ def _busy_on(
         for pk, day, start, end, school in weekly:
             by_day[day].append((pk, start, end, school))
         for date in dates:
-            for pk, start, end, school in by_day.get(WEEKDAY_BY_ISO[date.isoweekday()], []):
-                if (pk, date) not in expanded:
-                    result[date].append((minutes_of(start), minutes_of(end), school))
+            if date in expanded:
+                continue
+            for _pk, start, end, school in by_day.get(WEEKDAY_BY_ISO[date.isoweekday()], []):
+                result[date].append((minutes_of(start), minutes_of(end), school))
     return result
 
 

@@ -83,6 +83,21 @@ def test_planned_sessions_are_busy_with_travel_time(mworld) -> None:
     assert (proposal.date, proposal.activity) == (day(7), "writing")
 
 
+def test_weekly_sessions_not_expanded_yet_are_busy_too(mworld) -> None:
+    from tests.sessions.factories import standing_schedule, standing_session
+
+    standing_session(
+        standing_schedule(mworld.provider),
+        classroom=mworld.other_classroom,
+        day="thu",
+        start=dt.time(10),
+        end=dt.time(10, 30),
+        students=[mworld.other_student],
+    )
+    (first, *_) = makeup_propose(provider=mworld.provider, today=TODAY, time_limit=LIMIT).proposals
+    assert first.date == day(7)  # not Thursday Nov 5 (nor Nov 12): Monday Nov 9
+
+
 def test_no_time_in_the_window_is_reported_not_placed(mworld) -> None:
     plan = makeup_propose(provider=mworld.provider, today=TODAY, days=1, time_limit=LIMIT)
     assert plan.days == [day(2)]  # Wednesday: Room 2A has no block
