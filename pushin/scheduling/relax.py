@@ -15,6 +15,7 @@ on machine load.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -33,13 +34,19 @@ class Relaxation:
 
 
 def relax_shortfall(
-    schedule: ScheduleModel, mandated: int, packer: Packer, rounds: int = 10
+    schedule: ScheduleModel,
+    mandated: int,
+    packer: Packer,
+    rounds: int = 10,
+    stop_at: float = math.inf,
 ) -> Relaxation | None:
     """Solve the LP relaxation of "most scheduled minutes"; None if GLOP fails.
 
     Then dive: fix the candidates with the largest LP value x student-minutes that still
     fit `packer` (a partial plan, pins and kept sessions already in it) to 1, re-solve
-    (GLOP warm-starts after bound changes) and repeat for `rounds` rounds."""
+    (GLOP warm-starts after bound changes) and repeat for `rounds` rounds.
+    `stop_at` (a `time.perf_counter()` value) is a wall-clock safety net for overloaded
+    machines: no new round starts after it."""
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:
         return None
@@ -83,6 +90,8 @@ def relax_shortfall(
         x[index].SetLb(1)
     dive: list[int] = []
     for _ in range(rounds):
+        if time.perf_counter() > stop_at:
+            break
         order = lp_order(candidates, values)
         per_round = max(1, len(schedule.scenario.students) // (2 * rounds))
         added = 0

@@ -59,6 +59,7 @@ DETERMINISTIC_PER_SECOND = 0.5
 # stage's model copy and presolve (which CP-SAT does not count as deterministic time).
 OVERHEAD_SECONDS_PER_CANDIDATE = 1e-4
 MIN_STAGE_DETERMINISTIC = 0.05
+MIN_STAGE_SECONDS = 0.05  # below this wall-clock safety net a stage is not started
 # The LP relaxation (relax.py) costs about this much per candidate; it runs when that is
 # at most LP_SHARE of the time limit (a rule on the input only, so still deterministic).
 LP_SECONDS_PER_CANDIDATE = 1.2e-4
@@ -105,7 +106,9 @@ def solve(
     if lp_cost <= LP_SHARE * time_limit or deterministic_limit is not None:
         mandated = sum(s.minutes_per_week for s in scenario.students)
         packer = _start_packer(scenario, candidates, schedule, pinned)
-        relaxation = relax_shortfall(schedule, mandated, packer)
+        relaxation = relax_shortfall(
+            schedule, mandated, packer, stop_at=started + LP_SHARE * time_limit
+        )
         overhead += lp_cost
     order = lp_order(candidates, relaxation.values) if relaxation else None
     values = _initial_hint(scenario, candidates, schedule, pinned, order)
@@ -148,16 +151,18 @@ def solve(
         incumbent_value = sign * _level_value(scenario, schedule, level.name, incumbent)
         proven_bound: float | None = None
         det_used = 0.0
+        wall_budget -= time.perf_counter() - stage_start  # building the level
         if target is not None and incumbent_value <= sign * target:
             # The incumbent meets a bound proven without search: nothing to search.
             best, status = incumbent_value, cp_model.OPTIMAL
+        elif wall_budget < MIN_STAGE_SECONDS:  # overloaded machine: keep the incumbent
+            best, status = incumbent_value, cp_model.FEASIBLE
         else:
             if target is not None:  # a valid cut: CP-SAT stops as soon as it meets it
                 schedule.model.add(sign * expression >= sign * target)
             schedule.model.minimize(sign * expression)
             _set_hint(schedule, values, full_hint)
             solver = cp_model.CpSolver()
-            wall_budget -= time.perf_counter() - stage_start  # building the level
             _configure(solver, det_budget, wall_budget, workers, seed)
             status = solver.solve(schedule.model)
             det_used = solver.deterministic_time
