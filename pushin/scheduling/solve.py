@@ -59,7 +59,8 @@ DETERMINISTIC_PER_SECOND = 0.5
 # stage's model copy and presolve (which CP-SAT does not count as deterministic time).
 OVERHEAD_SECONDS_PER_CANDIDATE = 1e-4
 MIN_STAGE_DETERMINISTIC = 0.05
-MIN_STAGE_SECONDS = 0.05  # below this wall-clock safety net a stage is not started
+MIN_STAGE_SECONDS = 0.05
+PRESOLVE_MIN_DETERMINISTIC = 0.5  # below this wall-clock safety net a stage is not started
 # The LP relaxation (relax.py) costs about this much per candidate; it runs when that is
 # at most LP_SHARE of the time limit (a rule on the input only, so still deterministic).
 LP_SECONDS_PER_CANDIDATE = 1.2e-4
@@ -233,6 +234,10 @@ def _configure(
     # models (about 1.0 per pass on `small`) and finds little; symmetry stays on (caseloads
     # have many interchangeable students).
     params.cp_model_probing_level = 0
+    # Presolve costs up to a second of wall time per stage that CP-SAT does not count as
+    # deterministic time; with a small budget the search from the complete hint is better
+    # use of it (a rule on the budget only, so still deterministic).
+    params.cp_model_presolve = deterministic >= PRESOLVE_MIN_DETERMINISTIC
 
 
 def _set_hint(schedule: ScheduleModel, values: Sequence[int], full: dict[int, int]) -> None:
