@@ -181,6 +181,18 @@ def markdown(rows: list[dict[str, Any]], replanned: dict[str, Any], command: str
         "|---|---|",
     ]
     lines += [f"| {key} | {value} |" for key, value in replanned.items()]
+    lines += [
+        "",
+        "## How the time limit is spent (see `pushin.scheduling.solve.solve`)",
+        "",
+        "The Python work (candidates, LP relaxation, explanations) is estimated from the "
+        "number of candidates; the rest of the limit, at 0.5 CP-SAT deterministic units per "
+        "second, is shared among the objective levels as deterministic-time budgets, with "
+        "interleaved workers, so a seed and worker count give the same plan on any machine "
+        "load. The wall clock is only a safety net (on an overloaded machine it cuts stages "
+        "short, and only then can two runs differ). `det_time` is therefore the "
+        "load-independent measure of search effort; `seconds` depends on the machine.",
+    ]
     return "\n".join(lines) + "\n"
 
 
