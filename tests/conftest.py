@@ -6,6 +6,8 @@ from django.test import Client
 from pushin.accounts.models import User
 from tests.factories import World, make_world
 
+pytest_plugins = ["tests.browser.fixtures"]
+
 
 @pytest.fixture
 def world(db: None) -> World:

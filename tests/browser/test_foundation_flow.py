@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from pushin.district.models import TimetableException
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.fixtures import screenshot, sign_in
 from tests.factories import World, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,6 +22,7 @@ def browser_world(transactional_db: None) -> World:
 def test_provider_opens_a_student_from_the_caseload(page: Page, browser_world: World) -> None:
     world = browser_world
     sign_in(page, world.provider.user)
+    page.get_by_role("link", name="Caseload").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("aseload")
     page.get_by_role("link", name=world.student.full_name).first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(world.student.full_name)

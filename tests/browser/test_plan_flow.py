@@ -9,7 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from pushin.planning.models import ScheduledSession, StandingSchedule
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.fixtures import screenshot, sign_in
 from tests.factories import World, make_world
 from tests.planning.conftest import give_availability
 

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from pushin.collaboration.models import Notification, StrategyUse
 from pushin.district.models import TimetableException
 from pushin.vocabulary import Comfort
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.fixtures import screenshot, sign_in
 from tests.collaboration.portal_helpers import MONDAY, THURSDAY, week_of_visits
 from tests.collaboration.strategy_helpers import chosen
 from tests.factories import World, make_world

@@ -11,7 +11,7 @@ from pushin.caseload.models import Goal, Method
 from pushin.district.models import TimetableException
 from pushin.sessions.models import DataPoint, DatedSession, SessionStudent
 from pushin.vocabulary import Activity
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.fixtures import screenshot, sign_in
 from tests.factories import World, make_world
 from tests.sessions.factories import MONDAY, add_student, monday_writing
 
@@ -75,7 +75,7 @@ def test_provider_logs_a_session_on_a_phone(phone_page: Page, day_world: World) 
     _fits_the_phone(page)
     screenshot(page, "sessions-today-phone")
 
-    session = DatedSession.objects.get()
+    session = DatedSession.objects.get(date=MONDAY)  # signing in showed today too
     avery = SessionStudent.objects.get(session=session, student=world.student)
     casey = SessionStudent.objects.exclude(pk=avery.pk).get(session=session)
 
@@ -164,7 +164,7 @@ def test_duration_timer_is_two_taps(phone_page: Page, transactional_db: None) ->
     sign_in(page, world.provider.user)
     page.goto(f"/sessions/?date={MONDAY:%Y-%m-%d}")
     page.get_by_role("link", name="Open session").tap()
-    record = SessionStudent.objects.get()
+    record = SessionStudent.objects.get(session__date=MONDAY)
     card = page.locator(f"#record-{record.pk}")
     taps = Taps()
     timer = card.locator("[data-timer]")

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from pushin.district.models import ActivityBlock, TravelTime
-from tests.browser.conftest import browser, page, phone_page, screenshot, sign_in  # noqa: F401
+from tests.browser.fixtures import screenshot, sign_in
 from tests.factories import World, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,7 +20,7 @@ def browser_world(transactional_db: None) -> World:
 
 
 def test_teacher_edits_a_block_from_the_grid(
-    page: Page,  # noqa: F811
+    page: Page,
     browser_world: World,
 ) -> None:
     world = browser_world
@@ -46,7 +46,7 @@ def test_teacher_edits_a_block_from_the_grid(
 
 
 def test_admin_edits_a_travel_time_and_the_mirror_cell_follows(
-    page: Page,  # noqa: F811
+    page: Page,
     browser_world: World,
 ) -> None:
     world = browser_world
@@ -63,7 +63,7 @@ def test_admin_edits_a_travel_time_and_the_mirror_cell_follows(
 
 
 def test_district_pages_fit_a_phone(
-    phone_page: Page,  # noqa: F811
+    phone_page: Page,
     browser_world: World,
 ) -> None:
     world = browser_world

@@ -33,12 +33,6 @@ VALUES = ["maple", "2a", "Room 2A", "2", "teacher", "mon", "09:00", "09:45", "wr
 BASE = dict(zip(COLUMNS, VALUES, strict=True))
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """make_world() creates seven users: a cheap hasher keeps these tests quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def row(**changes: str) -> dict[str, str]:
     return {**BASE, **changes}
 

@@ -26,11 +26,6 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def persona(world, name: str):
     if name == "anonymous":
         return None

@@ -31,5 +31,3 @@ def _immediate_tasks(settings) -> None:
     """Tasks run inline unless a test asks for the database queue."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.PUSHIN_PLAN_TIME_LIMIT = 2.0
-    # make_world() signs up six people: a fast hasher keeps the suite quick.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

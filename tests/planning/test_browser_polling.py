@@ -9,7 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from pushin.planning.models import PlanRun, RunStatus
-from tests.browser.conftest import browser, page, phone_page, sign_in  # noqa: F401 (fixtures)
+from tests.browser.fixtures import sign_in
 from tests.factories import World, make_world
 from tests.planning.conftest import give_availability
 
@@ -24,7 +24,7 @@ def queue_world(transactional_db: None, settings) -> World:
     return world
 
 
-def test_the_run_page_polls_until_the_worker_is_done(page: Page, queue_world: World) -> None:  # noqa: F811
+def test_the_run_page_polls_until_the_worker_is_done(page: Page, queue_world: World) -> None:
     world = queue_world
     sign_in(page, world.provider.user)
     page.goto(reverse("planning:provider", args=[world.provider.pk]))
@@ -39,7 +39,7 @@ def test_the_run_page_polls_until_the_worker_is_done(page: Page, queue_world: Wo
     assert page.url.endswith(reverse("planning:run", args=[run.pk]))
 
 
-def test_planning_pages_fit_a_phone(phone_page: Page, queue_world: World) -> None:  # noqa: F811
+def test_planning_pages_fit_a_phone(phone_page: Page, queue_world: World) -> None:
     world = queue_world
     sign_in(phone_page, world.provider.user)
     phone_page.goto(reverse("planning:provider", args=[world.provider.pk]))

@@ -1,4 +1,9 @@
-"""Real headless Chromium (Debian's package) driven by Playwright against the live server."""
+"""Real headless Chromium (Debian's package) driven by Playwright against the live server.
+
+Registered once for the whole suite in tests/conftest.py (`pytest_plugins`): the browser
+is session-wide, and a second copy of these fixtures in one process would start a second
+Playwright loop. Test modules import only the helpers (`sign_in`, `screenshot`).
+"""
 
 from __future__ import annotations
 
