@@ -10,6 +10,11 @@ urlpatterns = [
     path("district/", ledger_views.district_compliance, name="district"),
     path("providers/<int:pk>/", ledger_views.provider_compliance, name="provider"),
     path("providers/<int:pk>/makeups/", ledger_views.makeup_schedule, name="makeups"),
+    path(
+        "providers/<int:pk>/makeups/runs/<int:run_pk>/",
+        ledger_views.makeup_run,
+        name="makeup_run",
+    ),
     path("providers/<int:pk>/makeups/accept/", ledger_views.makeup_accept, name="makeup_accept"),
     path("schools/<int:pk>/", ledger_views.school_compliance, name="school"),
     path("students/<int:pk>/", ledger_views.student_minutes, name="student"),

@@ -21,9 +21,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from pushin.accounts.audit import audit_record
 from pushin.accounts.models import AuditAction, Role, User
@@ -38,6 +39,7 @@ from pushin.district.access import (
 )
 from pushin.district.models import Provider
 from pushin.planning.access import can_plan_for
+from pushin.planning.models import RunStatus
 from pushin.sessions import compliance, export, makeups
 from pushin.sessions.ledger import (
     AGE_BUCKETS,
@@ -45,6 +47,7 @@ from pushin.sessions.ledger import (
     family,
     load_ledgers,
 )
+from pushin.sessions.models import MakeupRun
 
 
 def _user(request: HttpRequest) -> User:
@@ -228,27 +231,57 @@ def _plannable(user: User, pk: int) -> Provider:
 @login_required
 @require_http_methods(["GET", "POST"])
 def makeup_schedule(request: HttpRequest, pk: int) -> HttpResponse:
-    """GET: what is owed; POST: proposals from the scheduler for the next N school days."""
+    """GET: what is owed; POST: ask the scheduler (on the task queue) for proposals for the
+    next N school days, then watch the run's page."""
     user = _user(request)
     provider = _plannable(user, pk)
     today = _today()
     form = makeups.MakeupDaysForm(request.POST or None, initial={"days": makeups.DEFAULT_DAYS})
-    plan = None
     if request.method == "POST" and form.is_valid():
-        plan = makeups.makeup_propose(
-            provider=provider,
-            today=today,
-            days=form.cleaned_data["days"],
-            time_limit=makeups.default_time_limit(),
+        run = makeups.makeup_run_create(
+            actor=user, provider=provider, days=form.cleaned_data["days"], today=today
         )
-        owed = plan.owed
-    else:
-        owed, _ = makeups.makeup_owed(provider=provider, today=today)
+        return redirect("minutes:makeup_run", pk=provider.pk, run_pk=run.pk)
+    owed, _ = makeups.makeup_owed(provider=provider, today=today)
     return render(
         request,
         "sessions/makeup_schedule.html",
-        {"provider": provider, "form": form, "plan": plan, **makeups.page_rows(owed, plan)},
+        {
+            "provider": provider,
+            "form": form,
+            "plan": None,
+            "last_run": MakeupRun.objects.filter(provider=provider).first(),
+            **makeups.page_rows(owed, None),
+        },
     )
+
+
+@login_required
+@require_GET
+def makeup_run(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
+    """While the scheduler works: "Finding times…", polled by htmx. When done: the
+    proposals to accept, against what is owed now."""
+    user = _user(request)
+    provider = _plannable(user, pk)
+    run = get_object_or_404(MakeupRun, pk=run_pk, provider=provider)
+    polled = request.headers.get("HX-Request") == "true"
+    if polled and run.is_finished:
+        return HttpResponseClientRefresh()
+    if polled:
+        return render(request, "sessions/makeup_run_progress.html", {"run": run})
+    context: dict[str, object] = {"provider": provider, "run": run, "plan": None}
+    if run.is_finished:
+        audit_record(actor=user, action=AuditAction.READ, obj=run)
+        owed, _ = makeups.makeup_owed(provider=provider, today=_today())
+        plan = None
+        if run.status == RunStatus.DONE and isinstance(run.result, dict):
+            plan = makeups.makeup_plan_from_result(run.result, owed=owed)
+        context |= {
+            "plan": plan,
+            "form": makeups.MakeupDaysForm(initial={"days": run.days}),
+            **makeups.page_rows(owed, plan),
+        }
+    return render(request, "sessions/makeup_run.html", context)
 
 
 @login_required

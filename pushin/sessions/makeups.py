@@ -19,6 +19,11 @@ dated sessions linked to the misses they make up.
    proposals, each student's slot linked to their oldest owed miss; what the first week
    could not place is asked of the next.
 
+The solver runs on the task queue, never in the web request: `makeup_run_create` stores a
+`MakeupRun` and enqueues `sessions.tasks.makeup_run_execute`, which calls `makeup_propose`
+and stores `makeup_result(plan)` (tokens and ids only); the run's page rebuilds the plan
+with `makeup_plan_from_result` and today's owed misses.
+
 Accepting proposals (`makeup_accept`) creates a DatedSession (is_makeup) per proposal
 with a SessionStudent per student whose `makeup_for` is the missed record, after checking
 again that the miss is still owed and the provider is free then. A makeup that is itself
@@ -29,6 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -39,6 +45,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from pushin.accounts.audit import audit_record
 from pushin.accounts.models import AuditAction, User
@@ -60,7 +67,7 @@ from pushin.scheduling.scenario import Interval, Scenario, parse_scenario, scena
 from pushin.scheduling.solve import solve
 from pushin.sessions.compliance import standings
 from pushin.sessions.ledger import MissLine, SchoolCalendar, load_ledgers
-from pushin.sessions.models import DatedSession, SessionStudent
+from pushin.sessions.models import DatedSession, MakeupRun, SessionStudent
 from pushin.vocabulary import WEEKDAY_BY_ISO, Activity
 
 DEFAULT_DAYS = 10
@@ -164,6 +171,7 @@ class MakeupPlan:
     unplaced: list[Unplaced] = field(default_factory=list)
     not_plannable: dict[int, str] = field(default_factory=dict)  # student -> excluded code
     errors: list[str] = field(default_factory=list)
+    stale: int = 0  # stored proposals dropped on rebuilding: expired, or no longer needed
 
     @property
     def owed_minutes(self) -> int:
@@ -432,6 +440,74 @@ def _proposals(
             )
         )
     return proposals
+
+
+# --- Proposing on the task queue -----------------------------------------------------------
+
+
+@transaction.atomic
+def makeup_run_create(
+    *, actor: User, provider: Provider, days: int, today: dt.date | None = None
+) -> MakeupRun:
+    """Store a queued MakeupRun and enqueue its solve once the run is committed.
+
+    `today` is the day the proposals start after (default: the local date); it is stored,
+    so a worker that picks the run up later still answers the question that was asked.
+    """
+    from pushin.sessions.tasks import makeup_run_execute
+
+    if not 1 <= days <= MAX_DAYS:
+        raise ValidationError(f"Choose between 1 and {MAX_DAYS} school days.")
+    run = MakeupRun.objects.create(
+        provider=provider,
+        requested_by=actor,
+        asked_on=today if today is not None else timezone.localdate(),
+        days=days,
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=run, detail={"days": days})
+    # After the commit: a worker must never pick up a run it cannot read yet.
+    transaction.on_commit(functools.partial(makeup_run_execute.enqueue, run.pk))
+    return run
+
+
+def makeup_result(plan: MakeupPlan) -> dict[str, Any]:
+    """What the run's page needs from a plan, as JSON: signed proposal tokens and ids."""
+    return {
+        "days": [day.isoformat() for day in plan.days],
+        "proposals": [proposal.token() for proposal in plan.proposals],
+        "unplaced": [[u.student_id, u.minutes, list(u.reasons)] for u in plan.unplaced],
+        "not_plannable": [[pk, code] for pk, code in plan.not_plannable.items()],
+        "errors": list(plan.errors),
+    }
+
+
+def makeup_plan_from_result(
+    result: dict[str, Any], *, owed: dict[int, list[MissLine]]
+) -> MakeupPlan:
+    """The stored plan again, against what is owed now: proposals whose token expired or
+    whose misses are no longer waiting for a makeup are dropped (counted in `stale`)."""
+    waiting = {line.record.pk for lines in owed.values() for line in lines}
+    plan = MakeupPlan(
+        days=[dt.date.fromisoformat(day) for day in result.get("days", [])],
+        owed=owed,
+        unplaced=[
+            Unplaced(int(pk), int(minutes), tuple(reasons))
+            for pk, minutes, reasons in result.get("unplaced", [])
+        ],
+        not_plannable={int(pk): str(code) for pk, code in result.get("not_plannable", [])},
+        errors=[str(error) for error in result.get("errors", [])],
+    )
+    for token in result.get("proposals", []):
+        try:
+            proposal = Proposal.from_token(token)
+        except ValidationError:
+            plan.stale += 1
+            continue
+        if all(member.record_id in waiting for member in proposal.members):
+            plan.proposals.append(proposal)
+        else:
+            plan.stale += 1
+    return plan
 
 
 # --- Accepting -----------------------------------------------------------------------------

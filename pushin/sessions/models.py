@@ -13,6 +13,7 @@ import datetime as dt
 from django.db import models
 from django.db.models import Q
 
+from pushin.planning.models import RunStatus
 from pushin.vocabulary import Delivery, MissReason
 
 
@@ -181,6 +182,40 @@ class Amendment(models.Model):
 
     def __str__(self) -> str:
         return f"Amendment {self.pk} of record {self.record_id} ({self.field})"
+
+
+class MakeupRun(models.Model):
+    """One "Schedule makeups" request: asked for on the makeup page, solved on the task
+    queue (`sessions.tasks.makeup_run_execute`), shown on its own page when done.
+
+    `result` holds what the page needs, ids only: the proposals as signed tokens (checked
+    again on accept), the students left unplaced and why, the school days looked at.
+    """
+
+    provider = models.ForeignKey(
+        "district.Provider", on_delete=models.CASCADE, related_name="makeup_runs"
+    )
+    requested_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    asked_on = models.DateField(help_text="Proposals start the school day after this one.")
+    days = models.PositiveSmallIntegerField(help_text="School days ahead to look at.")
+    status = models.CharField(max_length=8, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    result = models.JSONField(null=True, blank=True, help_text="What the page shows; ids only.")
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Makeup run {self.pk} of provider {self.provider_id} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RunStatus.DONE, RunStatus.FAILED)
 
 
 def _minutes(value: dt.time) -> int:
