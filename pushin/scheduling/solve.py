@@ -60,7 +60,10 @@ DETERMINISTIC_PER_SECOND = 0.5
 OVERHEAD_SECONDS_PER_CANDIDATE = 1e-4
 MIN_STAGE_DETERMINISTIC = 0.05
 MIN_STAGE_SECONDS = 0.05
-PRESOLVE_MIN_DETERMINISTIC = 0.5  # below this wall-clock safety net a stage is not started
+PRESOLVE_MIN_DETERMINISTIC = 0.5
+# Local search on the starting plan (Packer.improve), under the same kind of rule.
+LOCAL_SEARCH_SECONDS_PER_CANDIDATE = 6e-5
+LOCAL_SEARCH_SHARE = 0.15  # below this wall-clock safety net a stage is not started
 # The LP relaxation (relax.py) costs about this much per candidate; it runs when that is
 # at most LP_SHARE of the time limit (a rule on the input only, so still deterministic).
 LP_SECONDS_PER_CANDIDATE = 1.2e-4
@@ -118,6 +121,11 @@ def solve(
         dived = [1 if c.index in packer.chosen_set else 0 for c in candidates]
         if _scheduled(candidates, dived) > _scheduled(candidates, values):
             values = dived
+    if LOCAL_SEARCH_SECONDS_PER_CANDIDATE * len(candidates) <= LOCAL_SEARCH_SHARE * time_limit:
+        values = _improve(
+            scenario, candidates, values, pinned, started + 2 * LOCAL_SEARCH_SHARE * time_limit
+        )
+        overhead += LOCAL_SEARCH_SECONDS_PER_CANDIDATE * len(candidates)
     known: dict[str, int] = {}
     if relaxation is not None:
         known["shortfall"] = relaxation.shortfall_bound
@@ -335,6 +343,26 @@ def _pinned_candidates(scenario: Scenario, builder: CandidateBuilder) -> list[Ca
     if issues:
         raise ScenarioError(issues)
     return result
+
+
+def _improve(
+    scenario: Scenario,
+    candidates: Sequence[Candidate],
+    values: Sequence[int],
+    pinned: Sequence[Candidate],
+    stop_at: float,
+) -> list[int]:
+    """The starting plan after Packer.improve's exchanges (pins stay)."""
+    packer = Packer(scenario, candidates)
+    for candidate in pinned:
+        packer.add(candidate)
+        packer.fixed.add(candidate.index)
+    for candidate, value in zip(candidates, values, strict=True):
+        if value and candidate.index not in packer.chosen_set:
+            packer.add(candidate)
+    mandated_of = {s.id: s.minutes_per_week for s in scenario.students}
+    packer.improve(mandated_of, rounds=2, stop_at=stop_at)
+    return [1 if c.index in packer.chosen_set else 0 for c in candidates]
 
 
 def _scheduled(candidates: Sequence[Candidate], values: Sequence[int]) -> int:
