@@ -161,6 +161,7 @@ class CandidateBuilder:
         self._groups = {p.id: window_groups(p) for p in scenario.providers}
         self._by_signature: dict[tuple[str, str, str, int, int, frozenset[str]], int] = {}
         self._window_group_of: dict[tuple[str, str, str, int, int], int | None] = {}
+        self._fit_of: dict[tuple[str, str, str], int] = {}  # (student, goal, activity)
 
     def add(
         self, students: Iterable[Student], block: Block, start: int, focus: dict[str, str]
@@ -184,9 +185,13 @@ class CandidateBuilder:
         member_fit = [0] * len(members)
         if first.delivery == "push_in":
             for number, student in enumerate(members):
-                domain = next(g.domain for g in student.goals if g.id == focus[student.id])
-                weight = self.scenario.fit_weight(domain, block.activity)
-                member_fit[number] = round(weight * FIT_SCALE) * first.session_minutes
+                key = (student.id, focus[student.id], block.activity)
+                fit = self._fit_of.get(key)
+                if fit is None:
+                    domain = next(g.domain for g in student.goals if g.id == key[1])
+                    weight = self.scenario.fit_weight(domain, block.activity)
+                    fit = self._fit_of[key] = round(weight * FIT_SCALE) * first.session_minutes
+                member_fit[number] = fit
         preference = 0
         if first.delivery == "push_in":
             preference += {"good": 1, "bad": -1}.get(block.teacher_preference or "", 0)
