@@ -17,19 +17,16 @@ from pushin.accounts.forms import (
     UserEditForm,
     add_service_errors,
 )
-from pushin.accounts.models import Role, User
+from pushin.accounts.http import signed_in_user
+from pushin.accounts.models import Role
 from pushin.accounts.selectors import failed_sign_ins, is_locked_out
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
-    users = users_managed_by(_user(request)).order_by("last_name", "first_name", "username")
+    users = users_managed_by(signed_in_user(request)).order_by(
+        "last_name", "first_name", "username"
+    )
     role = request.GET.get("role", "")
     if role in Role.values:
         users = users.filter(role=role)
@@ -54,7 +51,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_create(request: HttpRequest) -> HttpResponse:
-    actor = _user(request)
+    actor = signed_in_user(request)
     district = user_admin_district_for(actor)
     form = UserCreateForm(district, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -83,7 +80,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _user(request)
+    actor = signed_in_user(request)
     district = user_admin_district_for(actor)
     user = managed_user_for(actor, pk)
     action = request.POST.get("action", "") if request.method == "POST" else ""

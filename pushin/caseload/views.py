@@ -12,7 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pushin.accounts.audit import audit_record
 from pushin.accounts.forms import add_service_errors
-from pushin.accounts.models import AuditAction, User
+from pushin.accounts.http import is_htmx, signed_in_user
+from pushin.accounts.models import AuditAction
 from pushin.caseload import selectors, services
 from pushin.caseload.access import (
     StudentAccess,
@@ -31,19 +32,9 @@ from pushin.caseload.models import Service, Student
 from pushin.vocabulary import Activity, Domain
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
 @login_required
 def caseload_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     form = CaseloadFilterForm(user, request.GET or None)
     caseload = selectors.caseload_for(user, today=timezone.localdate(), **form.filters())
     return render(
@@ -61,7 +52,7 @@ def caseload_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     student = student_for_user(user, pk)
     access = StudentAccess.for_user(user)
     page = selectors.student_page(student, access, timezone.localdate())
@@ -92,7 +83,7 @@ def _comfort_form(student: Student) -> ComfortForm:
 @login_required
 @require_POST
 def student_comfort_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     student = student_for_user(user, pk)
     access = StudentAccess.for_user(user)
     if not access.plan:
@@ -110,7 +101,7 @@ def student_comfort_edit(request: HttpRequest, pk: int) -> HttpResponse:
             saved = True
         except ValidationError as error:
             add_service_errors(form, error)
-    if not _htmx(request):
+    if not is_htmx(request):
         if saved:
             messages.success(request, "Comfort preference saved.")
         else:
@@ -132,7 +123,7 @@ def _errors_text(form: ComfortForm | GoalFitForm) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def mandate_amend(request: HttpRequest, pk: int, service_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     student = student_for_user(user, pk)
     access = StudentAccess.for_user(user)
     if not access.mandate:
@@ -173,7 +164,7 @@ def mandate_amend(request: HttpRequest, pk: int, service_pk: int) -> HttpRespons
 @login_required
 @require_POST
 def goal_fit_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     goal = goal_for_user(user, pk)
     if not StudentAccess.for_user(user).plan:
         raise PermissionDenied
@@ -190,7 +181,7 @@ def goal_fit_edit(request: HttpRequest, pk: int) -> HttpResponse:
             saved = True
         except ValidationError as error:
             add_service_errors(form, error)
-    if not _htmx(request):
+    if not is_htmx(request):
         if saved:
             messages.success(request, "Goal fit saved.")
         else:
@@ -210,7 +201,7 @@ def goal_fit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def fit_table(request: HttpRequest) -> HttpResponse:
-    district = fit_table_district_for(_user(request))
+    district = fit_table_district_for(signed_in_user(request))
     return render(
         request,
         "caseload/fit_table.html",
@@ -224,7 +215,7 @@ def fit_table(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def fit_cell_edit(request: HttpRequest, domain: str, activity: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     district = fit_table_district_for(user)
     if domain not in Domain.values or activity not in Activity.values:
         raise Http404("No such cell")
@@ -239,12 +230,12 @@ def fit_cell_edit(request: HttpRequest, domain: str, activity: str) -> HttpRespo
                 actor=user, district=district, domain=domain, activity=activity, weight=weight
             )
             cell = selectors.fit_cell(district, domain, activity)
-            if not _htmx(request):
+            if not is_htmx(request):
                 messages.success(
                     request,
                     f"{cell.domain_label} in {cell.activity_label}: now {cell.weight:g}.",
                 )
                 return redirect("caseload:fit_table")
             return render(request, "caseload/_fit_cell.html", {"cell": cell, "saved": True})
-    template = "caseload/_fit_cell_form.html" if _htmx(request) else "caseload/fit_cell.html"
+    template = "caseload/_fit_cell_form.html" if is_htmx(request) else "caseload/fit_cell.html"
     return render(request, template, {"cell": cell, "form": form})

@@ -8,8 +8,6 @@ page. The printables are for anyone signed in with a staff role.
 
 from __future__ import annotations
 
-from typing import cast
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pushin.accounts.forms import add_service_errors
+from pushin.accounts.http import is_htmx, signed_in_user
 from pushin.accounts.models import Role, User
 from pushin.collaboration import followups
 from pushin.collaboration.models import FollowUp, FollowUpStatus
@@ -62,21 +61,13 @@ class ReplyForm(forms.Form):
     )
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
 # --- The provider's pages ------------------------------------------------------------------
 
 
 @login_required
 @require_GET
 def followup_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     own_provider(user)
     return render(
         request,
@@ -88,7 +79,7 @@ def followup_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def followup_new(request: HttpRequest, session_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     session = dated_session_for_user(user, session_pk)
     form = NewFollowUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -117,7 +108,7 @@ def followup_new(request: HttpRequest, session_pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     followup = followups.followup_for_provider(user, pk)
     form = FollowUpForm(instance=followup)
     if request.method == "POST":
@@ -169,7 +160,7 @@ def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def followup_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     followup = followups.followup_for_provider(user, pk)
     try:
         followups.followup_retry(followup=followup, actor=user)
@@ -183,7 +174,7 @@ def followup_retry(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def followup_discard(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     followup = followups.followup_for_provider(user, pk)
     try:
         followups.followup_discard(followup=followup, actor=user)
@@ -215,7 +206,7 @@ def _back(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def teacher_inbox(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     _require_teacher(user)
     return render(
         request,
@@ -227,7 +218,7 @@ def teacher_inbox(request: HttpRequest) -> HttpResponse:
 def _teacher_card(
     request: HttpRequest, followup: FollowUp, reply_form: ReplyForm | None = None
 ) -> HttpResponse:
-    fresh = followups.followup_for_teacher(_user(request), followup.pk)
+    fresh = followups.followup_for_teacher(signed_in_user(request), followup.pk)
     return render(
         request,
         "collaboration/followup_teacher_card.html",
@@ -239,10 +230,10 @@ def _teacher_card(
 @login_required
 @require_POST
 def followup_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     followup = followups.followup_for_teacher(user, pk)
     followups.followup_acknowledge(followup=followup, actor=user)
-    if _is_htmx(request):
+    if is_htmx(request):
         return _teacher_card(request, followup)
     messages.success(request, "Marked as read. The provider has been told.")
     return _back(request)
@@ -251,7 +242,7 @@ def followup_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def followup_reply(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     followup = followups.followup_for_teacher(user, pk)
     form = ReplyForm(request.POST)
     if form.is_valid():
@@ -259,7 +250,7 @@ def followup_reply(request: HttpRequest, pk: int) -> HttpResponse:
             followups.followup_reply(followup=followup, actor=user, body=form.cleaned_data["body"])
         except ValidationError as error:
             add_service_errors(form, error)
-    if _is_htmx(request):
+    if is_htmx(request):
         return _teacher_card(request, followup, form if form.errors else None)
     if form.errors:
         problems = " ".join(str(e) for e in form.errors.get("body", []))
@@ -284,7 +275,7 @@ def _require_staff(user: User) -> None:
 @require_GET
 def printables(request: HttpRequest) -> HttpResponse:
     """A page of every kind of paper, one link per grade."""
-    _require_staff(_user(request))
+    _require_staff(signed_in_user(request))
     return render(
         request,
         "collaboration/printables.html",
@@ -296,7 +287,7 @@ def printables(request: HttpRequest) -> HttpResponse:
 @require_GET
 def printable(request: HttpRequest) -> HttpResponse:
     """GET ?kind=raised_line&grade=2 -> the PDF, shown inline (one click to print)."""
-    _require_staff(_user(request))
+    _require_staff(signed_in_user(request))
     try:
         kind = normalize_kind(request.GET.get("kind", ""))
         grade = normalize_grade(request.GET.get("grade", ""))

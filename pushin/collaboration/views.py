@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from importlib.util import find_spec
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pushin.accounts.forms import add_service_errors
+from pushin.accounts.http import is_htmx, signed_in_user
 from pushin.accounts.models import User
 from pushin.caseload.access import StudentAccess, student_for_user
 from pushin.caseload.models import Student
@@ -61,14 +62,6 @@ from pushin.vocabulary import Domain
 FOLLOWUPS_PARTIAL = "collaboration/_followups_for_teacher.html"
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
 def _errors_text(form: Any) -> str:
     return " ".join(str(m) for errors in form.errors.values() for m in errors)
 
@@ -79,7 +72,7 @@ def _errors_text(form: Any) -> str:
 @login_required
 @require_GET
 def strategy_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if not is_library_user(user):
         raise Http404("No library")
     district = district_for_user(user)
@@ -105,7 +98,7 @@ def strategy_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def strategy_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if not is_library_user(user):
         raise Http404("No library")
     if not can_add_strategy(user):
@@ -127,7 +120,7 @@ def strategy_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def strategy_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     strategy = strategy_for_user(user, pk)
     return render(
         request,
@@ -142,7 +135,7 @@ def strategy_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _editable_strategy(request: HttpRequest, pk: int) -> Strategy:
-    user = _user(request)
+    user = signed_in_user(request)
     strategy = strategy_for_user(user, pk)
     if not can_edit_strategy(user, strategy):
         raise PermissionDenied("You may read this strategy but not change it.")
@@ -157,7 +150,9 @@ def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            strategy = services.strategy_update(actor=_user(request), strategy=strategy, **data)
+            strategy = services.strategy_update(
+                actor=signed_in_user(request), strategy=strategy, **data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -174,7 +169,7 @@ def strategy_delete(request: HttpRequest, pk: int) -> HttpResponse:
     strategy = _editable_strategy(request, pk)
     name = strategy.name
     try:
-        services.strategy_delete(actor=_user(request), strategy=strategy)
+        services.strategy_delete(actor=signed_in_user(request), strategy=strategy)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("collaboration:strategy", pk=strategy.pk)
@@ -197,7 +192,7 @@ def _render_panel(
     error: str = "",
     notice: str = "",
 ) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     panel = selectors.student_panel(user, student, can_manage=can_manage_student_strategies(user))
     return render(
         request,
@@ -216,7 +211,7 @@ def _render_panel(
 def _after_panel_change(
     request: HttpRequest, student: Student, *, notice: str = "", error: str = ""
 ) -> HttpResponse:
-    if _htmx(request):
+    if is_htmx(request):
         return _render_panel(request, student, notice=notice, error=error)
     if error:
         messages.error(request, error)
@@ -229,7 +224,7 @@ def _after_panel_change(
 @require_http_methods(["GET", "POST"])
 def student_strategies(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the strategies panel of a student (htmx refresh). POST: choose a strategy."""
-    user = _user(request)
+    user = signed_in_user(request)
     student = student_for_user(user, pk)
     if not StudentAccess.for_user(user).carryover:
         raise Http404("No strategies")
@@ -253,7 +248,7 @@ def student_strategies(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _managed_link(request: HttpRequest, pk: int) -> StudentStrategy:
-    user = _user(request)
+    user = signed_in_user(request)
     link = student_strategy_for_user(user, pk)
     if not can_manage_student_strategies(user):
         raise PermissionDenied("The student's providers change the student's strategies.")
@@ -268,7 +263,9 @@ def student_strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _after_panel_change(request, link.student, error=_errors_text(form))
     try:
-        services.student_strategy_update(actor=_user(request), link=link, **form.cleaned_data)
+        services.student_strategy_update(
+            actor=signed_in_user(request), link=link, **form.cleaned_data
+        )
     except ValidationError as error:
         return _after_panel_change(request, link.student, error=" ".join(error.messages))
     return _after_panel_change(request, link.student, notice=f"Saved {link.strategy.name}.")
@@ -279,7 +276,7 @@ def student_strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def student_strategy_active(request: HttpRequest, pk: int) -> HttpResponse:
     link = _managed_link(request, pk)
     active = request.POST.get("active") == "1"
-    services.student_strategy_set_active(actor=_user(request), link=link, active=active)
+    services.student_strategy_set_active(actor=signed_in_user(request), link=link, active=active)
     verb = "Brought back" if active else "Retired"
     return _after_panel_change(request, link.student, notice=f"{verb} {link.strategy.name}.")
 
@@ -288,7 +285,7 @@ def student_strategy_active(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def strategy_use_create(request: HttpRequest, pk: int) -> HttpResponse:
     """The provider's log of a use (with the session), or the para's second tap."""
-    user = _user(request)
+    user = signed_in_user(request)
     link = student_strategy_for_user(user, pk)
     if not can_log_use(user, link):
         raise PermissionDenied("You may read this card but not log uses of it.")
@@ -308,7 +305,7 @@ def strategy_use_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _two_tap(request: HttpRequest, link: StudentStrategy) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     today = timezone.localdate()
     form = TwoTapForm(request.POST)
     error = ""
@@ -319,7 +316,7 @@ def _two_tap(request: HttpRequest, link: StudentStrategy) -> HttpResponse:
             error = " ".join(exc.messages)
     else:
         error = "Tap how the student responded: worked, partly or did not work."
-    if not _htmx(request):
+    if not is_htmx(request):
         if error:
             messages.error(request, error)
         else:
@@ -338,7 +335,7 @@ def _two_tap(request: HttpRequest, link: StudentStrategy) -> HttpResponse:
 @login_required
 @require_GET
 def carryover(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if not is_para(user):
         raise Http404("No carryover page")
     groups = selectors.carryover_cards(user, timezone.localdate())
@@ -354,7 +351,7 @@ def carryover(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def portal_home(request: HttpRequest) -> HttpResponse:
-    rooms = list(portal_classrooms_for(_user(request)))
+    rooms = list(portal_classrooms_for(signed_in_user(request)))
     if not rooms:
         raise Http404("No classroom")
     if len(rooms) == 1:
@@ -374,7 +371,7 @@ def _render_portal(
     monday: dt.date | None = None,
     dated_form: DatedChangeForm | None = None,
 ) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     monday = monday or _portal_monday(request)
     services.classroom_week_materialize(classroom=classroom, monday=monday)
     portal = selectors.teacher_portal(
@@ -425,7 +422,7 @@ def _followups_context(user: User) -> dict[str, Any]:
 @login_required
 @require_GET
 def portal(request: HttpRequest, pk: int) -> HttpResponse:
-    classroom = portal_classroom_for_user(_user(request), pk)
+    classroom = portal_classroom_for_user(signed_in_user(request), pk)
     return _render_portal(request, classroom)
 
 
@@ -443,7 +440,7 @@ def _told(count: int) -> str:
 @login_required
 @require_POST
 def report_dated(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     classroom = portal_classroom_for_user(user, pk)
     form = DatedChangeForm(request.POST)
     if form.is_valid():
@@ -461,7 +458,7 @@ def report_dated(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _portal_block(request: HttpRequest, pk: int, block_pk: int) -> ActivityBlock:
-    classroom = portal_classroom_for_user(_user(request), pk)
+    classroom = portal_classroom_for_user(signed_in_user(request), pk)
     return get_object_or_404(
         ActivityBlock.objects.select_related("classroom__school"), pk=block_pk, classroom=classroom
     )
@@ -477,7 +474,7 @@ def block_change(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             updated, report = services.teacher_weekly_change_report(
-                actor=_user(request), block=block, **form.cleaned_data
+                actor=signed_in_user(request), block=block, **form.cleaned_data
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -506,13 +503,13 @@ def block_preference(request: HttpRequest, pk: int, block_pk: int) -> HttpRespon
     error = ""
     if form.is_valid():
         block, _ = services.teacher_preference_set(
-            actor=_user(request),
+            actor=signed_in_user(request),
             block=block,
             preference=form.cleaned_data["teacher_preference"],
         )
     else:
         error = "Choose good, bad or no preference."
-    if _htmx(request):
+    if is_htmx(request):
         return render(
             request,
             "collaboration/_block_row.html",
@@ -531,7 +528,7 @@ def block_preference(request: HttpRequest, pk: int, block_pk: int) -> HttpRespon
 @login_required
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     return render(
         request,
         "collaboration/notifications.html",
@@ -542,7 +539,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     notification = notification_for_user(user, pk)
     services.notification_mark_read(actor=user, notification=notification)
     target = notification.link
@@ -554,6 +551,6 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    count = services.notifications_mark_all_read(actor=_user(request))
+    count = services.notifications_mark_all_read(actor=signed_in_user(request))
     messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} read.")
     return redirect("collaboration:notifications")

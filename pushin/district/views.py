@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
+from pushin.accounts.http import signed_in_user
 from pushin.accounts.models import Role, User
 from pushin.collaboration import services as collaboration_services
 from pushin.district import selectors, services
@@ -62,10 +63,6 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
 def _parse_date(value: str | None) -> dt.date | None:
     if not value:
         return None
@@ -80,7 +77,7 @@ def _parse_date(value: str | None) -> dt.date | None:
 
 @login_required
 def classroom_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if not user.is_superuser and user.role not in (Role.TEACHER, Role.PROVIDER, Role.ADMIN):
         raise Http404("No classrooms")
     rooms = classrooms_visible_to(user)
@@ -117,7 +114,7 @@ def _render_timetable(
     edit_form: BlockForm | None = None,
     notice: str = "",
 ) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     week_of = _week_of(request)
     today = timezone.localdate()
     editable = can_edit_timetable(user, classroom)
@@ -147,7 +144,7 @@ def _render_timetable(
 
 
 def _editable_classroom(request: HttpRequest, pk: int) -> Classroom:
-    user = _user(request)
+    user = signed_in_user(request)
     classroom = classroom_for_user(user, pk)
     if not can_edit_timetable(user, classroom):
         raise PermissionDenied("This timetable is read-only for you.")
@@ -165,7 +162,7 @@ def _after_timetable_change(
 
 @login_required
 def timetable(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    classroom = classroom_for_user(_user(request), pk)
+    classroom = classroom_for_user(signed_in_user(request), pk)
     return _render_timetable(request, classroom)
 
 
@@ -177,7 +174,7 @@ def block_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             block = services.block_create(
-                actor=_user(request), classroom=classroom, **form.cleaned_data
+                actor=signed_in_user(request), classroom=classroom, **form.cleaned_data
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -191,7 +188,7 @@ def block_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def block_edit(request: HtmxHttpRequest, pk: int, block_pk: int) -> HttpResponse:
     classroom = _editable_classroom(request, pk)
     block = get_object_or_404(ActivityBlock, pk=block_pk, classroom=classroom)
-    user = _user(request)
+    user = signed_in_user(request)
     if request.method == "POST" and request.POST.get("action") == "delete":
         label = str(block)
         services.block_delete(actor=user, block=block)
@@ -250,7 +247,7 @@ def exception_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = ExceptionForm(request.POST)
     if form.is_valid():
         try:
-            exception = _exception_create(_user(request), classroom, form.cleaned_data)
+            exception = _exception_create(signed_in_user(request), classroom, form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -264,7 +261,7 @@ def exception_delete(request: HtmxHttpRequest, pk: int, exception_pk: int) -> Ht
     classroom = _editable_classroom(request, pk)
     exception = get_object_or_404(classroom.exceptions, pk=exception_pk)
     label = str(exception)
-    services.timetable_exception_delete(actor=_user(request), exception=exception)
+    services.timetable_exception_delete(actor=signed_in_user(request), exception=exception)
     return _after_timetable_change(request, classroom, f"Deleted the exception {label}.")
 
 
@@ -281,7 +278,7 @@ def _school_from(schools: Any, pk: int | None) -> School:
 @login_required
 @require_http_methods(["GET", "POST"])
 def schools(request: HtmxHttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if not can_view_schools(user):
         raise Http404("No schools")
     district = district_for_user(user)
@@ -328,7 +325,7 @@ def _travel_cell_post(request: HtmxHttpRequest, visible: Any) -> HttpResponse:
     if form.is_valid():
         try:
             services.travel_minutes_set(
-                actor=_user(request), a=a, b=b, minutes=form.cleaned_data["minutes"]
+                actor=signed_in_user(request), a=a, b=b, minutes=form.cleaned_data["minutes"]
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
@@ -380,7 +377,7 @@ def _int_or_none(value: str | None) -> int | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def availability(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     provider = provider_for_user(user, pk)
     editable = can_edit_availability(user, provider)
     schools_qs = provider.district.schools.order_by("name")
@@ -424,7 +421,7 @@ def _availability_post(
     request: HttpRequest, provider: Provider, schools_qs: Any
 ) -> str | dict[str, Any]:
     """Apply one change: a notice on success, else the bound form with its errors."""
-    user = _user(request)
+    user = signed_in_user(request)
     action = request.POST.get("action")
     if action == "window_delete":
         window = get_object_or_404(provider.availability, pk=_int_or_none(request.POST.get("id")))
@@ -481,7 +478,7 @@ def _availability_post(
 @login_required
 @require_http_methods(["GET", "POST"])
 def district_settings(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if not can_edit_district(user):
         raise Http404("No settings")
     district = district_for_user(user)
@@ -561,7 +558,7 @@ def district_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if not can_edit_district(user):
         raise Http404("No dashboard")
     district = district_for_user(user)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from pushin.accounts.audit import audit_record
+from pushin.accounts.http import signed_in_user
 from pushin.accounts.models import AuditAction, Role, User
 from pushin.district.access import provider_for_user
 from pushin.district.models import Provider
@@ -32,12 +33,6 @@ from pushin.planning.models import RunDecision, RunKind, RunStatus
 from pushin.planning.scenario_build import week_monday
 from pushin.planning.words import RULE_WORDS, name_book
 from pushin.scheduling.scenario import scenario_to_dict
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _default_week() -> dt.date:
@@ -66,7 +61,7 @@ def _refusal_words(error: services.PlanRefused, user: User) -> list[str]:
 @require_GET
 def planning_home(request: HttpRequest) -> HttpResponse:
     """A provider goes to their own week; an administrator sees every provider's."""
-    user = _user(request)
+    user = signed_in_user(request)
     if user.role == Role.PROVIDER and hasattr(user, "provider"):
         return redirect("planning:provider", pk=user.provider.pk)
     if user.role != Role.ADMIN and not user.is_superuser:
@@ -81,7 +76,7 @@ def planning_home(request: HttpRequest) -> HttpResponse:
 @require_POST
 def run_create(request: HttpRequest) -> HttpResponse:
     """Start a solver run for one provider's week (or all providers', for admin)."""
-    user = _user(request)
+    user = signed_in_user(request)
     providers = list(selectors.plannable_providers(user).order_by("pk"))
     if not providers:
         raise Http404("No planning here")
@@ -108,7 +103,7 @@ def run_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def provider_planning(request: HttpRequest, pk: int) -> HttpResponse:
     """One provider's planning page: plan the week, the schedule's flags, recent runs."""
-    user = _user(request)
+    user = signed_in_user(request)
     provider = provider_for_user(user, pk)
     week_form = WeekForm(request.GET or None)
     week = _default_week()
@@ -132,7 +127,7 @@ def provider_planning(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def replan(request: HttpRequest, pk: int) -> HttpResponse:
     """Re-plan with minimal changes: the standing schedule is the previous plan."""
-    user = _user(request)
+    user = signed_in_user(request)
     provider = provider_for_user(user, pk)
     if not can_plan_for(user, provider):
         raise PermissionDenied
@@ -162,7 +157,7 @@ def replan(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """While solving: progress, polled by htmx. When done: the plan, to accept or not."""
-    user = _user(request)
+    user = signed_in_user(request)
     run = plan_run_for_user(user, pk)
     if not run.is_finished:
         return render(request, "planning/run_waiting.html", {"run": run})
@@ -182,7 +177,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress line; once the run is finished, the page reloads to show the plan."""
-    run = plan_run_for_user(_user(request), pk)
+    run = plan_run_for_user(signed_in_user(request), pk)
     if run.is_finished and request.headers.get("HX-Request") == "true":
         return HttpResponseClientRefresh()
     return render(request, "planning/_run_progress.html", {"run": run})
@@ -191,7 +186,7 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def run_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     run = plan_run_for_user(user, pk)
     if not can_decide_run(user, run):
         raise PermissionDenied
@@ -209,7 +204,7 @@ def run_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def run_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     run = plan_run_for_user(user, pk)
     if not can_decide_run(user, run):
         raise PermissionDenied
@@ -226,7 +221,7 @@ def run_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def standing_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     """The provider's accepted weekly schedule: the grid, moves and pins."""
-    user = _user(request)
+    user = signed_in_user(request)
     provider = provider_for_user(user, pk)
     editable = can_plan_for(user, provider)
     page = selectors.schedule_page(provider, editable=editable)
@@ -243,7 +238,7 @@ def standing_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_move(request: HttpRequest, pk: int) -> HttpResponse:
     """Move a session to another block or start; the engine's checker judges the move."""
-    user = _user(request)
+    user = signed_in_user(request)
     session = scheduled_session_for_user(user, pk)
     form = MoveForm(request.POST or None, session=session)
     refused: list[str] = []
@@ -273,7 +268,7 @@ def session_move(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def session_pin(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     session = scheduled_session_for_user(user, pk)
     form = PinForm(request.POST)
     form.is_valid()
@@ -287,7 +282,7 @@ def session_pin(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def calendar_settings(request: HttpRequest, pk: int) -> HttpResponse:
     """The secret address of the provider's calendar feed; a new one revokes the old."""
-    user = _user(request)
+    user = signed_in_user(request)
     provider = plannable_provider_for_user(user, pk)
     if request.method == "POST":
         form = CalendarForm(request.POST)

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from pushin.accounts.audit import audit_record
+from pushin.accounts.http import signed_in_user
 from pushin.accounts.models import AuditAction, Role, User
 from pushin.caseload.access import minutes_student_for_user
 from pushin.caseload.models import Student
@@ -50,12 +51,6 @@ from pushin.sessions.ledger import (
 from pushin.sessions.models import MakeupRun
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _today() -> dt.date:
     return timezone.localdate()
 
@@ -66,7 +61,7 @@ BUCKETS = [label for label, _, _ in AGE_BUCKETS]
 @login_required
 def minutes_home(request: HttpRequest) -> HttpResponse:
     """A provider lands on their own compliance page, an administrator on the district's."""
-    user = _user(request)
+    user = signed_in_user(request)
     if user.role == Role.PROVIDER and hasattr(user, "provider"):
         return redirect("minutes:provider", pk=user.provider.pk)
     compliance_district_for_user(user)
@@ -75,7 +70,7 @@ def minutes_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def district_compliance(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     district = compliance_district_for_user(user)
     data = compliance.district_compliance(district=district, today=_today())
     return render(
@@ -87,7 +82,7 @@ def district_compliance(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def provider_compliance(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     provider = provider_for_user(user, pk)
     summary = compliance.provider_compliance(provider=provider, today=_today())
     return render(
@@ -105,7 +100,7 @@ def provider_compliance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def school_compliance(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     school = compliance_school_for_user(user, pk)
     summary = compliance.school_compliance(school=school, today=_today())
     return render(
@@ -128,7 +123,7 @@ def _shown_periods(ledger: ServiceLedger, today: dt.date) -> tuple[list[object],
 
 @login_required
 def student_minutes(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     student = minutes_student_for_user(user, pk)
     today = _today()
     book = load_ledgers(district=student.district, students=[student.pk], today=today)
@@ -183,7 +178,7 @@ def _signer(user: User, student: Student, discipline: str) -> str:
 
 @login_required
 def lapse_notice(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     student = minutes_student_for_user(user, pk)
     today = _today()
     book = load_ledgers(district=student.district, students=[student.pk], today=today)
@@ -233,7 +228,7 @@ def _plannable(user: User, pk: int) -> Provider:
 def makeup_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: what is owed; POST: ask the scheduler (on the task queue) for proposals for the
     next N school days, then watch the run's page."""
-    user = _user(request)
+    user = signed_in_user(request)
     provider = _plannable(user, pk)
     today = _today()
     form = makeups.MakeupDaysForm(request.POST or None, initial={"days": makeups.DEFAULT_DAYS})
@@ -261,7 +256,7 @@ def makeup_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 def makeup_run(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
     """While the scheduler works: "Finding times…", polled by htmx. When done: the
     proposals to accept, against what is owed now."""
-    user = _user(request)
+    user = signed_in_user(request)
     provider = _plannable(user, pk)
     run = get_object_or_404(MakeupRun, pk=run_pk, provider=provider)
     polled = request.headers.get("HX-Request") == "true"
@@ -287,7 +282,7 @@ def makeup_run(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def makeup_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     provider = _plannable(user, pk)
     try:
         proposals = [makeups.Proposal.from_token(t) for t in request.POST.getlist("proposal")]
@@ -317,7 +312,7 @@ def _exporter(user: User) -> None:
 @require_http_methods(["GET", "POST"])
 def service_log_export(request: HttpRequest) -> HttpResponseBase:
     """GET: the form; POST: the CSV, streamed, after one EXPORT audit entry per student."""
-    user = _user(request)
+    user = signed_in_user(request)
     _exporter(user)
     district = district_for_user(user)
     rule = export.BillingRule.of(district)
@@ -362,7 +357,7 @@ def service_log_export(request: HttpRequest) -> HttpResponseBase:
 @login_required
 @require_POST
 def billing_rule_edit(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     district = compliance_district_for_user(user)
     form = export.BillingRuleForm(request.POST)
     if form.is_valid():

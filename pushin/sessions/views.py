@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pushin.accounts.forms import add_service_errors
+from pushin.accounts.http import is_htmx, signed_in_user
 from pushin.accounts.models import User
 from pushin.sessions import selectors, services
 from pushin.sessions.access import dated_session_for_user, own_provider
@@ -30,16 +31,6 @@ from pushin.sessions.calendar import sessions_materialize
 from pushin.sessions.forms import AttendanceForm, DataForm, NoteForm, PlanForm, UndoForm
 from pushin.sessions.models import Attendance, DatedSession, PromptLevel, SessionStudent
 from pushin.vocabulary import MissReason
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 def _parse_date(value: str | None) -> dt.date | None:
@@ -60,7 +51,7 @@ def _errors_text(form: forms.BaseForm) -> list[str]:
 
 @login_required
 def today(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     provider = own_provider(user)
     now = timezone.localdate()
     day = _parse_date(request.GET.get("date")) or now
@@ -74,7 +65,7 @@ def today(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def week(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     provider = own_provider(user)
     now = timezone.localdate()
     monday = selectors.monday_of(_parse_date(request.GET.get("date")) or now)
@@ -113,7 +104,7 @@ def _session_context(session: DatedSession) -> dict[str, Any]:
 
 @login_required
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     session = dated_session_for_user(user, pk)
     page = selectors.session_page(session)
     services.session_read_audit(
@@ -127,7 +118,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def session_sign(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     session = dated_session_for_user(user, pk)
     try:
         services.session_sign(actor=user, session=session)
@@ -155,7 +146,7 @@ def _answer(
     """The changed record's card (htmx), or back to the page it came from."""
     errors = _errors_text(form)
     on_today = request.POST.get("view") == "today"
-    if not _htmx(request):
+    if not is_htmx(request):
         for error in errors:
             messages.error(request, error)
         if on_today:
@@ -174,7 +165,7 @@ def _answer(
 
 
 def _record_change(request: HttpRequest, pk: int, record_pk: int) -> tuple[User, SessionStudent]:
-    user = _user(request)
+    user = signed_in_user(request)
     session = dated_session_for_user(user, pk)
     record = _record(session, record_pk)
     record.session = session
