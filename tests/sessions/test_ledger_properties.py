@@ -330,7 +330,11 @@ def test_through_today_computes_the_same_periods_up_to_today(world) -> None:
     ).services[0]
     kept = [p for p in full.periods if p.start <= today]
     assert len(short.periods) == len(kept)
-    fields = ["mandated", "delivered", "missed", "owed", "made_up", "unscheduled_elapsed"]
+    fields = ["mandated", "delivered", "missed", "unscheduled_elapsed"]
+    # A makeup logged after today still makes up an earlier miss in the full ledger; cut
+    # at today it has not happened yet. Owed and made-up agree when nothing is logged ahead.
+    if all(r.date <= today for r in rows if r.makeup_for is not None):
+        fields += ["owed", "made_up"]
     for a, b in zip(kept, short.periods, strict=True):
         assert [getattr(a, f) for f in fields] == [getattr(b, f) for f in fields]
     assert short.mandated_to_date == full.mandated_to_date
