@@ -23,6 +23,10 @@ from pushin.collaboration.models import FollowUp, FollowUpStatus, Notification
 from tests.collaboration.followup_factories import GOAL_TEXT, NARRATIVE, NOTE, logged_session
 from tests.factories import World
 
+# db_worker closes its database connection when it is done, as a worker process should:
+# the test data must be committed, not held in a test transaction it would lose.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 @dataclass
 class Inbox:
