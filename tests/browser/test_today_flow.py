@@ -50,7 +50,9 @@ def _fits_the_phone(page: Page) -> None:
     assert width <= 375 + 1, f"the page scrolls sideways on a phone ({width}px)"
 
 
-def test_provider_logs_a_session_on_a_phone(phone_page: Page, day_world: World) -> None:
+def test_provider_logs_a_session_on_a_phone(
+    phone_page: Page, day_world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     world, page = day_world, phone_page
     sign_in(page, world.provider.user)
     nav_first = page.locator(".mainnav a").first
@@ -154,6 +156,23 @@ def test_provider_logs_a_session_on_a_phone(phone_page: Page, day_world: World) 
     expect(avery_card.locator(".history")).to_contain_text("Fire drill cut it short")
     expect(avery_card.locator(".history")).to_contain_text("30 min")
     screenshot(page, "sessions-session-phone-amended")
+
+    # The minutes ledger follows what was logged: the week of Nov 30 for each student, as
+    # the ledger reads at the end of that Monday (the live server runs in this process).
+    monkeypatch.setattr("pushin.sessions.ledger_views._today", lambda: MONDAY)
+
+    def week_row(student_pk: int) -> Locator:
+        page.goto(f"/minutes/students/{student_pk}/")
+        return page.locator("table.minutes-ledger tr", has_text="Nov 30 \u2013 Dec 6")
+
+    delivered_column, missed_column = 3, 4
+    avery_week = week_row(avery.student_id)
+    expect(avery_week.locator("td").nth(delivered_column)).to_contain_text("20")
+    expect(avery_week.locator("td").nth(missed_column)).to_contain_text("10")
+    screenshot(page, "sessions-ledger-phone")
+    casey_week = week_row(casey.student_id)
+    expect(casey_week.locator("td").nth(delivered_column)).to_have_text("0")
+    expect(casey_week.locator("td").nth(missed_column)).to_contain_text("Student absent: 30")
 
 
 def test_duration_timer_is_two_taps(phone_page: Page, transactional_db: None) -> None:
