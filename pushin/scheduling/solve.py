@@ -61,6 +61,7 @@ OVERHEAD_SECONDS_PER_CANDIDATE = 1e-4
 MIN_STAGE_DETERMINISTIC = 0.05
 MIN_STAGE_SECONDS = 0.05
 PRESOLVE_MIN_DETERMINISTIC = 0.5
+STOP_BELOW_DETERMINISTIC = 0.05  # a stage's share under which the rest is skipped
 # Local search on the starting plan (Packer.improve), under the same kind of rule.
 LOCAL_SEARCH_SECONDS_PER_CANDIDATE = 6e-5
 LOCAL_SEARCH_SHARE = 0.15  # below this wall-clock safety net a stage is not started
@@ -143,6 +144,13 @@ def solve(
     remaining_det = deterministic_total
     full_hint: dict[int, int] = {}
     for number, level in enumerate(levels):
+        stage_share = remaining_det * level.share / remaining_share
+        cheap = level.name == "moved_sessions"  # no search when the previous plan stays
+        if unproven is not None and stage_share < STOP_BELOW_DETERMINISTIC and not cheap:
+            # The plan is `feasible` anyway and too little budget is left to change it:
+            # keep the incumbent and skip building the remaining levels (re-plans with a
+            # short limit save most of their Python time here).
+            break
         stage_start = time.perf_counter()
         fraction = level.share / remaining_share
         det_budget = max(MIN_STAGE_DETERMINISTIC, remaining_det * fraction)
