@@ -50,6 +50,9 @@ def row(name: str, method: str, plan: Plan, scenario: Scenario, seconds: float) 
         "candidates": stats.extra.get("candidates", ""),
         "gap": stats.extra.get("gap", 0.0 if plan.status == "optimal" else None),
         "level_gaps": level_gaps(stats.extra.get("stage_values")),
+        # stages the wall-clock safety net stopped (machine too slow or loaded): when not
+        # empty, the row is not reproducible and det_time understates the budget
+        "wall_capped": ",".join(str(s) for s in stats.extra.get("wall_capped_stages") or []),
         "unproven": stats.unproven_level or "",
         "valid": not violations,
     }
@@ -141,7 +144,7 @@ def replan(quick: bool) -> dict[str, Any]:
 
 COLUMNS = ["instance", "method", "status", "shortfall", "served", "sessions", "travel", "fit",
            "prefs", "seconds", "det_time", "candidates", "gap", "unproven", "level_gaps",
-           "valid"]  # fmt: skip
+           "wall_capped", "valid"]  # fmt: skip
 
 
 def markdown(rows: list[dict[str, Any]], replanned: dict[str, Any], command: str) -> str:

@@ -143,6 +143,7 @@ def solve(
     remaining_share = sum(level.share for level in levels)
     remaining_det = deterministic_total
     full_hint: dict[int, int] = {}
+    wall_capped: list[str] = []  # stages the wall clock, not the budget, cut short
     for number, level in enumerate(levels):
         stage_share = remaining_det * level.share / remaining_share
         cheap = level.name == "moved_sessions"  # no search when the previous plan stays
@@ -174,6 +175,7 @@ def solve(
             best, status = incumbent_value, cp_model.OPTIMAL
         elif wall_budget < MIN_STAGE_SECONDS:  # overloaded machine: keep the incumbent
             best, status = incumbent_value, cp_model.FEASIBLE
+            wall_capped.append(level.name)
         else:
             if target is not None:  # a valid cut: CP-SAT stops as soon as it meets it
                 schedule.model.add(sign * expression >= sign * target)
@@ -183,6 +185,8 @@ def solve(
             _configure(solver, det_budget, wall_budget, workers, seed)
             status = solver.solve(schedule.model)
             det_used = solver.deterministic_time
+            if status != cp_model.OPTIMAL and det_used < 0.99 * det_budget:
+                wall_capped.append(level.name)  # stopped by the safety net, not the budget
             solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
             if solved and (status == cp_model.OPTIMAL or solver.objective_value <= incumbent_value):
                 values = [int(solver.value(var)) for var in schedule.x]
@@ -228,6 +232,8 @@ def solve(
             "stage_seconds": stage_seconds,
             "stage_deterministic_time": stage_deterministic,
             "deterministic_time": round(sum(stage_deterministic.values()), 3),
+            # empty: the plan depends only on the input, seed and workers
+            "wall_capped_stages": wall_capped,
             # level -> [value, best proven bound], in the level's reported unit
             "stage_values": stage_values,
         },

@@ -45,6 +45,7 @@ def test_same_seed_and_workers_give_the_identical_plan_when_cut_short() -> None:
         for _ in range(2)
     ]
     assert runs[0].status == "feasible"  # cut short by the budget
+    assert runs[0].stats.extra["wall_capped_stages"] == []
     assert runs[0].sessions == runs[1].sessions
     assert (
         runs[0].stats.extra["stage_deterministic_time"]
