@@ -112,7 +112,7 @@ def solve(
         mandated = sum(s.minutes_per_week for s in scenario.students)
         packer = _start_packer(scenario, candidates, schedule, pinned)
         relaxation = relax_shortfall(
-            schedule, mandated, packer, stop_at=started + LP_SHARE * time_limit
+            schedule, mandated, packer, stop_at=_safety_net(deadline, time_limit, lp_cost)
         )
         overhead += lp_cost
     order = lp_order(candidates, relaxation.values) if relaxation else None
@@ -123,10 +123,11 @@ def solve(
         if _scheduled(candidates, dived) > _scheduled(candidates, values):
             values = dived
     if LOCAL_SEARCH_SECONDS_PER_CANDIDATE * len(candidates) <= LOCAL_SEARCH_SHARE * time_limit:
+        search_cost = LOCAL_SEARCH_SECONDS_PER_CANDIDATE * len(candidates)
         values = _improve(
-            scenario, candidates, values, pinned, started + 2 * LOCAL_SEARCH_SHARE * time_limit
+            scenario, candidates, values, pinned, _safety_net(deadline, time_limit, search_cost)
         )
-        overhead += LOCAL_SEARCH_SECONDS_PER_CANDIDATE * len(candidates)
+        overhead += search_cost
     known: dict[str, int] = {}
     if relaxation is not None:
         known["shortfall"] = relaxation.shortfall_bound
@@ -357,6 +358,12 @@ def _pinned_candidates(scenario: Scenario, builder: CandidateBuilder) -> list[Ca
     if issues:
         raise ScenarioError(issues)
     return result
+
+
+def _safety_net(deadline: float, time_limit: float, estimate: float) -> float:
+    """When a Python step with this estimated cost must stop on an overloaded machine:
+    three times the estimate from now, but leaving half the time limit for the search."""
+    return min(time.perf_counter() + 3 * estimate, deadline - 0.5 * time_limit)
 
 
 def _improve(
