@@ -189,7 +189,7 @@ def markdown(rows: list[dict[str, Any]], replanned: dict[str, Any], command: str
         "## How the time limit is spent (see `pushin.scheduling.solve.solve`)",
         "",
         "The Python work (candidates, LP relaxation, explanations) is estimated from the "
-        "number of candidates; the rest of the limit, at 0.5 CP-SAT deterministic units per "
+        "number of candidates; the rest of the limit, at 0.3 CP-SAT deterministic units per "
         "second, is shared among the objective levels as deterministic-time budgets, with "
         "interleaved workers, so a seed and worker count give the same plan on any machine "
         "load. The wall clock is only a safety net (on an overloaded machine it cuts stages "

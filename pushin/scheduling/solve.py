@@ -51,10 +51,11 @@ def _levels(scenario: Scenario) -> list[Level]:
 
 
 # How a caller's wall-clock `time_limit` becomes deterministic budgets (see solve()).
-# Measured on the 2-core machine (2 interleaved workers): about 0.3 deterministic units
-# per CPU-second of the process, so about 0.6 per wall second when both cores are free;
-# 0.5 keeps the deterministic budget, not the wall clock, the one that stops a stage.
-DETERMINISTIC_PER_SECOND = 0.5
+# Measured on the 2-core machine (2 interleaved workers, `small`): 0.27 deterministic
+# units per wall second at load 2, about 0.3 per CPU-second of the process. 0.3 keeps the
+# deterministic budget, not the wall clock, the one that stops a stage on a quiet
+# machine (check `wall_capped_stages` in the plan's stats; recalibrate if not empty).
+DETERMINISTIC_PER_SECOND = 0.3
 # Python work per candidate: enumeration, model building, hint, explanation, and each
 # stage's model copy and presolve (which CP-SAT does not count as deterministic time).
 OVERHEAD_SECONDS_PER_CANDIDATE = 1e-4
