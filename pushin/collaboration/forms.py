@@ -12,6 +12,7 @@ from pushin.collaboration.starter_strategies import PAPER_KINDS
 from pushin.district.forms import DATE, BlockForm, ExceptionForm
 from pushin.district.models import TeacherPreference
 from pushin.sessions.models import SessionStudent
+from pushin.timespans import monday_of
 from pushin.vocabulary import Domain
 
 
@@ -123,4 +124,4 @@ class WeekForm(forms.Form):
     def monday(self, default: dt.date) -> dt.date:
         day = self.cleaned_data.get("week") if self.is_valid() else None
         day = day or default
-        return day - dt.timedelta(days=day.weekday())
+        return monday_of(day)

@@ -339,10 +339,6 @@ class Portal:
         return [self.monday + dt.timedelta(days=n) for n in range(5)]
 
 
-def week_monday(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
-
-
 def _activity_label(value: str) -> str:
     return str(Activity(value).label) if value in Activity.values else value
 

@@ -43,6 +43,7 @@ from pushin.district.models import (
 from pushin.planning.models import ScheduledSession
 from pushin.sessions.calendar import sessions_materialize
 from pushin.sessions.models import DatedSession, SessionStudent
+from pushin.timespans import monday_of
 from pushin.vocabulary import WEEKDAY_BY_ISO, Activity, Domain, Weekday
 
 NOTE_MAX = 200
@@ -492,7 +493,7 @@ def teacher_dated_change_report(
         f"{_room(classroom)}: {date:%a %b} {date.day} {_span(start, end)} is {what}, "
         f"reported by {actor.display_name}."
     )
-    monday = date - dt.timedelta(days=date.weekday())
+    monday = monday_of(date)
     return exception, _notify(classroom=classroom, text=text, affected=affected, week_of=monday)
 
 

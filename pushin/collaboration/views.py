@@ -57,6 +57,7 @@ from pushin.collaboration.models import Strategy, StudentStrategy
 from pushin.district.access import district_for_user
 from pushin.district.models import ActivityBlock, Classroom
 from pushin.sessions.models import SessionStudent
+from pushin.timespans import monday_of
 from pushin.vocabulary import Domain
 
 FOLLOWUPS_PARTIAL = "collaboration/_followups_for_teacher.html"
@@ -452,7 +453,7 @@ def report_dated(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, f"Recorded {exception}. {_told(len(report.notifications))}")
-            monday = exception.date - dt.timedelta(days=exception.date.weekday())
+            monday = monday_of(exception.date)
             return redirect(_portal_url(classroom, monday) + "#changes")
     return _render_portal(request, classroom, dated_form=form)
 

@@ -20,6 +20,7 @@ from pushin.district.models import (
     TimetableException,
     TravelTime,
 )
+from pushin.timespans import minutes_of, monday_of
 from pushin.vocabulary import WEEKDAY_BY_ISO, Delivery, Discipline, Weekday
 
 # --- Week grid ------------------------------------------------------------------------
@@ -27,10 +28,6 @@ from pushin.vocabulary import WEEKDAY_BY_ISO, Delivery, Discipline, Weekday
 PX_PER_MINUTE = 1.2
 GRID_DEFAULT_FIRST_HOUR = 8
 GRID_DEFAULT_LAST_HOUR = 15
-
-
-def _minutes(t: dt.time) -> int:
-    return t.hour * 60 + t.minute
 
 
 @dataclass(frozen=True)
@@ -81,9 +78,9 @@ def week_grid(items: Iterable[GridItem], *, week_of: dt.date | None = None) -> W
     first = GRID_DEFAULT_FIRST_HOUR * 60
     last = GRID_DEFAULT_LAST_HOUR * 60
     for item in items:
-        first = min(first, _minutes(item.start) // 60 * 60)
-        last = max(last, -(-_minutes(item.end) // 60) * 60)
-    monday = week_of - dt.timedelta(days=week_of.weekday()) if week_of else None
+        first = min(first, minutes_of(item.start) // 60 * 60)
+        last = max(last, -(-minutes_of(item.end) // 60) * 60)
+    monday = monday_of(week_of) if week_of else None
     days = [
         GridDay(
             code=code,
@@ -94,18 +91,14 @@ def week_grid(items: Iterable[GridItem], *, week_of: dt.date | None = None) -> W
     ]
     by_code = {d.code: d for d in days}
     for item in sorted(items, key=lambda i: (i.start, i.end)):
-        top = (_minutes(item.start) - first) * PX_PER_MINUTE
-        height = (_minutes(item.end) - _minutes(item.start)) * PX_PER_MINUTE
+        top = (minutes_of(item.start) - first) * PX_PER_MINUTE
+        height = (minutes_of(item.end) - minutes_of(item.start)) * PX_PER_MINUTE
         by_code[item.day].items.append(PlacedItem(item=item, top=top, height=height))
     hours = [
         HourMark(label=f"{minute // 60:d}:00", top=(minute - first) * PX_PER_MINUTE)
         for minute in range(first, last, 60)
     ]
     return WeekGrid(days=days, hours=hours, height=(last - first) * PX_PER_MINUTE)
-
-
-def monday_of(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
 
 
 # --- Classrooms -------------------------------------------------------------------------

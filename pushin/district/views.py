@@ -57,6 +57,7 @@ from pushin.district.models import (
     School,
     TimetableException,
 )
+from pushin.timespans import monday_of
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -130,7 +131,7 @@ def _render_timetable(
         "week_value": f"{week.monday:%Y-%m-%d}",
         "prev_week": f"{week.monday - dt.timedelta(days=7):%Y-%m-%d}",
         "next_week": f"{week.monday + dt.timedelta(days=7):%Y-%m-%d}",
-        "this_week": f"{selectors.monday_of(today):%Y-%m-%d}",
+        "this_week": f"{monday_of(today):%Y-%m-%d}",
         "exceptions": selectors.classroom_exceptions(classroom, today=today),
         "block_form": block_form or BlockForm(),
         "exception_form": exception_form

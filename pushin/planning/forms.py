@@ -9,7 +9,7 @@ from django.db.models import Case, IntegerField, Value, When
 
 from pushin.district.models import ActivityBlock, Provider
 from pushin.planning.models import ScheduledSession
-from pushin.planning.scenario_build import minutes_of
+from pushin.timespans import minutes_of
 from pushin.vocabulary import Weekday
 
 ALL_PROVIDERS = "all"

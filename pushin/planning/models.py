@@ -7,12 +7,12 @@ the web app. Scenarios hold opaque ids only ("st12", "b40"): never a student's n
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Q
 
+from pushin.timespans import minutes_of
 from pushin.vocabulary import Delivery, Weekday
 
 if TYPE_CHECKING:
@@ -150,7 +150,7 @@ class ScheduledSession(models.Model):
 
     @property
     def minutes(self) -> int:
-        return _minutes(self.end) - _minutes(self.start)
+        return minutes_of(self.end) - minutes_of(self.start)
 
 
 class ScheduledSessionStudent(models.Model):
@@ -172,7 +172,3 @@ class ScheduledSessionStudent(models.Model):
     def __str__(self) -> str:
         # Ids only: str() can end up in logs.
         return f"Student {self.student_id} in session {self.session_id}"
-
-
-def _minutes(value: dt.time) -> int:
-    return value.hour * 60 + value.minute

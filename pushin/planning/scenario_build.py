@@ -58,6 +58,7 @@ from pushin.scheduling.scenario import (
 from pushin.scheduling.scenario import (
     Student as ScenarioStudent,
 )
+from pushin.timespans import minutes_of, monday_of
 from pushin.vocabulary import WEEKDAY_BY_ISO, Delivery, Discipline
 
 DAYS = timeutil.DAYS
@@ -153,23 +154,11 @@ class IdMap:
         )
 
 
-def week_monday(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
-
-
-def minutes_of(value: dt.time) -> int:
-    return value.hour * 60 + value.minute
-
-
-def time_of(minutes: int) -> dt.time:
-    return dt.time(minutes // 60, minutes % 60)
-
-
 def reference_date(district: District, week_of: dt.date | None) -> dt.date:
     """The day whose IEPs and mandates are in force: the week's Monday, else today
     (within the school year, so planning in August uses September's mandates)."""
     if week_of is not None:
-        return week_monday(week_of)
+        return monday_of(week_of)
     today = timezone.localdate()
     return min(max(today, district.school_year_start), district.school_year_end)
 
@@ -373,7 +362,7 @@ def scenario_build(
 ) -> tuple[Scenario, IdMap]:
     """The scenario for `providers`' caseloads: their usual week, or with `week_of` given,
     that week with its dated timetable exceptions applied and closure days left out."""
-    monday = week_monday(week_of) if week_of is not None else None
+    monday = monday_of(week_of) if week_of is not None else None
     id_map = IdMap(week_of=monday)
     on = reference_date(district, monday)
     closed = closed_days_of(district, monday) if monday is not None else []

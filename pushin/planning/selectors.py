@@ -20,10 +20,7 @@ from pushin.planning.models import PlanRun, RunKind, ScheduledSession, StandingS
 from pushin.planning.scenario_build import (
     EXCLUDED_WORDS,
     IdMap,
-    minutes_of,
     scenario_build,
-    time_of,
-    week_monday,
 )
 from pushin.planning.standing import schedule_as_plan, schedule_sessions
 from pushin.planning.validation import Problem, schedule_problems
@@ -36,6 +33,7 @@ from pushin.planning.words import (
 )
 from pushin.scheduling.scenario import scenario_to_dict
 from pushin.scheduling.timeutil import DAY_INDEX, format_hhmm, format_span, parse_hhmm
+from pushin.timespans import minutes_of, monday_of, time_of
 
 SCHOOL_COLOURS = 6
 
@@ -468,7 +466,7 @@ def schedule_flags_for(
     """Sessions of the active standing schedule that no longer pass the engine's checker:
     against the usual week (a teacher edited a block), and, with `week_of`, against that
     week's dated exceptions (this Thursday is a test). Names are for `reader`'s eyes."""
-    monday = week_monday(week_of) if week_of is not None else None
+    monday = monday_of(week_of) if week_of is not None else None
     schedule = StandingSchedule.objects.filter(provider=provider, active=True).first()
     if schedule is None:
         return ScheduleFlags(week_of=monday, flags=[], closed_days=[], has_schedule=False)

@@ -27,12 +27,13 @@ from pushin.planning.models import (
     ScheduledSessionStudent,
     StandingSchedule,
 )
-from pushin.planning.scenario_build import IdMap, minutes_of, scenario_build, time_of
+from pushin.planning.scenario_build import IdMap, scenario_build
 from pushin.planning.standing import schedule_as_plan, schedule_sessions
 from pushin.planning.validation import Problem, check_plan, schedule_problems
 from pushin.scheduling.jsonread import ScenarioError
 from pushin.scheduling.plan import Plan, PlannedSession
 from pushin.scheduling.scenario import Scenario, parse_scenario, scenario_to_dict
+from pushin.timespans import minutes_of, time_of
 
 
 class PlanInputError(Exception):

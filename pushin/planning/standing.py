@@ -10,10 +10,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from pushin.planning.models import ScheduledSession, StandingSchedule
-from pushin.planning.scenario_build import IdMap, minutes_of
+from pushin.planning.scenario_build import IdMap
 from pushin.scheduling.plan import Plan, PlannedSession, Reason, Shortfall, Stats
 from pushin.scheduling.scenario import Scenario
 from pushin.scheduling.timeutil import DAY_INDEX
+from pushin.timespans import minutes_of
 
 NOT_IN_SCHEDULE = Reason("capacity", "Not in the standing schedule.")
 

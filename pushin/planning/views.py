@@ -30,9 +30,9 @@ from pushin.planning.access import (
 from pushin.planning.forms import CalendarForm, MoveForm, PinForm, PlanForm, WeekForm
 from pushin.planning.ical import provider_calendar
 from pushin.planning.models import RunDecision, RunKind, RunStatus
-from pushin.planning.scenario_build import week_monday
 from pushin.planning.words import RULE_WORDS, name_book
 from pushin.scheduling.scenario import scenario_to_dict
+from pushin.timespans import monday_of
 
 
 def _default_week() -> dt.date:
@@ -40,7 +40,7 @@ def _default_week() -> dt.date:
     today = timezone.localdate()
     if today.isoweekday() > 5:
         today += dt.timedelta(days=8 - today.isoweekday())
-    return week_monday(today)
+    return monday_of(today)
 
 
 def _input_errors(error: services.PlanInputError, user: User) -> list[str]:
@@ -108,7 +108,7 @@ def provider_planning(request: HttpRequest, pk: int) -> HttpResponse:
     week_form = WeekForm(request.GET or None)
     week = _default_week()
     if week_form.is_valid() and week_form.cleaned_data["week"] is not None:
-        week = week_monday(week_form.cleaned_data["week"])
+        week = monday_of(week_form.cleaned_data["week"])
     flags = selectors.schedule_flags_for(provider, week, reader=user)
     context = {
         "provider": provider,

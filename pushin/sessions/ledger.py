@@ -83,6 +83,7 @@ from fractions import Fraction
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from pushin.timespans import minutes_between, monday_of
 from pushin.vocabulary import MissReason
 
 if TYPE_CHECKING:
@@ -469,7 +470,7 @@ def _period_key(
     if version is None:
         return NONE, service.iep_start
     if version.frequency == WEEK:
-        return WEEK, day - dt.timedelta(days=day.weekday())
+        return WEEK, monday_of(day)
     if version.frequency == MONTH:
         return MONTH, day.replace(day=1)
     return IEP_PERIOD, service.iep_start
@@ -822,10 +823,6 @@ def _service_rows(student_ids: Sequence[int]) -> dict[int, list[ServiceRow]]:
     return result
 
 
-def _minutes_between(start: dt.time, end: dt.time) -> int:
-    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
-
-
 def _record_rows(student_ids: Sequence[int]) -> dict[int, list[RecordRow]]:
     from pushin.sessions.models import SessionStudent
 
@@ -864,7 +861,7 @@ def _record_rows(student_ids: Sequence[int]) -> dict[int, list[RecordRow]]:
                 student_id=student_id,
                 date=date,
                 start=start,
-                planned=_minutes_between(start, end),
+                planned=minutes_between(start, end),
                 discipline=discipline,
                 attendance=attendance,
                 minutes_delivered=minutes,
@@ -943,7 +940,7 @@ def _standing_rows(
                     student_id=student_id,
                     date=date,
                     start=start,
-                    planned=_minutes_between(start, end),
+                    planned=minutes_between(start, end),
                     discipline=discipline,
                     provider_id=provider_id,
                 )

@@ -56,9 +56,7 @@ from pushin.planning.scenario_build import (
     DAYS,
     EXCLUDED_WORDS,
     IdMap,
-    minutes_of,
     scenario_build,
-    time_of,
 )
 from pushin.planning.words import REASON_WORDS as SHORTFALL_WORDS
 from pushin.scheduling.jsonread import ScenarioError
@@ -68,6 +66,7 @@ from pushin.scheduling.solve import solve
 from pushin.sessions.compliance import standings
 from pushin.sessions.ledger import MissLine, SchoolCalendar, load_ledgers
 from pushin.sessions.models import DatedSession, MakeupRun, SessionStudent
+from pushin.timespans import minutes_of, monday_of, time_of
 from pushin.vocabulary import WEEKDAY_BY_ISO, Activity
 
 DEFAULT_DAYS = 10
@@ -197,10 +196,6 @@ def makeup_owed(
 
 
 # --- Proposing -----------------------------------------------------------------------------
-
-
-def _monday(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
 
 
 def _busy_on(
@@ -342,7 +337,7 @@ def makeup_propose(
     pad = _travel_pad(provider.district_id)
     weeks: dict[dt.date, list[dt.date]] = defaultdict(list)
     for date in window:
-        weeks[_monday(date)].append(date)
+        weeks[monday_of(date)].append(date)
     reasons: dict[int, set[str]] = defaultdict(set)
     for monday, dates in sorted(weeks.items()):
         scenario, id_map = scenario_build(

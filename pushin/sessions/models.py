@@ -8,12 +8,11 @@ as `Amendment`s next to the values they replaced, never as silent overwrites.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import models
 from django.db.models import Q
 
 from pushin.planning.models import RunStatus
+from pushin.timespans import minutes_of
 from pushin.vocabulary import Delivery, MissReason
 
 
@@ -71,7 +70,7 @@ class DatedSession(models.Model):
 
     @property
     def minutes(self) -> int:
-        return _minutes(self.end) - _minutes(self.start)
+        return minutes_of(self.end) - minutes_of(self.start)
 
     @property
     def is_signed(self) -> bool:
@@ -216,7 +215,3 @@ class MakeupRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (RunStatus.DONE, RunStatus.FAILED)
-
-
-def _minutes(value: dt.time) -> int:
-    return value.hour * 60 + value.minute

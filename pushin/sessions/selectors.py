@@ -31,6 +31,7 @@ from pushin.sessions.models import (
     SessionStudent,
 )
 from pushin.sessions.services import data_kind_for
+from pushin.timespans import minutes_of, monday_of
 from pushin.vocabulary import Activity, Domain, MissReason
 
 # --- Words --------------------------------------------------------------------------------
@@ -209,10 +210,6 @@ class TravelLeg:
         return self.minutes is not None and self.minutes > self.gap
 
 
-def _minutes(t: dt.time) -> int:
-    return t.hour * 60 + t.minute
-
-
 def travel_legs(sessions: Sequence[DatedSession]) -> dict[int, TravelLeg]:
     """The drive before each session that follows one at another school the same day,
     keyed by the later session's id (one query for the travel times)."""
@@ -232,7 +229,7 @@ def travel_legs(sessions: Sequence[DatedSession]) -> dict[int, TravelLeg]:
         b.pk: TravelLeg(
             to_school=b.classroom.school.name,
             minutes=minutes.get(frozenset((a.classroom.school_id, b.classroom.school_id))),
-            gap=_minutes(b.start) - _minutes(a.end),
+            gap=minutes_of(b.start) - minutes_of(a.end),
         )
         for a, b in pairs
     }
@@ -340,10 +337,6 @@ class TodayPage:
     @property
     def records(self) -> list[SessionStudent]:
         return [rv.record for card in self.cards for rv in card.records]
-
-
-def monday_of(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
 
 
 def no_school_reason(

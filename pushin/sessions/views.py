@@ -30,6 +30,7 @@ from pushin.sessions.access import dated_session_for_user, own_provider
 from pushin.sessions.calendar import sessions_materialize
 from pushin.sessions.forms import AttendanceForm, DataForm, NoteForm, PlanForm, UndoForm
 from pushin.sessions.models import Attendance, DatedSession, PromptLevel, SessionStudent
+from pushin.timespans import monday_of
 from pushin.vocabulary import MissReason
 
 
@@ -68,7 +69,7 @@ def week(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     provider = own_provider(user)
     now = timezone.localdate()
-    monday = selectors.monday_of(_parse_date(request.GET.get("date")) or now)
+    monday = monday_of(_parse_date(request.GET.get("date")) or now)
     sessions_materialize(
         provider=provider, start=monday, end=monday + dt.timedelta(days=4), actor=user
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pushin.district.selectors import GridItem, monday_of, travel_matrix, week_grid
+from pushin.district.selectors import GridItem, travel_matrix, week_grid
+from pushin.timespans import monday_of
 
 
 def test_week_grid_default_hours_and_positions():
