@@ -432,6 +432,20 @@ class _Room:
         return f"{self.school.code}/{self.code}"
 
 
+def _blocks_create(classroom: Classroom, keys: Iterable[BlockKey]) -> None:
+    ActivityBlock.objects.bulk_create(
+        ActivityBlock(
+            classroom=classroom,
+            day=day,
+            start=start,
+            end=end,
+            activity=activity,
+            teacher_preference=preference,
+        )
+        for day, start, end, activity, preference in keys
+    )
+
+
 def _block_text(key: BlockKey) -> str:
     day, start, end, activity, pref = key
     text = f"{day} {fmt_time(start)}-{fmt_time(end)} {activity}"
@@ -538,17 +552,7 @@ def timetables_import(*, actor: User, district: District, text: str, dry_run: bo
                     grade=room.grade,
                     teacher=room.teacher,
                 )
-                ActivityBlock.objects.bulk_create(
-                    ActivityBlock(
-                        classroom=classroom,
-                        day=k[0],
-                        start=k[1],
-                        end=k[2],
-                        activity=k[3],
-                        teacher_preference=k[4],
-                    )
-                    for k in wanted
-                )
+                _blocks_create(classroom, wanted)
                 audit_record(
                     actor=actor,
                     action=AuditAction.IMPORT,
@@ -604,17 +608,7 @@ def timetables_import(*, actor: User, district: District, text: str, dry_run: bo
                 classroom.teacher = room.teacher
             classroom.save(update_fields=["name", "grade", "teacher"])
         ActivityBlock.objects.filter(pk__in=[b.pk for b in to_remove]).delete()
-        ActivityBlock.objects.bulk_create(
-            ActivityBlock(
-                classroom=classroom,
-                day=k[0],
-                start=k[1],
-                end=k[2],
-                activity=k[3],
-                teacher_preference=k[4],
-            )
-            for k in to_add
-        )
+        _blocks_create(classroom, to_add)
         audit_record(
             actor=actor,
             action=AuditAction.IMPORT,
