@@ -43,7 +43,7 @@ from pushin.district.models import (
 from pushin.planning.models import ScheduledSession
 from pushin.sessions.calendar import sessions_materialize
 from pushin.sessions.models import DatedSession, SessionStudent
-from pushin.timespans import monday_of
+from pushin.timespans import monday_of, spans_overlap
 from pushin.vocabulary import WEEKDAY_BY_ISO, Activity, Domain, Weekday
 
 NOTE_MAX = 200
@@ -446,10 +446,6 @@ def _notify(
     return ChangeReport(notifications=created, affected=affected)
 
 
-def _overlaps(a_start: dt.time, a_end: dt.time, b_start: dt.time, b_end: dt.time) -> bool:
-    return a_start < b_end and b_start < a_end
-
-
 @transaction.atomic
 def teacher_dated_change_report(
     *,
@@ -476,7 +472,7 @@ def teacher_dated_change_report(
     weekday = WEEKDAY_BY_ISO[date.isoweekday()]
     affected: dict[int, list[str]] = {}
     for weekly in _weekly_sessions(classroom):
-        if weekly.day == weekday and _overlaps(weekly.start, weekly.end, start, end):
+        if weekly.day == weekday and spans_overlap(weekly.start, weekly.end, start, end):
             affected.setdefault(weekly.schedule.provider_id, []).append(
                 _span(weekly.start, weekly.end)
             )
@@ -600,7 +596,8 @@ def _sessions_in_block(block: ActivityBlock) -> dict[int, list[str]]:
     affected: dict[int, list[str]] = {}
     for weekly in _weekly_sessions(block.classroom):
         inside = weekly.block_id == block.pk or (
-            weekly.day == block.day and _overlaps(weekly.start, weekly.end, block.start, block.end)
+            weekly.day == block.day
+            and spans_overlap(weekly.start, weekly.end, block.start, block.end)
         )
         if inside:
             affected.setdefault(weekly.schedule.provider_id, []).append(

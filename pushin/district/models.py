@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from pushin.timespans import spans_overlap
 from pushin.vocabulary import (
     DEFAULT_MAKEUP_OWED,
     Activity,
@@ -180,7 +181,7 @@ class TimedSpan(models.Model):
             raise ValidationError({"end": "The end must be after the start."})
 
     def overlaps(self, start: dt.time, end: dt.time) -> bool:
-        return self.start < end and start < self.end
+        return spans_overlap(self.start, self.end, start, end)
 
 
 class TeacherPreference(models.TextChoices):

@@ -31,6 +31,7 @@ from pushin.accounts.models import AuditAction, User
 from pushin.district.models import Closure, District, Provider
 from pushin.planning.models import ScheduledSession, ScheduledSessionStudent, StandingSchedule
 from pushin.sessions.models import DatedSession, SessionStatus, SessionStudent
+from pushin.timespans import spans_overlap
 from pushin.vocabulary import WEEKDAY_BY_ISO
 
 
@@ -66,10 +67,6 @@ def _still_matches(dated: DatedSession, weekly: ScheduledSession) -> bool:
 
 def _activity(weekly: ScheduledSession) -> str:
     return weekly.block.activity if weekly.block is not None else ""
-
-
-def _overlaps(a: DatedSession, start: dt.time, end: dt.time) -> bool:
-    return a.start < end and start < a.end
 
 
 @transaction.atomic
@@ -151,7 +148,7 @@ def sessions_materialize(
             if (w.pk, day) in occupied:
                 continue
             if any(
-                d.standing_id != w.pk and _overlaps(d, w.start, w.end)
+                d.standing_id != w.pk and spans_overlap(d.start, d.end, w.start, w.end)
                 for d in recorded_elsewhere[day]
             ):
                 continue
