@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.test import Client
 
@@ -7,6 +10,18 @@ from pushin.accounts.models import User
 from tests.factories import World, make_world
 
 pytest_plugins = ["tests.browser.fixtures"]
+
+# Every test starts at this instant (a Wednesday noon of the test world's school year) and
+# the clock ticks on from there. A test that needs another moment moves the clock with the
+# `time_machine` fixture (`time_machine.move_to(...)`); nothing reads the real date.
+NOW = dt.datetime(2026, 12, 2, 12, 0, tzinfo=ZoneInfo("America/New_York"))
+TODAY = NOW.date()
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock(time_machine):
+    time_machine.move_to(NOW, tick=True)
+    return time_machine
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ the web app. Scenarios hold opaque ids only ("st12", "b40"): never a student's n
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -82,7 +83,14 @@ class PlanRun(models.Model):
 
 
 class StandingSchedule(models.Model):
-    """A provider's accepted weekly schedule. Only one is active; older ones stay as history."""
+    """A provider's accepted weekly schedule, in force over a range of dates.
+
+    Accepting a plan asks "from when" (never before today): the new schedule is in force
+    from `effective_from`, and every schedule it replaces ends the day before
+    (`effective_to`). On any date the schedule in force is the one whose range covers it,
+    so the past keeps the schedule it had. The newest schedule (`active`, open-ended) is
+    the one plans, moves and pins edit; older ones stay as history.
+    """
 
     provider = models.ForeignKey(
         "district.Provider", on_delete=models.CASCADE, related_name="standing_schedules"
@@ -95,14 +103,28 @@ class StandingSchedule(models.Model):
         PlanRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="schedules"
     )
     active = models.BooleanField(default=True)
+    effective_from = models.DateField(help_text="The first date this schedule is in force.")
+    effective_to = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The last date in force; empty while no newer schedule replaces it.",
+    )
 
     class Meta:
-        ordering = ["-accepted_at", "-id"]
+        ordering = ["-effective_from", "-accepted_at", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["provider"], condition=Q(active=True), name="one_active_schedule"
-            )
+            ),
         ]
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+    @property
+    def never_in_force(self) -> bool:
+        """Replaced before it began: its range ends the day before it starts."""
+        return self.effective_to is not None and self.effective_to < self.effective_from
 
     def __str__(self) -> str:
         return f"Schedule {self.pk} of provider {self.provider_id}"

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from pushin.accounts.audit import audit_record
 from pushin.accounts.models import AuditAction, User
@@ -182,7 +183,11 @@ def _store_schedule(
     Provider.objects.select_for_update().filter(pk=provider.pk).first()
     StandingSchedule.objects.filter(provider=provider, active=True).update(active=False)
     schedule = StandingSchedule.objects.create(
-        provider=provider, accepted_by=user, source_run=source_run, active=True
+        provider=provider,
+        accepted_by=user,
+        source_run=source_run,
+        active=True,
+        effective_from=timezone.localdate(),
     )
     block_pks = {pk for pk in id_map.blocks.values() if pk is not None}
     existing = set(ActivityBlock.objects.filter(pk__in=block_pks).values_list("pk", flat=True))

@@ -43,6 +43,16 @@ class DatedSession(models.Model):
         help_text="The weekly session this is an occurrence of; empty for makeups.",
     )
     is_makeup = models.BooleanField(default=False)
+    is_override = models.BooleanField(
+        default=False,
+        help_text="Moved or kept by a one-day change: no longer follows its weekly session.",
+    )
+    is_imported = models.BooleanField(
+        default=False, help_text="Minutes delivered before the district adopted Push-In."
+    )
+    cancel_reason = models.CharField(
+        max_length=200, blank=True, help_text="Why the session was called off in advance."
+    )
     status = models.CharField(
         max_length=8, choices=SessionStatus.choices, default=SessionStatus.PLANNED
     )
