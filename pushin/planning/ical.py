@@ -1,9 +1,20 @@
-"""A provider's standing schedule as an iCalendar feed.
+"""A provider's dated sessions as an iCalendar feed.
+
+The feed is the record as it stands: one event per stored `DatedSession` from a few
+weeks back (`DAYS_BACK`) to the end of the school year, each on its own date and at its
+own time, so a one-day override or a moved session shows where it really is. Makeups say
+so in the summary. A session called off in advance (a reason given, or every student's
+miss recorded) stays in the feed with STATUS:CANCELLED, so subscribed calendars drop it
+instead of keeping a stale copy. A session that disappears from the record (the schedule
+changed) disappears from the feed, and clients remove it on their next refresh.
+
+Weekly sessions of the newest schedule are stored ahead through the school-year end
+(`sessions.calendar.calendar_sync`), so there is nothing to repeat past the stored
+horizon: the feed carries no weekly rules.
 
 Calendar apps are outside the district's FERPA control, so an event says only what a
-provider needs on a phone: the activity, the room and the students' INITIALS; the school
-is the location. Each standing session is one weekly event repeating until the end of
-the school year, with the district's closure days excluded.
+provider needs on a phone: the activity, the room and the students' INITIALS; the room
+and school are the location. Every UID is the session's opaque number.
 """
 
 from __future__ import annotations
@@ -12,72 +23,79 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.utils import timezone
 from icalendar import Calendar, Event
 
 from pushin.district.models import Provider
-from pushin.planning.models import StandingSchedule
-from pushin.planning.standing import schedule_sessions
 from pushin.planning.words import activity_label
-from pushin.scheduling.timeutil import DAY_INDEX
+from pushin.sessions.conflicts import is_called_off
+from pushin.sessions.models import DatedSession, SessionStudent
+
+DAYS_BACK = 28
 
 
-def _first_on_or_after(day: dt.date, weekday: int) -> dt.date:
-    return day + dt.timedelta(days=(weekday - day.weekday()) % 7)
+def event_uid(session: DatedSession) -> str:
+    return f"dated-{session.pk}@pushin"
 
 
 def provider_calendar(provider: Provider) -> bytes:
-    """The feed of the provider's active standing schedule (an empty calendar if none)."""
+    """The feed of the provider's dated sessions (an empty calendar if there are none).
+
+    Three queries whatever the number of sessions: the district, the sessions with their
+    rooms and schools, and their students. Pass the provider with `district` selected
+    to save the first."""
     zone = ZoneInfo(settings.TIME_ZONE)
     calendar = Calendar()
-    calendar.add("prodid", "-//Push-In//Standing schedule//EN")
+    calendar.add("prodid", "-//Push-In//Dated sessions//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", "Push-In sessions")
-    schedule = (
-        StandingSchedule.objects.filter(provider=provider, active=True)
-        .select_related("provider__district")
-        .first()
+    district = provider.district
+    first = timezone.localdate() - dt.timedelta(days=DAYS_BACK)
+    sessions = (
+        DatedSession.objects.filter(
+            provider=provider, date__gte=first, date__lte=district.school_year_end
+        )
+        .select_related("classroom__school")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=SessionStudent.objects.select_related("student").order_by(
+                    "student__last_name", "student__first_name", "pk"
+                ),
+            )
+        )
+        .order_by("date", "start", "pk")
     )
-    if schedule is None:
-        return bytes(calendar.to_ical())
-    district = schedule.provider.district
-    begin = max(district.school_year_start, timezone.localdate(schedule.accepted_at))
-    year_end = district.school_year_end
-    closed = [
-        day
-        for closure in district.closures.all()
-        for day in _days(closure.start, closure.end)
-        if begin <= day <= year_end
-    ]
-    until = dt.datetime.combine(year_end, dt.time(23, 59, 59), zone).astimezone(dt.UTC)
     stamp = timezone.now().astimezone(dt.UTC)
-    for session in schedule_sessions(schedule):
-        weekday = DAY_INDEX[session.day]
-        first = _first_on_or_after(begin, weekday)
-        if first > year_end:
-            continue
-        initials = " ".join(m.student.initials for m in session.members.all())
-        activity = activity_label(session.block.activity) if session.block else "Session"
-        event = Event()
-        event.add("uid", f"pushin-session-{session.pk}@pushin")
-        event.add("dtstamp", stamp)
-        event.add("summary", f"{activity} · {session.classroom.name} · {initials}")
-        event.add("location", session.classroom.school.name)
-        event.add("dtstart", dt.datetime.combine(first, session.start, zone))
-        event.add("dtend", dt.datetime.combine(first, session.end, zone))
-        event.add("rrule", {"freq": "weekly", "until": until})
-        skipped = [
-            dt.datetime.combine(day, session.start, zone)
-            for day in closed
-            if day.weekday() == weekday and day >= first
-        ]
-        if skipped:
-            event.add("exdate", skipped)
-        calendar.add_component(event)
+    for session in sessions:
+        calendar.add_component(_event(session, zone, stamp))
     calendar.add_missing_timezones()
     return bytes(calendar.to_ical())
 
 
-def _days(start: dt.date, end: dt.date) -> list[dt.date]:
-    return [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
+def _event(session: DatedSession, zone: ZoneInfo, stamp: dt.datetime) -> Event:
+    initials = " ".join(m.student.initials for m in session.members.all())
+    activity = activity_label(session.activity) if session.activity else "Session"
+    room = session.classroom
+    words = [activity, room.name]
+    if initials:
+        words.append(initials)
+    summary = " · ".join(words)
+    if session.is_makeup:
+        summary = f"Makeup: {summary}"
+    cancelled = is_called_off(session)
+    if cancelled:
+        summary = f"Cancelled: {summary}"
+    event = Event()
+    event.add("uid", event_uid(session))
+    event.add("dtstamp", stamp)
+    event.add("summary", summary)
+    event.add("location", f"{room.name}, {room.school.name}")
+    event.add("dtstart", dt.datetime.combine(session.date, session.start, zone))
+    event.add("dtend", dt.datetime.combine(session.date, session.end, zone))
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
+    return event
