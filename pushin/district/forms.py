@@ -91,6 +91,8 @@ class BusyTimeForm(_SpanForm):
         required=False,
         widget=forms.TextInput(attrs={"list": "busy-labels", "placeholder": "e.g. Lunch"}),
     )
+    # "Save anyway": the busy time overlaps upcoming sessions and the user keeps it.
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
     field_order = ["day", "start", "end", "label"]
 
 

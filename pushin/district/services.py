@@ -13,9 +13,11 @@ import datetime as dt
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.urls import reverse
 
 from pushin.accounts.audit import audit_record
 from pushin.accounts.models import AuditAction, User
+from pushin.collaboration.models import Notification
 from pushin.district.models import (
     ActivityBlock,
     Availability,
@@ -31,6 +33,14 @@ from pushin.district.models import (
     TimetableException,
     TravelTime,
 )
+from pushin.sessions.conflicts import (
+    SessionsHit,
+    Span,
+    provider_spans,
+    sessions_hit,
+    sessions_words,
+)
+from pushin.sessions.models import DatedSession
 from pushin.vocabulary import MissReason
 
 MAX_TRAVEL_MINUTES = 240
@@ -299,20 +309,86 @@ def availability_create(
     return window
 
 
+def _sessions_hit_record(
+    *, actor: User, provider: Provider, change: str, hits: list[DatedSession]
+) -> None:
+    """A change saved anyway over upcoming sessions: audited (ids only), and the provider
+    told when someone else made it. The availability page lists the sessions to re-plan."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=provider,
+        detail={"week_change": change, "sessions_hit": [s.pk for s in hits]},
+    )
+    if actor.pk != provider.user_id:
+        text = (
+            f"{actor.display_name} changed your week ({change}): "
+            f"{sessions_words(hits)}. Re-plan them."
+        )
+        Notification.objects.create(
+            recipient=provider.user,
+            text=text[:300],
+            link=reverse("district:availability", args=[provider.pk]),
+        )
+
+
 @transaction.atomic
-def availability_delete(*, actor: User, window: Availability) -> None:
+def availability_delete(
+    *, actor: User, window: Availability, confirm: bool = False
+) -> list[DatedSession]:
+    """Delete a window. Refused (`SessionsHit`) when it leaves upcoming sessions outside
+    the provider's hours, unless `confirm`; returns the sessions it left outside."""
+    provider = window.provider
+    _lock_provider(provider)
+    _, busy = provider_spans(provider)
+    remaining = [
+        Span(w.day, w.start, w.end, w.school_id)
+        for w in provider.availability.exclude(pk=window.pk)
+    ]
+    hits = sessions_hit(provider, windows=remaining, busy=busy)
+    if hits and not confirm:
+        raise SessionsHit(
+            f"Deleting this window leaves {sessions_words(hits)} outside the available hours.",
+            hits,
+        )
+    if hits:
+        _sessions_hit_record(
+            actor=actor, provider=provider, change=f"window {window} deleted", hits=hits
+        )
     window.delete()
+    return hits
 
 
 @transaction.atomic
 def busy_time_create(
-    *, actor: User, provider: Provider, day: str, start: dt.time, end: dt.time, label: str = ""
-) -> BusyTime:
+    *,
+    actor: User,
+    provider: Provider,
+    day: str,
+    start: dt.time,
+    end: dt.time,
+    label: str = "",
+    confirm: bool = False,
+) -> tuple[BusyTime, list[DatedSession]]:
+    """Add a weekly busy time. Refused (`SessionsHit`) when it overlaps upcoming sessions,
+    unless `confirm`; returns the busy time and the sessions it overlaps."""
     _check_end_after_start(start, end)
+    _lock_provider(provider)
+    windows, busy_now = provider_spans(provider)
+    hits = sessions_hit(provider, windows=windows, busy=[*busy_now, Span(day, start, end)])
+    if hits and not confirm:
+        raise SessionsHit(f"This busy time overlaps {sessions_words(hits)}.", hits)
     busy = BusyTime(provider=provider, day=day, start=start, end=end, label=label.strip())
     busy.full_clean()
     busy.save()
-    return busy
+    if hits:
+        _sessions_hit_record(
+            actor=actor,
+            provider=provider,
+            change=f"busy time {busy.get_day_display()} {_span(start, end)} added",
+            hits=hits,
+        )
+    return busy, hits
 
 
 @transaction.atomic

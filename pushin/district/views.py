@@ -57,6 +57,8 @@ from pushin.district.models import (
     School,
     TimetableException,
 )
+from pushin.sessions.conflicts import SessionsHit, sessions_outside_hours, sessions_words
+from pushin.sessions.models import DatedSession
 from pushin.timespans import monday_of
 
 
@@ -411,11 +413,18 @@ def availability(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "windows": provider.availability.select_related("school").all(),
         "busy_times": provider.busy_times.all(),
         "busy_labels": BUSY_LABELS,
+        "to_replan": sessions_outside_hours(provider),
         "notice": notice,
         **forms,
     }
     template = "district/_availability_body.html" if request.htmx else "district/availability.html"
     return render(request, template, context)
+
+
+def _left_to_replan(hits: list[DatedSession]) -> str:
+    if not hits:
+        return ""
+    return f" It affects {sessions_words(hits)}: re-plan them (listed under Sessions to re-plan)."
 
 
 def _availability_post(
@@ -427,8 +436,13 @@ def _availability_post(
     if action == "window_delete":
         window = get_object_or_404(provider.availability, pk=_int_or_none(request.POST.get("id")))
         label = str(window)
-        services.availability_delete(actor=user, window=window)
-        return f"Deleted the window {label}."
+        try:
+            hits = services.availability_delete(
+                actor=user, window=window, confirm=request.POST.get("confirm") == "1"
+            )
+        except SessionsHit as error:
+            return {"window_hit": {"window": window, "message": error.message}}
+        return f"Deleted the window {label}.{_left_to_replan(hits)}"
     if action == "busy_delete":
         busy = get_object_or_404(provider.busy_times, pk=_int_or_none(request.POST.get("id")))
         label = str(busy)
@@ -450,13 +464,16 @@ def _availability_post(
         busy_form = BusyTimeForm(request.POST)
         if busy_form.is_valid():
             try:
-                busy = services.busy_time_create(
+                busy, hits = services.busy_time_create(
                     actor=user, provider=provider, **busy_form.cleaned_data
                 )
+            except SessionsHit as error:
+                busy_form.add_error(None, error)
+                return {"busy_form": busy_form, "busy_hit": True}
             except ValidationError as error:
                 busy_form.add_error(None, error)
             else:
-                return f"Added the busy time {busy}."
+                return f"Added the busy time {busy}.{_left_to_replan(hits)}"
         return {"busy_form": busy_form}
     if action == "hours":
         hours_form = ProviderHoursForm(request.POST)

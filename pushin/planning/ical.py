@@ -29,7 +29,7 @@ from icalendar import Calendar, Event
 
 from pushin.district.models import Provider
 from pushin.planning.words import activity_label
-from pushin.sessions.conflicts import is_called_off
+from pushin.sessions.conflicts import is_off
 from pushin.sessions.models import DatedSession, SessionStudent
 
 DAYS_BACK = 28
@@ -86,7 +86,7 @@ def _event(session: DatedSession, zone: ZoneInfo, stamp: dt.datetime) -> Event:
     summary = " · ".join(words)
     if session.is_makeup:
         summary = f"Makeup: {summary}"
-    cancelled = is_called_off(session)
+    cancelled = is_off(session)
     if cancelled:
         summary = f"Cancelled: {summary}"
     event = Event()

@@ -8,7 +8,7 @@ sessions that pass the rule today and would fail it after the change; sessions t
 already fail it are not the change's doing.
 
 Only sessions still ahead count: dated after today, or today with a start after now, and
-not called off in advance (`is_called_off`). The past is the record and never moves.
+not called off in advance (`is_off`). The past is the record and never moves.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
@@ -36,8 +37,9 @@ class Span:
     school_id: int | None = None
 
 
-def is_called_off(session: DatedSession) -> bool:
-    """Called off in advance: a reason given, or every student's miss already recorded.
+def is_off(session: DatedSession) -> bool:
+    """The session does not take place: called off with a reason (`cancel_reason`), or
+    every student's miss already recorded (in advance, or afterwards for a past one).
 
     Reads `session.members` (prefetch them)."""
     if session.cancel_reason:
@@ -81,7 +83,7 @@ def upcoming_sessions(provider: Provider) -> list[DatedSession]:
         )
         .order_by("date", "start", "pk")
     )
-    return [s for s in rows if not is_called_off(s)]
+    return [s for s in rows if not is_off(s)]
 
 
 def provider_spans(provider: Provider) -> tuple[list[Span], list[Span]]:
@@ -124,5 +126,22 @@ def session_words(session: DatedSession) -> str:
     )
 
 
+# A weekly change can hit every week until June: the message names the first few.
+LISTED = 10
+
+
 def sessions_words(sessions: Sequence[DatedSession]) -> str:
-    return ", ".join(session_words(s) for s in sessions)
+    """'3 sessions: Mon Dec 7 09:00-09:30 Room 2-A, ...' (the first `LISTED`, then a count)."""
+    count = len(sessions)
+    listed = ", ".join(session_words(s) for s in sessions[:LISTED])
+    more = f" and {count - LISTED} more" if count > LISTED else ""
+    return f"{count} session{'' if count == 1 else 's'}: {listed}{more}"
+
+
+class SessionsHit(ValidationError):
+    """A change of the provider's week refused because it hits upcoming sessions; saving
+    it anyway needs an explicit confirmation. `sessions` are the sessions it hits."""
+
+    def __init__(self, message: str, sessions: Sequence[DatedSession]) -> None:
+        super().__init__(message, code="sessions_hit")
+        self.sessions = list(sessions)
