@@ -182,7 +182,9 @@ def test_no_schedule_gives_an_empty_calendar(pworld: World, client) -> None:
 def test_settings_page_shows_the_address_and_makes_a_new_one(pworld: World, login) -> None:
     client = login(pworld.provider.user)
     url = reverse("planning:calendar", args=[pworld.provider.pk])
-    assert "The feed is off." in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert "The feed is off." in page
+    assert "one-day changes at their new time, makeups marked as makeups" in page
     client.post(url, {"action": "regenerate"})
     pworld.provider.refresh_from_db()
     token = pworld.provider.calendar_token
