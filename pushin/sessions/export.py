@@ -2,7 +2,17 @@
 
 Rows: every student record with an attendance (delivered or a miss reason) whose session
 date is in the range; planned sessions nobody logged are not services and are left out.
+By default only signed sessions are exported (the billing log); asked to, the export adds
+logged sessions not signed yet, each marked `signed=no`. A record marked delivered whose
+session has not started is never exported (logging follows time). Each row says who
+signed and when, whether the record was amended after signing (and when last), and
+whether it was imported from before the district adopted Push-In.
 A provider exports their own sessions; a district administrator the district's.
+
+Coded values are written one way per column: words from the app's vocabulary (the labels
+users see: "Delivered", "Student absent", "Push-in", "Individual", "Occupational
+therapist"), `yes`/`no` for yes-or-no columns, ISO 8601 for dates and local date-times.
+`COLUMN_NOTES` documents every column (the export page shows it; docs/service-log.md).
 
 Notes are clinical: only a provider's export carries them. An administrator's export keeps
 the column (so files have the same shape) but leaves it empty, and its header says so.
@@ -25,14 +35,25 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    DateTimeField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from pushin.accounts.models import AuditAction, AuditEntry, Role, User
 from pushin.caseload.models import Student
 from pushin.district.models import District
-from pushin.sessions.models import Attendance, SessionStudent
-from pushin.vocabulary import Delivery, Domain, MissReason
+from pushin.sessions.models import Amendment, Attendance, SessionStatus, SessionStudent
+from pushin.vocabulary import Delivery, Discipline, Domain, MissReason
 
 MAX_RANGE_DAYS = 400
 NOTE_WITHHELD = "note (withheld: clinical notes are in providers' exports only)"
@@ -54,7 +75,41 @@ COLUMNS = [
     "makeup",
     "note",
     "billing_units",
+    "signed",
+    "signed_by",
+    "signed_at",
+    "amended",
+    "last_amended_at",
+    "imported",
 ]
+# What each column holds, for the export page and docs/service-log.md.
+COLUMN_NOTES: dict[str, str] = {
+    "date": "The session's date (YYYY-MM-DD).",
+    "start": "Its start, local time (HH:MM).",
+    "end": "Its end, local time (HH:MM).",
+    "student_ref": "The student's district reference (never a name).",
+    "provider": "The provider's name.",
+    "discipline": "The provider's discipline, e.g. Occupational therapist.",
+    "minutes": "Minutes delivered; 0 for a miss.",
+    "grouping": "Individual or Group (students delivered in the session); empty for a miss.",
+    "group_size": "Students delivered in the session; empty for a miss.",
+    "delivery": "Push-in, Pull-out or Consult.",
+    "goal_domain": "The focus goal's domain, e.g. Fine motor; empty without a focus goal.",
+    "goal_id": "The focus goal's id; empty without a focus goal.",
+    "attendance": "Delivered, or why the session did not happen, e.g. Student absent.",
+    "short_reason": "Why a delivered session was cut short, e.g. Provider conflict; "
+    "empty when it was not.",
+    "makeup": "yes for a makeup session, no otherwise.",
+    "note": "The session note (in providers' own exports only).",
+    "billing_units": "Units under the district's billing rule; 0 for a miss.",
+    "signed": "yes once the provider signed the session; no (only when unsigned sessions "
+    "are asked for) while it is not signed.",
+    "signed_by": "Who signed it; empty while unsigned.",
+    "signed_at": "When it was signed, local date-time (ISO 8601 with the UTC offset).",
+    "amended": "yes when the record was changed after signing (amendments and late data).",
+    "last_amended_at": "When it was last changed after signing, local date-time; empty if never.",
+    "imported": "yes for minutes imported from before the district adopted Push-In.",
+}
 # Spreadsheets run a cell that starts like a formula; a leading apostrophe keeps it text.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -90,6 +145,11 @@ class BillingRule:
 class ExportForm(forms.Form):
     start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    include_unsigned = forms.BooleanField(
+        required=False,
+        label="Include unsigned sessions",
+        help_text="Logged but not signed yet; marked signed = no.",
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -143,23 +203,51 @@ def _delivered_in_session() -> Subquery:
     )
 
 
+def _amendments(of: str) -> Subquery:
+    rows = Amendment.objects.filter(record=OuterRef("pk")).order_by().values("record")
+    if of == "count":
+        return Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+    return Subquery(rows.annotate(at=Max("made_at")).values("at"), output_field=DateTimeField())
+
+
 def service_log_records(
-    *, user: User, district: District, start: dt.date, end: dt.date
+    *,
+    user: User,
+    district: District,
+    start: dt.date,
+    end: dt.date,
+    include_unsigned: bool = False,
 ) -> QuerySet[SessionStudent]:
-    """The logged records a user may export, oldest first."""
+    """The logged records a user may export, oldest first: signed sessions only unless
+    `include_unsigned`; never a record marked delivered before its session started."""
+    now = timezone.localtime()
     records = SessionStudent.objects.filter(
         session__date__gte=start,
         session__date__lte=end,
         attendance__in=Attendance.values,
         session__provider__district=district,
+    ).exclude(
+        Q(attendance=Attendance.DELIVERED)
+        & (
+            Q(session__date__gt=now.date())
+            | Q(session__date=now.date(), session__start__gt=now.time())
+        )
     )
+    if not include_unsigned:
+        records = records.filter(session__status=SessionStatus.SIGNED)
     if user.role == Role.PROVIDER and not user.is_superuser:
         records = records.filter(session__provider__user=user)
     elif not (user.is_superuser or user.role == Role.ADMIN):
         return records.none()
     return (
-        records.select_related("session__provider__user", "student", "focus_goal")
-        .annotate(group_size=Coalesce(_delivered_in_session(), Value(0)))
+        records.select_related(
+            "session__provider__user", "session__signed_by", "student", "focus_goal"
+        )
+        .annotate(
+            group_size=Coalesce(_delivered_in_session(), Value(0)),
+            amendment_count=Coalesce(_amendments("count"), Value(0)),
+            last_amended_at=_amendments("last"),
+        )
         .order_by("session__date", "session__start", "session_id", "student__ref", "pk")
     )
 
@@ -167,6 +255,19 @@ def service_log_records(
 def _cell(value: object) -> str:
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _label(choices: Any, value: str) -> str:
+    """The vocabulary word for a stored code ("" stays ""; an unknown code is kept)."""
+    return str(choices(value).label) if value in choices.values else value
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _local(moment: dt.datetime | None) -> str:
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
 
 
 def row_for(record: Any, *, rule: BillingRule, notes: bool) -> list[str]:
@@ -180,26 +281,32 @@ def row_for(record: Any, *, rule: BillingRule, notes: bool) -> list[str]:
     )
     size = int(record.group_size) if delivered else 0
     goal = record.focus_goal
+    signed = session.is_signed
+    amendments = int(record.amendment_count)
     values: list[object] = [
         session.date.isoformat(),
         f"{session.start:%H:%M}",
         f"{session.end:%H:%M}",
         record.student.ref,
         session.provider.user.display_name,
-        session.provider.discipline,
+        _label(Discipline, session.provider.discipline),
         minutes,
-        ("individual" if size == 1 else "group") if delivered else "",
+        ("Individual" if size == 1 else "Group") if delivered else "",
         size if delivered else "",
-        Delivery(session.delivery).label
-        if session.delivery in Delivery.values
-        else session.delivery,
-        Domain(goal.domain).label if goal is not None and goal.domain in Domain.values else "",
+        _label(Delivery, session.delivery),
+        _label(Domain, goal.domain) if goal is not None else "",
         goal.pk if goal is not None else "",
-        record.attendance,
-        record.short_reason if record.short_reason in MissReason.values else "",
-        "yes" if session.is_makeup or record.makeup_for_id else "no",
+        _label(Attendance, record.attendance),
+        _label(MissReason, record.short_reason) if record.short_reason in MissReason.values else "",
+        _yes(session.is_makeup or bool(record.makeup_for_id)),
         record.note if notes else "",
         rule.units(minutes) if delivered else 0,
+        _yes(signed),
+        session.signed_by.display_name if signed and session.signed_by else "",
+        _local(session.signed_at) if signed else "",
+        _yes(amendments > 0),
+        _local(record.last_amended_at) if amendments else "",
+        _yes(session.is_imported),
     ]
     return [_cell(value) for value in values]
 
@@ -222,7 +329,12 @@ def service_log_lines(
 
 
 def export_audit(
-    *, actor: User, records: QuerySet[SessionStudent], start: dt.date, end: dt.date
+    *,
+    actor: User,
+    records: QuerySet[SessionStudent],
+    start: dt.date,
+    end: dt.date,
+    include_unsigned: bool = False,
 ) -> int:
     """One EXPORT entry per student in the export (ids and counts only). Returns how many."""
     counts = (
@@ -243,6 +355,7 @@ def export_audit(
                 "from": start.isoformat(),
                 "to": end.isoformat(),
                 "records": n,
+                "unsigned": include_unsigned,
             },
         )
         for student_id, n in sorted(counts)

@@ -89,3 +89,23 @@ class NoteForm(_ReasonForm):
 
 class UndoForm(_ReasonForm):
     pass
+
+
+class CallOffForm(forms.Form):
+    """Call a session off before it starts: why it will not happen, in a choice and words."""
+
+    attendance = forms.ChoiceField(
+        choices=MissReason.choices,
+        label="Will not happen because",
+        error_messages={
+            "required": "Choose why the session will not happen.",
+            "invalid_choice": "Choose why the session will not happen.",
+        },
+    )
+    reason = forms.CharField(
+        max_length=200,
+        required=False,  # the service says why it is needed, in one place
+        label="Reason",
+        help_text="For the record, e.g. provider out sick, class trip, family trip.",
+        error_messages={"max_length": "Keep the reason under 200 characters."},
+    )

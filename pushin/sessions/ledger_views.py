@@ -322,8 +322,13 @@ def service_log_export(request: HttpRequest) -> HttpResponseBase:
     )
     if request.method == "POST" and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-        records = export.service_log_records(user=user, district=district, start=start, end=end)
-        export.export_audit(actor=user, records=records, start=start, end=end)
+        unsigned = form.cleaned_data["include_unsigned"]
+        records = export.service_log_records(
+            user=user, district=district, start=start, end=end, include_unsigned=unsigned
+        )
+        export.export_audit(
+            actor=user, records=records, start=start, end=end, include_unsigned=unsigned
+        )
         response = StreamingHttpResponse(
             export.service_log_lines(records, rule=rule, notes=export.includes_notes(user)),
             content_type="text/csv; charset=utf-8",
@@ -349,7 +354,7 @@ def service_log_export(request: HttpRequest) -> HttpResponseBase:
             "rule": rule,
             "billing_form": billing,
             "notes": export.includes_notes(user),
-            "columns": export.COLUMNS,
+            "columns": [(name, export.COLUMN_NOTES[name]) for name in export.COLUMNS],
         },
     )
 

@@ -26,8 +26,11 @@ with `makeup_plan_from_result` and today's owed misses.
 
 Accepting proposals (`makeup_accept`) creates a DatedSession (is_makeup) per proposal
 with a SessionStudent per student whose `makeup_for` is the missed record, after checking
-again that the miss is still owed and the provider is free then. A makeup that is itself
-missed leaves the miss owed (the ledger counts only delivered makeup minutes).
+again that the miss is still owed, the date is still ahead (a proposal dated before today
+is refused) and the provider is free then. A makeup is logged like any dated session:
+nothing is delivered, taken or signed before it starts (`services.not_started_message`).
+A makeup that is itself missed leaves the miss owed (the ledger counts only delivered
+makeup minutes).
 """
 
 from __future__ import annotations
@@ -586,6 +589,11 @@ def _check(
 ) -> None:
     if proposal.provider_id != provider.pk:
         raise ValidationError("This proposal is for another provider.")
+    if proposal.date < today:
+        raise ValidationError(
+            f"This makeup was proposed for {proposal.date:%a %b} {proposal.date.day}, which "
+            "has passed: ask for new proposals."
+        )
     if proposal.date <= today or not calendar.is_school_day(proposal.date):
         raise ValidationError(f"{proposal.date:%a %b %d} is not an upcoming school day.")
     if proposal.end <= proposal.start:

@@ -8,6 +8,12 @@ never overwritten silently: each change of attendance, minutes, note or plan is 
 `Amendment` with the old value, the new value and the reason (required), and the record
 shows the amended value. Data points added after signing are late entries (an Amendment
 with field "data"); removing one is an amendment too.
+
+Logging follows time (`DatedSession.has_started`, the one rule): before a session starts,
+"delivered" minutes, data points and signing are refused with `not_started_message`, and
+a miss is recorded only by calling the whole session off in advance with a reason
+(`session_call_off`, kept in `DatedSession.cancel_reason`; `session_call_off_undo` takes
+it back). Makeups are dated sessions and follow the same rule.
 """
 
 from __future__ import annotations
@@ -64,6 +70,34 @@ LATE_ENTRY = "Late entry"
 
 def data_kind_for(goal: Goal) -> str:
     return METHOD_KIND.get(goal.method, DataKind.NARRATIVE)
+
+
+# --- Logging follows time -----------------------------------------------------------------
+
+NOT_STARTED = "This {kind} starts {when}: delivered minutes, data and signing open when it starts."
+NOT_STARTED_MISS = (
+    "This {kind} starts {when}: to record a miss ahead, call the session off in advance "
+    "with a reason."
+)
+HAS_STARTED = "This session has started: record what happened for each student instead."
+CALL_OFF_REASON = "Say why the session is called off (for example: provider out sick, class trip)."
+REASON_MAX = 200
+
+
+def _when(session: DatedSession) -> tuple[str, str]:
+    kind = "makeup session" if session.is_makeup else "session"
+    return kind, f"{session.date:%a %b} {session.date.day} at {session.start:%H:%M}"
+
+
+def not_started_message(session: DatedSession) -> str:
+    """Why delivered minutes, data and signing are refused for a session not started yet."""
+    kind, when = _when(session)
+    return NOT_STARTED.format(kind=kind, when=when)
+
+
+def _require_started(session: DatedSession) -> None:
+    if not session.has_started():
+        raise ValidationError(not_started_message(session))
 
 
 # --- Helpers ------------------------------------------------------------------------------
@@ -167,6 +201,10 @@ def _amend(
     state = {f: changed.get(f, _value(record, f)) for f in AMENDABLE}
     if not state["attendance"]:
         raise ValidationError({"attendance": "A signed record keeps an attendance."})
+    if state["attendance"] == Attendance.DELIVERED and {"attendance", "minutes_delivered"} & set(
+        changed
+    ):
+        _require_started(session)
     _check_attendance(
         session, state["attendance"], state["minutes_delivered"], state["short_reason"]
     )
@@ -247,8 +285,16 @@ def attendance_record(
 
     Delivered defaults to the whole session; fewer minutes need `short_reason`. A miss
     (absent, unavailable, provider absent or conflict, closure) delivers 0 minutes.
+
+    Before the session starts nothing is recorded here: delivered minutes wait for the
+    start, and a miss known ahead calls the session off (`session_call_off`).
     """
     session, locked = _locked(record)
+    if not session.has_started() and not session.is_signed:  # signed: `_amend` checks
+        if attendance == Attendance.DELIVERED:
+            raise ValidationError(not_started_message(session))
+        kind, when = _when(session)
+        raise ValidationError(NOT_STARTED_MISS.format(kind=kind, when=when))
     if attendance == Attendance.DELIVERED:
         minutes = session.minutes if minutes is None else minutes
         if minutes == session.minutes:
@@ -270,6 +316,10 @@ def attendance_record(
     if changed:
         locked.save(update_fields=changed)
         _audit(actor, AuditAction.UPDATE, locked, {"fields": changed})
+    if attendance == Attendance.DELIVERED and session.cancel_reason:
+        # Called off in advance, yet it took place: it is no longer called off.
+        session.cancel_reason = ""
+        session.save(update_fields=["cancel_reason"])
     _mark_logged(session)
     return locked
 
@@ -346,9 +396,10 @@ def data_point_add(
 
     Taking data means the student was seen: a record without attendance becomes
     delivered (the whole session). A record marked absent or unavailable takes no data.
-    After signing the point is a late entry.
+    After signing the point is a late entry. No data before the session starts.
     """
     session, locked = _locked(record)
+    _require_started(session)
     if locked.focus_goal_id is None:
         raise ValidationError("Choose a focus goal before taking data.")
     goal = Goal.objects.get(pk=locked.focus_goal_id)
@@ -439,7 +490,7 @@ def session_note_set(
         locked.note = note
         locked.save(update_fields=["note"])
         _audit(actor, AuditAction.UPDATE, locked, {"fields": ["note"]})
-    if note:
+    if note and session.has_started():  # a note written ahead does not log the session
         _mark_logged(session)
     return locked
 
@@ -449,10 +500,12 @@ def session_note_set(
 
 @transaction.atomic
 def session_sign(*, actor: User, session: DatedSession) -> DatedSession:
-    """Sign the session: every student has an attendance; later changes are amendments."""
+    """Sign the session: every student has an attendance; later changes are amendments.
+    Signing opens when the session starts."""
     locked = DatedSession.objects.select_for_update().get(pk=session.pk)
     if locked.is_signed:
         raise ValidationError("This session is already signed.")
+    _require_started(locked)
     records = list(SessionStudent.objects.filter(session=locked).order_by("pk"))
     if not records:
         raise ValidationError("A session without students cannot be signed.")
@@ -488,6 +541,72 @@ def record_amend(
             Strategy.objects.get(pk=strategy_pk) if strategy_pk else None,
         )
     return _amend(actor=actor, session=session, record=locked, values=values, reason=reason)
+
+
+# --- Calling a session off in advance ------------------------------------------------------
+
+
+def _session_records(session: DatedSession) -> list[SessionStudent]:
+    return list(SessionStudent.objects.select_for_update().filter(session=session).order_by("pk"))
+
+
+@transaction.atomic
+def session_call_off(
+    *, actor: User, session: DatedSession, attendance: str, reason: str
+) -> DatedSession:
+    """Call off a session that has not started: every student's record gets the miss
+    (0 minutes) and the session keeps the reason (`cancel_reason`), so the calendar and
+    the ledger know it will not happen. Any miss reason may be known ahead (a provider
+    out sick, a class trip, a family trip, a closure); the reason is required."""
+    locked = DatedSession.objects.select_for_update().get(pk=session.pk)
+    if locked.has_started():
+        raise ValidationError(HAS_STARTED)
+    if attendance not in MissReason.values:
+        raise ValidationError({"attendance": "Choose why the session will not happen."})
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": CALL_OFF_REASON})
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": f"Keep the reason under {REASON_MAX} characters."})
+    if locked.is_signed:
+        raise ValidationError("This session is signed: change its records as amendments.")
+    records = _session_records(locked)
+    if not records:
+        raise ValidationError("A session without students has nothing to call off.")
+    for record in records:
+        values = {"attendance": attendance, "minutes_delivered": 0, "short_reason": ""}
+        changed = [f for f, v in values.items() if _value(record, f) != v]
+        if changed:
+            for field in changed:
+                setattr(record, field, values[field])
+            record.save(update_fields=changed)
+        _audit(actor, AuditAction.UPDATE, record, {"fields": changed, "called_off": True})
+    locked.cancel_reason = reason
+    locked.status = SessionStatus.LOGGED
+    locked.save(update_fields=["cancel_reason", "status"])
+    return locked
+
+
+@transaction.atomic
+def session_call_off_undo(*, actor: User, session: DatedSession) -> DatedSession:
+    """Take back a call-off before the session starts: the records wait for a log again."""
+    locked = DatedSession.objects.select_for_update().get(pk=session.pk)
+    if not locked.cancel_reason:
+        raise ValidationError("This session was not called off.")
+    if locked.has_started():
+        raise ValidationError(HAS_STARTED)
+    for record in _session_records(locked):
+        values: dict[str, Any] = {"attendance": "", "minutes_delivered": None, "short_reason": ""}
+        changed = [f for f, v in values.items() if _value(record, f) != v]
+        if changed:
+            for field in changed:
+                setattr(record, field, values[field])
+            record.save(update_fields=changed)
+            _audit(actor, AuditAction.UPDATE, record, {"fields": changed, "called_off": False})
+    locked.cancel_reason = ""
+    locked.status = SessionStatus.PLANNED
+    locked.save(update_fields=["cancel_reason", "status"])
+    return locked
 
 
 # --- Reads --------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ urlpatterns = [
     path("week/", views.week, name="week"),
     path("<int:pk>/", views.session_detail, name="detail"),
     path("<int:pk>/sign/", views.session_sign, name="sign"),
+    path("<int:pk>/call-off/", views.session_call_off, name="call_off"),
+    path("<int:pk>/call-off/undo/", views.session_call_off_undo, name="call_off_undo"),
     path("<int:pk>/records/<int:record_pk>/plan/", views.record_plan, name="plan"),
     path(
         "<int:pk>/records/<int:record_pk>/attendance/",

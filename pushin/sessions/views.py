@@ -28,7 +28,14 @@ from pushin.accounts.models import User
 from pushin.sessions import selectors, services
 from pushin.sessions.access import dated_session_for_user, own_provider
 from pushin.sessions.calendar import sessions_materialize
-from pushin.sessions.forms import AttendanceForm, DataForm, NoteForm, PlanForm, UndoForm
+from pushin.sessions.forms import (
+    AttendanceForm,
+    CallOffForm,
+    DataForm,
+    NoteForm,
+    PlanForm,
+    UndoForm,
+)
 from pushin.sessions.models import Attendance, DatedSession, PromptLevel, SessionStudent
 from pushin.timespans import monday_of
 from pushin.vocabulary import MissReason
@@ -94,12 +101,16 @@ RUBRIC_BUTTONS = [0, 1, 2, 3, 4]
 
 
 def _session_context(session: DatedSession) -> dict[str, Any]:
+    started = session.has_started()
     return {
         "session": session,
         "attendance_buttons": ATTENDANCE_BUTTONS,
         "prompt_buttons": PROMPT_BUTTONS,
         "rubric_buttons": RUBRIC_BUTTONS,
         "miss_choices": MissReason.choices,
+        # Before the start: plan and note only; delivered, data and signing wait.
+        "started": started,
+        "not_started": "" if started else services.not_started_message(session),
     }
 
 
@@ -127,6 +138,45 @@ def session_sign(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Session signed. Later changes are kept as amendments.")
+    return redirect("sessions:detail", pk=session.pk)
+
+
+@login_required
+@require_POST
+def session_call_off(request: HttpRequest, pk: int) -> HttpResponse:
+    """Call a session off before it starts, with the miss reason and why in words."""
+    user = signed_in_user(request)
+    session = dated_session_for_user(user, pk)
+    form = CallOffForm(request.POST)
+    if form.is_valid():
+        try:
+            services.session_call_off(
+                actor=user,
+                session=session,
+                attendance=form.cleaned_data["attendance"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+    if form.errors:
+        for text in _errors_text(form):
+            messages.error(request, text)
+    else:
+        messages.success(request, "Session called off. Every student in it is recorded as missed.")
+    return redirect("sessions:detail", pk=session.pk)
+
+
+@login_required
+@require_POST
+def session_call_off_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    session = dated_session_for_user(user, pk)
+    try:
+        services.session_call_off_undo(actor=user, session=session)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The session is on again.")
     return redirect("sessions:detail", pk=session.pk)
 
 

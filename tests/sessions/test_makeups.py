@@ -11,7 +11,13 @@ from django.urls import reverse
 from pushin.accounts.models import AuditAction, AuditEntry
 from pushin.district.models import Availability
 from pushin.sessions.ledger import load_ledgers
-from pushin.sessions.makeups import Proposal, makeup_accept, makeup_owed, makeup_propose
+from pushin.sessions.makeups import (
+    Proposal,
+    ProposalMember,
+    makeup_accept,
+    makeup_owed,
+    makeup_propose,
+)
 from pushin.sessions.models import DatedSession, MakeupRun, SessionStudent
 from pushin.vocabulary import MissReason, Weekday
 from tests.caseload.personas import PERSONAS, is_login_redirect, persona_user
@@ -167,6 +173,45 @@ def test_accept_refuses_a_tampered_or_clashing_proposal(mworld) -> None:
         makeup_accept(
             actor=mworld.provider.user, provider=mworld.provider, proposals=[proposal], today=TODAY
         )
+    assert not DatedSession.objects.filter(is_makeup=True).exists()
+
+
+def past_proposal(world) -> Proposal:
+    """A proposal for Monday Nov 2, the day before the makeup world's today."""
+    return Proposal(
+        provider_id=world.provider.pk,
+        date=day(0),
+        start=dt.time(9),
+        end=dt.time(9, 30),
+        classroom_id=world.classroom.pk,
+        activity="writing",
+        delivery="push_in",
+        members=(ProposalMember(world.student.pk, world.miss.pk, None),),
+    )
+
+
+PASSED = "This makeup was proposed for Mon Nov 2, which has passed: ask for new proposals."
+
+
+def test_accept_refuses_a_proposal_dated_in_the_past(mworld) -> None:
+    with pytest.raises(ValidationError) as error:
+        makeup_accept(
+            actor=mworld.provider.user,
+            provider=mworld.provider,
+            proposals=[past_proposal(mworld)],
+            today=TODAY,
+        )
+    assert error.value.messages == [PASSED]
+    assert not DatedSession.objects.filter(is_makeup=True).exists()
+
+
+def test_accept_view_refuses_a_proposal_dated_in_the_past(mworld, login) -> None:
+    response = login(mworld.provider.user).post(
+        reverse("minutes:makeup_accept", args=[mworld.provider.pk]),
+        {"proposal": past_proposal(mworld).token()},
+        follow=True,
+    )
+    assert PASSED in response.content.decode()
     assert not DatedSession.objects.filter(is_makeup=True).exists()
 
 
