@@ -41,10 +41,9 @@ from pushin.district.models import (
     TimetableException,
 )
 from pushin.planning.models import ScheduledSession
-from pushin.sessions.calendar import sessions_materialize
 from pushin.sessions.models import DatedSession, SessionStudent
 from pushin.timespans import monday_of, spans_overlap
-from pushin.vocabulary import WEEKDAY_BY_ISO, Activity, Domain, Weekday
+from pushin.vocabulary import WEEKDAY_BY_ISO, Activity, Domain, Weekday, in_week_order
 
 NOTE_MAX = 200
 PAPER_KIND_IDS = {kind for kind, _ in PAPER_KINDS}
@@ -57,6 +56,7 @@ PAPER_KIND_IDS = {kind for kind, _ in PAPER_KINDS}
 def strategies_seed(*, district: District) -> int:
     """Give `district` its own copy of every starter strategy it does not have yet.
 
+    Runs when a district is created (collaboration/signals.py), never on a page read.
     Idempotent: a starter whose name the district already uses is left as it is (a
     provider may have edited the copy). Returns how many strategies were created.
     """
@@ -78,19 +78,6 @@ def strategies_seed(*, district: District) -> int:
     # ignore_conflicts: two first visits at once must not both fail on the unique name.
     Strategy.objects.bulk_create(missing, ignore_conflicts=True)
     return len(missing)
-
-
-@transaction.atomic
-def library_open(*, district: District) -> int:
-    """Seed a district's library the first time it is opened, while it is still empty.
-
-    Seeding is lazy rather than a data migration so that every district gets the starters,
-    whenever and however it was created (admin, import, demo, tests); the emptiness check
-    keeps starters a district deliberately deleted from coming back on every visit.
-    """
-    if Strategy.objects.filter(district=district).exists():
-        return 0
-    return strategies_seed(district=district)
 
 
 def _clean_strategy_fields(
@@ -321,6 +308,8 @@ def strategy_use_log(
         errors["outcome"] = "Tap how the student responded: worked, partly or did not work."
     if used_on > today:
         errors["used_on"] = "A use is logged on or after the day it happened, not before."
+    elif problem := district_services.school_day_problem(link.student.district, used_on):
+        errors["used_on"] = f"Uses are logged on school days. {problem}"
     if session_record is not None and session_record.student_id != link.student_id:
         errors["session_record"] = "Choose one of this student's sessions."
     if errors:
@@ -410,9 +399,11 @@ def _room(classroom: Classroom) -> str:
 
 def _weekly_sessions(classroom: Classroom) -> list[ScheduledSession]:
     return list(
-        ScheduledSession.objects.filter(classroom=classroom, schedule__active=True)
-        .select_related("schedule")
-        .order_by("day", "start")
+        in_week_order(
+            ScheduledSession.objects.filter(
+                classroom=classroom, schedule__active=True
+            ).select_related("schedule")
+        )
     )
 
 
@@ -458,7 +449,15 @@ def teacher_dated_change_report(
     activity: str = "",
     note: str = "",
 ) -> tuple[TimetableException, ChangeReport]:
-    """'Thursday 10:00-10:45 is a test': a dated exception, and the room's providers told."""
+    """'Thursday 10:00-10:45 is a test': a dated exception, and the room's providers told.
+    A day that has passed is refused (nothing recorded, nobody told): the past is kept."""
+    if date < timezone.localdate():
+        raise ValidationError(
+            {
+                "date": f"{date:%a %b} {date.day} has passed: report a change for today or "
+                "a school day ahead."
+            }
+        )
     exception = district_services.timetable_exception_create(
         actor=actor,
         classroom=classroom,
@@ -646,21 +645,3 @@ def notifications_mark_all_read(*, actor: User) -> int:
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )
-
-
-# --- The week of a classroom --------------------------------------------------------------
-
-
-def classroom_week_materialize(*, classroom: Classroom, monday: dt.date) -> None:
-    """Make sure the dated sessions of the week exist for every provider with weekly
-    sessions in the room (the sessions calendar creates them on demand; idempotent)."""
-    friday = monday + dt.timedelta(days=4)
-    providers = (
-        Provider.objects.filter(
-            standing_schedules__active=True, standing_schedules__sessions__classroom=classroom
-        )
-        .distinct()
-        .order_by("pk")
-    )
-    for provider in providers:
-        sessions_materialize(provider=provider, start=monday, end=friday, actor=None)

@@ -77,7 +77,6 @@ def strategy_list(request: HttpRequest) -> HttpResponse:
     if not is_library_user(user):
         raise Http404("No library")
     district = district_for_user(user)
-    services.library_open(district=district)
     form = DomainFilterForm(request.GET or None)
     domain, query = "", ""
     if form.is_valid():
@@ -374,7 +373,6 @@ def _render_portal(
 ) -> HttpResponse:
     user = signed_in_user(request)
     monday = monday or _portal_monday(request)
-    services.classroom_week_materialize(classroom=classroom, monday=monday)
     portal = selectors.teacher_portal(
         classroom,
         teacher=user,
@@ -387,7 +385,6 @@ def _render_portal(
         page="teacher_portal",
     )
     today = timezone.localdate()
-    district = classroom.school.district
     return render(
         request,
         "collaboration/portal.html",
@@ -395,7 +392,7 @@ def _render_portal(
             "portal": portal,
             "classroom": classroom,
             "dated_form": dated_form
-            or DatedChangeForm(initial={"date": max(today, district.school_year_start)}),
+            or DatedChangeForm(initial={"date": selectors.report_default_date(classroom, today)}),
             "prev_week": monday - dt.timedelta(days=7),
             "next_week": monday + dt.timedelta(days=7),
             **_followups_context(user),
@@ -491,7 +488,8 @@ def block_change(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
     return render(
         request,
         "collaboration/block_change.html",
-        {"block": block, "classroom": block.classroom, "form": form},
+        # Not "block": inside {% block %} that name is the template's own block node.
+        {"activity_block": block, "classroom": block.classroom, "form": form},
         status=400 if form.errors else 200,
     )
 

@@ -5,12 +5,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.db.models import Case, IntegerField, Value, When
 
 from pushin.district.models import ActivityBlock, Provider
 from pushin.planning.models import ScheduledSession
 from pushin.timespans import minutes_of
-from pushin.vocabulary import Weekday
+from pushin.vocabulary import MissReason, in_week_order
 
 ALL_PROVIDERS = "all"
 
@@ -54,13 +53,6 @@ class WeekForm(forms.Form):
         return week
 
 
-def _day_order() -> Case:
-    return Case(
-        *(When(day=day, then=Value(index)) for index, day in enumerate(Weekday.values)),
-        output_field=IntegerField(),
-    )
-
-
 class BlockChoiceField(forms.ModelChoiceField[ActivityBlock]):
     def label_from_instance(self, obj: ActivityBlock) -> str:
         return str(obj)
@@ -86,9 +78,9 @@ class MoveForm(forms.Form):
         self.session = session
         block_field = self.fields["block"]
         assert isinstance(block_field, BlockChoiceField)
-        block_field.queryset = ActivityBlock.objects.filter(
-            classroom_id=session.classroom_id
-        ).order_by(_day_order(), "start")
+        block_field.queryset = in_week_order(
+            ActivityBlock.objects.filter(classroom_id=session.classroom_id)
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -116,3 +108,36 @@ class PinForm(forms.Form):
 
 class CalendarForm(forms.Form):
     action = forms.ChoiceField(choices=[("regenerate", "New address"), ("revoke", "Turn off")])
+
+
+class AcceptForm(forms.Form):
+    """Accept a plan as the standing schedule from a date (never before today); a plan
+    that leaves students with fewer minutes asks for an explicit confirmation."""
+
+    effective_from = forms.DateField(
+        label="In force from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Choose the first day the new schedule is in force.",
+            "invalid": "Enter a date as YYYY-MM-DD.",
+        },
+    )
+    confirm_losses = forms.BooleanField(
+        required=False, label="I have read the warning: accept with these students' minutes lost"
+    )
+
+
+class WeekAcceptForm(forms.Form):
+    """Apply a one-week re-plan; sessions it leaves out are called off with a reason."""
+
+    reason = forms.ChoiceField(
+        label="Reason recorded for a session called off",
+        choices=[
+            (MissReason.PROVIDER_CONFLICT.value, MissReason.PROVIDER_CONFLICT.label),
+            (MissReason.STUDENT_UNAVAILABLE.value, MissReason.STUDENT_UNAVAILABLE.label),
+        ],
+        initial=MissReason.PROVIDER_CONFLICT.value,
+    )
+    confirm_losses = forms.BooleanField(
+        required=False, label="I have read the warning: accept with these students' minutes lost"
+    )

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 class RunKind(models.TextChoices):
     STANDING = "standing", "Plan the week"
-    REPLAN = "replan", "Re-plan with minimal changes"
+    REPLAN = "replan", "Re-plan every week"
+    WEEK = "week", "Re-plan one week"
 
 
 class RunStatus(models.TextChoices):
@@ -58,6 +59,11 @@ class PlanRun(models.Model):
     scenario = models.JSONField(help_text="pushin-scenario/1, ids only.")
     id_map = models.JSONField(default=dict, help_text="Scenario ids -> database keys.")
     plan = models.JSONField(null=True, blank=True, help_text="pushin-plan/1 from the engine.")
+    week_sessions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="A one-week re-plan: the week's dated sessions still open when it was made.",
+    )
     error = models.TextField(blank=True)
     decision = models.CharField(
         max_length=8, choices=RunDecision.choices, default=RunDecision.PENDING, blank=True
@@ -118,16 +124,18 @@ class StandingSchedule(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"Schedule {self.pk} of provider {self.provider_id}"
+
     def in_force_on(self, day: dt.date) -> bool:
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        return self.effective_from <= day and (
+            self.effective_to is None or day <= self.effective_to
+        )
 
     @property
     def never_in_force(self) -> bool:
         """Replaced before it began: its range ends the day before it starts."""
         return self.effective_to is not None and self.effective_to < self.effective_from
-
-    def __str__(self) -> str:
-        return f"Schedule {self.pk} of provider {self.provider_id}"
 
 
 class ScheduledSession(models.Model):

@@ -155,11 +155,14 @@ class IdMap:
 
 
 def reference_date(district: District, week_of: dt.date | None) -> dt.date:
-    """The day whose IEPs and mandates are in force: the week's Monday, else today
-    (within the school year, so planning in August uses September's mandates)."""
-    if week_of is not None:
-        return monday_of(week_of)
+    """The day whose IEPs and mandates are in force. For a week: today while the week is
+    under way (a student whose IEP began on Tuesday is in Wednesday's re-plan), else its
+    Monday. Without a week: today, within the school year (planning in August uses
+    September's mandates)."""
     today = timezone.localdate()
+    if week_of is not None:
+        monday = monday_of(week_of)
+        return today if monday <= today <= monday + dt.timedelta(days=4) else monday
     return min(max(today, district.school_year_start), district.school_year_end)
 
 
@@ -359,13 +362,19 @@ def scenario_build(
     district: District,
     providers: Sequence[ProviderRow],
     week_of: dt.date | None = None,
+    days_done: Sequence[str] = (),
+    on: dt.date | None = None,
 ) -> tuple[Scenario, IdMap]:
     """The scenario for `providers`' caseloads: their usual week, or with `week_of` given,
-    that week with its dated timetable exceptions applied and closure days left out."""
+    that week with its dated timetable exceptions applied and closure days left out.
+    `days_done` (a one-week re-plan) leaves out the days of that week that are over, like
+    closure days: nothing can be placed on them any more. `on` is the day whose IEPs and
+    mandates are in force (default: `reference_date`; makeups give their first day)."""
     monday = monday_of(week_of) if week_of is not None else None
     id_map = IdMap(week_of=monday)
-    on = reference_date(district, monday)
+    on = on if on is not None else reference_date(district, monday)
     closed = closed_days_of(district, monday) if monday is not None else []
+    closed = [*closed, *(day for day in days_done if day not in closed)]
     id_map.closed_days = closed
     providers = sorted(providers, key=lambda p: p.pk)
 

@@ -24,16 +24,13 @@ from pushin.planning.scenario_build import (
 )
 from pushin.planning.standing import schedule_as_plan, schedule_sessions
 from pushin.planning.validation import Problem, schedule_problems
-from pushin.planning.words import (
-    REASON_WORDS,
-    RULE_WORDS,
-    NameBook,
-    activity_label,
-    name_book,
-)
+from pushin.planning.words import REASON_WORDS, RULE_WORDS, NameBook, name_book
+from pushin.scheduling.changes import plan_changes
+from pushin.scheduling.plan import PLAN_FORMAT, PlannedSession, plan_from_dict
 from pushin.scheduling.scenario import scenario_to_dict
 from pushin.scheduling.timeutil import DAY_INDEX, format_hhmm, format_span, parse_hhmm
 from pushin.timespans import minutes_of, monday_of, time_of
+from pushin.vocabulary import activity_label
 
 SCHOOL_COLOURS = 6
 
@@ -251,48 +248,22 @@ def plan_diff(
     before_views: Sequence[SessionView],
     after_views: Sequence[SessionView],
 ) -> list[DiffLine]:
-    """Kept / moved (from -> to) / added / dropped, matching sessions by their students."""
+    """Dropped / moved (from -> to) / added / kept, as `scheduling.changes.plan_changes`
+    matches them: the one matching the engine's `moved_sessions` statistic counts too, so
+    the page's totals (`RunResult.diff_counts`) and its diff always agree."""
+    changes = plan_changes(_plan_sessions(previous), _plan_sessions(current))
+    before = {v.ident: v for v in before_views}
+    after = {v.ident: v for v in after_views}
+    return [
+        *(DiffLine("dropped", before.get(old.id), None) for old in changes.dropped),
+        *(DiffLine("moved", before.get(old.id), after.get(new.id)) for old, new in changes.moved),
+        *(DiffLine("added", None, after.get(new.id)) for new in changes.added),
+        *(DiffLine("kept", before.get(old.id), after.get(new.id)) for old, new in changes.kept),
+    ]
 
-    def signature(s: Mapping[str, Any]) -> tuple[object, ...]:
-        return (
-            s["provider"],
-            s["classroom"],
-            s["day"],
-            s["start"],
-            s["end"],
-            frozenset(s["students"]),
-        )
 
-    before_by_id = {v.ident: v for v in before_views}
-    after_by_id = {v.ident: v for v in after_views}
-    new_signatures = {signature(s): s for s in current}
-    lines: list[DiffLine] = []
-    matched_new: set[str] = set()
-    unmatched_old = []
-    for old in previous:
-        new = new_signatures.get(signature(old))
-        if new is not None and new["id"] not in matched_new:
-            matched_new.add(new["id"])
-            lines.append(DiffLine("kept", before_by_id.get(old["id"]), after_by_id.get(new["id"])))
-        else:
-            unmatched_old.append(old)
-    remaining = [s for s in current if s["id"] not in matched_new]
-    for old in unmatched_old:
-        students = set(old["students"])
-        match = next((s for s in remaining if set(s["students"]) == students), None)
-        if match is None:
-            match = next((s for s in remaining if students & set(s["students"])), None)
-        if match is None:
-            lines.append(DiffLine("dropped", before_by_id.get(old["id"]), None))
-        else:
-            remaining.remove(match)
-            lines.append(
-                DiffLine("moved", before_by_id.get(old["id"]), after_by_id.get(match["id"]))
-            )
-    for new in remaining:
-        lines.append(DiffLine("added", None, after_by_id.get(new["id"])))
-    order = {"dropped": 0, "moved": 1, "added": 2, "kept": 3}
-    return sorted(lines, key=lambda line: order[line.kind])
+def _plan_sessions(sessions: Sequence[Mapping[str, Any]]) -> tuple[PlannedSession, ...]:
+    return plan_from_dict({"format": PLAN_FORMAT, "sessions": list(sessions)}).sessions
 
 
 def run_result(run: PlanRun, *, user: User) -> RunResult:
@@ -355,7 +326,7 @@ def run_result(run: PlanRun, *, user: User) -> RunResult:
         book.add_sessions(sessions)
         result.errors = [book.words(line) for line in run.error.splitlines() if line.strip()]
     previous = scenario.get("previous_plan")
-    if run.kind == RunKind.REPLAN and previous is not None:
+    if run.kind in (RunKind.REPLAN, RunKind.WEEK) and previous is not None:
         before_views = _views_of_plan_sessions(previous.get("sessions", []), book)
         result.diff = plan_diff(previous.get("sessions", []), sessions, before_views, views)
     return result

@@ -14,11 +14,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from pushin.accounts.audit import audit_record
 from pushin.accounts.models import AuditAction, User
 from pushin.district.models import ActivityBlock, District, Provider
+from pushin.planning.losses import Loss, run_losses
 from pushin.planning.models import (
     PlanRun,
     RunDecision,
@@ -31,10 +33,13 @@ from pushin.planning.models import (
 from pushin.planning.scenario_build import IdMap, scenario_build
 from pushin.planning.standing import schedule_as_plan, schedule_sessions
 from pushin.planning.validation import Problem, check_plan, schedule_problems
+from pushin.planning.week import WeekChange, WeekChanged, week_apply, week_scenario
 from pushin.scheduling.jsonread import ScenarioError
 from pushin.scheduling.plan import Plan, PlannedSession
 from pushin.scheduling.scenario import Scenario, parse_scenario, scenario_to_dict
-from pushin.timespans import minutes_of, time_of
+from pushin.sessions.calendar import calendar_sync, school_days
+from pushin.timespans import minutes_of, monday_of, time_of
+from pushin.vocabulary import MissReason
 
 
 class PlanInputError(Exception):
@@ -57,6 +62,36 @@ class PlanRefused(Exception):
         self.problems = problems
         self.id_map = id_map
         self.scenario = scenario
+
+
+class AcceptRefused(ValueError):
+    """An accept that cannot go ahead as asked (a date in the past, losses not confirmed)."""
+
+
+class LossesNotConfirmed(AcceptRefused):
+    """The plan leaves students with fewer minutes; the provider must confirm it."""
+
+    def __init__(self, losses: Sequence[Loss]) -> None:
+        super().__init__(
+            "this plan leaves students with fewer minutes: read the warning and confirm it"
+        )
+        self.losses = list(losses)
+
+
+def next_school_day(district: District, after: dt.date) -> dt.date:
+    """The first school day after `after` (the day after it when the year is over)."""
+    days = school_days(district, after + dt.timedelta(days=1), district.school_year_end)
+    return days[0] if days else after + dt.timedelta(days=1)
+
+
+def default_effective_from(run: PlanRun) -> dt.date:
+    """When an accepted plan starts by default: the next school day, or the Monday of the
+    week that was planned when that is later."""
+    district = run.district
+    start = next_school_day(district, timezone.localdate())
+    if run.week_of is not None and run.week_of > start:
+        return run.week_of
+    return start
 
 
 def default_time_limit() -> float:
@@ -118,7 +153,14 @@ def plan_run_create(
     from pushin.planning.tasks import plan_run_execute
 
     providers = sorted(providers, key=lambda p: p.pk)
-    scenario, id_map = scenario_build(district=district, providers=providers, week_of=week_of)
+    week_sessions: list[int] = []
+    if kind == RunKind.WEEK:
+        if len(providers) != 1 or week_of is None:
+            raise ValueError("a one-week re-plan is for one provider and one week")
+        week_of = monday_of(week_of)
+        scenario, id_map, week_sessions = week_scenario(provider=providers[0], monday=week_of)
+    else:
+        scenario, id_map = scenario_build(district=district, providers=providers, week_of=week_of)
     progress = "Waiting for a worker"
     if kind == RunKind.REPLAN:
         if len(providers) != 1:
@@ -157,6 +199,7 @@ def plan_run_create(
         time_limit=time_limit if time_limit is not None else default_time_limit(),
         scenario=data,
         id_map=id_map.to_json(),
+        week_sessions=week_sessions,
     )
     run.providers.set(providers)
     audit_record(
@@ -170,6 +213,49 @@ def plan_run_create(
     return run
 
 
+def _check_effective_from(district: District, effective_from: dt.date) -> None:
+    today = timezone.localdate()
+    if effective_from < today:
+        raise AcceptRefused(
+            f"a schedule cannot start in the past ({effective_from:%a %b %-d}); "
+            f"choose today ({today:%a %b %-d}) or later"
+        )
+    if effective_from > district.school_year_end:
+        raise AcceptRefused(
+            f"{effective_from:%a %b %-d, %Y} is after the school year ends "
+            f"({district.school_year_end:%b %-d, %Y})"
+        )
+
+
+def _new_schedule(
+    *,
+    provider: Provider,
+    effective_from: dt.date,
+    user: User | None,
+    source_run: PlanRun | None,
+) -> StandingSchedule:
+    """A new schedule in force from `effective_from`: every schedule of the provider still
+    in force then ends the day before (one that had not begun yet never begins)."""
+    # One acceptance at a time per provider: the row lock orders concurrent accepts.
+    Provider.objects.select_for_update().filter(pk=provider.pk).first()
+    _check_effective_from(provider.district, effective_from)
+    day_before = effective_from - dt.timedelta(days=1)
+    for older in StandingSchedule.objects.filter(provider=provider).filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gte=effective_from)
+    ):
+        older.effective_to = max(day_before, older.effective_from - dt.timedelta(days=1))
+        older.active = False
+        older.save(update_fields=["effective_to", "active"])
+    StandingSchedule.objects.filter(provider=provider, active=True).update(active=False)
+    return StandingSchedule.objects.create(
+        provider=provider,
+        accepted_by=user,
+        source_run=source_run,
+        active=True,
+        effective_from=effective_from,
+    )
+
+
 def _store_schedule(
     *,
     provider: Provider,
@@ -178,16 +264,10 @@ def _store_schedule(
     user: User | None,
     source_run: PlanRun | None,
     keep_pins: set[str],
+    effective_from: dt.date,
 ) -> StandingSchedule:
-    # One acceptance at a time per provider: the row lock orders concurrent accepts.
-    Provider.objects.select_for_update().filter(pk=provider.pk).first()
-    StandingSchedule.objects.filter(provider=provider, active=True).update(active=False)
-    schedule = StandingSchedule.objects.create(
-        provider=provider,
-        accepted_by=user,
-        source_run=source_run,
-        active=True,
-        effective_from=timezone.localdate(),
+    schedule = _new_schedule(
+        provider=provider, effective_from=effective_from, user=user, source_run=source_run
     )
     block_pks = {pk for pk in id_map.blocks.values() if pk is not None}
     existing = set(ActivityBlock.objects.filter(pk__in=block_pks).values_list("pk", flat=True))
@@ -227,19 +307,41 @@ def _store_schedule(
             action=AuditAction.CREATE,
             obj=schedule,
             student_id=student_pk,
-            detail={"sessions": session_ids},
+            detail={"sessions": session_ids, "from": str(effective_from)},
         )
+    calendar_sync(provider=provider, actor=user)
     return schedule
 
 
-@transaction.atomic
-def plan_accept(*, run: PlanRun, user: User) -> list[StandingSchedule]:
-    """Make a finished run's plan the standing schedule of each of its providers."""
+def _decidable(run: PlanRun) -> PlanRun:
     run = PlanRun.objects.select_for_update().get(pk=run.pk)
     if run.status != RunStatus.DONE or not run.plan:
-        raise ValueError("only a finished plan can be accepted")
+        raise AcceptRefused("only a finished plan can be accepted")
     if run.decision == RunDecision.ACCEPTED:
-        raise ValueError("this plan is already accepted")
+        raise AcceptRefused("this plan is already accepted")
+    if run.decision == RunDecision.REJECTED:
+        raise AcceptRefused("this plan was rejected")
+    return run
+
+
+@transaction.atomic
+def plan_accept(
+    *,
+    run: PlanRun,
+    user: User,
+    effective_from: dt.date | None = None,
+    losses_confirmed: bool = False,
+) -> list[StandingSchedule]:
+    """Make a finished run's plan the standing schedule of each of its providers, in force
+    from `effective_from` (default: `default_effective_from`). A plan that leaves students
+    with fewer minutes than the schedule it replaces needs `losses_confirmed`."""
+    run = _decidable(run)
+    if run.kind == RunKind.WEEK:
+        raise AcceptRefused("a one-week re-plan changes its week only: use week_plan_accept")
+    losses = run_losses(run.scenario, run.plan_data)
+    if losses and not losses_confirmed:
+        raise LossesNotConfirmed(losses)
+    start = effective_from if effective_from is not None else default_effective_from(run)
     id_map = IdMap.from_json(run.id_map)
     plan_data = run.plan_data
     from pushin.scheduling.plan import plan_from_dict
@@ -261,6 +363,7 @@ def plan_accept(*, run: PlanRun, user: User) -> list[StandingSchedule]:
                 user=user,
                 source_run=run,
                 keep_pins=keep_pins,
+                effective_from=start,
             )
         )
     run.decision = RunDecision.ACCEPTED
@@ -269,19 +372,65 @@ def plan_accept(*, run: PlanRun, user: User) -> list[StandingSchedule]:
 
 
 @transaction.atomic
+def week_plan_accept(
+    *,
+    run: PlanRun,
+    user: User,
+    losses_confirmed: bool = False,
+    reason: str = MissReason.PROVIDER_CONFLICT,
+) -> WeekChange:
+    """Apply a one-week re-plan to that week's dated sessions only (see planning/week.py).
+    Sessions it leaves out are called off with `reason`; students left with fewer minutes
+    that week need `losses_confirmed`."""
+    run = _decidable(run)
+    if run.kind != RunKind.WEEK:
+        raise AcceptRefused("only a one-week re-plan changes a single week")
+    losses = run_losses(run.scenario, run.plan_data)
+    if losses and not losses_confirmed:
+        raise LossesNotConfirmed(losses)
+    try:
+        change = week_apply(run=run, user=user, reason=reason)
+    except WeekChanged as error:
+        raise AcceptRefused(str(error)) from error
+    run.decision = RunDecision.ACCEPTED
+    run.save(update_fields=["decision"])
+    audit_record(
+        actor=user,
+        action=AuditAction.UPDATE,
+        obj=run,
+        detail={
+            "decision": "accepted",
+            "week_of": str(run.week_of),
+            "moved": change.moved,
+            "added": change.added,
+            "called_off": change.called_off,
+        },
+    )
+    return change
+
+
+@transaction.atomic
 def plan_reject(*, run: PlanRun, user: User) -> None:
     """Keep the standing schedule as it is; the run stays in the history as rejected."""
+    run = PlanRun.objects.select_for_update().get(pk=run.pk)
     if run.decision == RunDecision.ACCEPTED:
-        raise ValueError("this plan is already accepted")
+        raise AcceptRefused("this plan is already accepted")
     run.decision = RunDecision.REJECTED
     run.save(update_fields=["decision"])
     audit_record(actor=user, action=AuditAction.UPDATE, obj=run, detail={"decision": "rejected"})
 
 
 @transaction.atomic
-def plan_import(*, provider: Provider, plan: Plan, user: User | None = None) -> StandingSchedule:
-    """Store a plan made outside the web app (the CLI) as the provider's standing schedule,
-    after the engine's checker passed it against the provider's usual week.
+def plan_import(
+    *,
+    provider: Provider,
+    plan: Plan,
+    user: User | None = None,
+    effective_from: dt.date | None = None,
+) -> StandingSchedule:
+    """Store a plan made outside the web app (the CLI) as the provider's standing schedule
+    from `effective_from` (default: the next school day), after the engine's checker
+    passed it against the provider's usual week.
 
     Raises PlanRefused listing every broken rule; nothing is written then.
     """
@@ -302,6 +451,7 @@ def plan_import(*, provider: Provider, plan: Plan, user: User | None = None) -> 
         user=user,
         source_run=None,
         keep_pins=set(),
+        effective_from=effective_from or next_school_day(provider.district, timezone.localdate()),
     )
     audit_record(
         actor=user,
@@ -376,6 +526,22 @@ def session_move(
         raise PlanRefused(new_problems, id_map=id_map, scenario=scenario)
     if pin is not None:
         target.pinned = pin
+    editable = schedule_edition(schedule=schedule, user=user)
+    if editable.pk != schedule.pk:
+        target = editable.sessions.get(plan_session_id=target.plan_session_id)
+        refocus = [
+            (target.members.get(student_id=member.student_id), goal) for member, goal in refocus
+        ]
+        for member, goal in refocus:
+            member.focus_goal_id = id_map.goals[goal]
+        target.day, target.start, target.end, target.block = (
+            block.day,
+            start,
+            time_of(min(minutes_of(start) + length, 24 * 60 - 1)),
+            block,
+        )
+        if pin is not None:
+            target.pinned = pin
     target.save(update_fields=["day", "start", "end", "block", "pinned"])
     for member, _ in refocus:
         member.save(update_fields=["focus_goal"])
@@ -387,7 +553,41 @@ def session_move(
             student_id=member.student_id,
             detail={"moved_to": f"{block.day} {start:%H:%M}", "block": block.pk},
         )
+    calendar_sync(provider=provider, actor=user)
     return target
+
+
+def schedule_edition(*, schedule: StandingSchedule, user: User) -> StandingSchedule:
+    """The schedule a change from today on may edit: `schedule` itself while it has not
+    been in force before today, else a copy in force from today (the original ends
+    yesterday), so the schedule of past weeks stays what it was."""
+    today = timezone.localdate()
+    if schedule.effective_from >= today:
+        return schedule
+    copy = _new_schedule(
+        provider=schedule.provider,
+        effective_from=today,
+        user=user,
+        source_run=schedule.source_run,
+    )
+    for weekly in schedule_sessions(schedule):
+        members = list(weekly.members.all())
+        weekly.pk = None
+        weekly.schedule = copy
+        weekly.save(force_insert=True)
+        ScheduledSessionStudent.objects.bulk_create(
+            ScheduledSessionStudent(
+                session=weekly, student_id=m.student_id, focus_goal_id=m.focus_goal_id
+            )
+            for m in members
+        )
+    audit_record(
+        actor=user,
+        action=AuditAction.CREATE,
+        obj=copy,
+        detail={"copy_of": schedule.pk, "from": str(today)},
+    )
+    return copy
 
 
 @transaction.atomic

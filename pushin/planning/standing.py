@@ -29,29 +29,38 @@ def schedule_sessions(schedule: StandingSchedule) -> list[ScheduledSession]:
 
 
 def block_id_for(session: ScheduledSession, scenario: Scenario, id_map: IdMap) -> str:
-    """The scenario block the session sits in.
+    """The scenario block the session sits in, so that the checker judges the class
+    activity actually happening then.
 
-    A dated exception can split a block into pieces ("b40", "b40.2"): the session belongs
-    to the piece of its block that holds it. A session whose block was deleted or that
-    sat in a one-off block is placed in whatever block of its room holds it, if any.
+    A dated exception can split a block into pieces ("b40", "b40.2") or replace it for the
+    day ("x7": a test in its time, or the same block with another activity). The session
+    belongs to the piece of its own block that holds it; else to the exception's block
+    that holds it (that day's activity is what the checker judges); else to a piece of its
+    own block or an exception's block it overlaps (it straddles the change); else to its
+    own block elsewhere (the teacher moved it: "not inside block ..."). A session whose
+    block was deleted is "none-<pk>" unless another block of its room holds it; one whose
+    block that week's changes removed (cancelled) is "cancelled-<pk>" (see `planning.words`).
     """
     room = scenario.classroom_by_id.get(f"c{session.classroom_id}")
     start, end = minutes_of(session.start), minutes_of(session.end)
-    fallback = f"b{session.block_id}" if session.block_id else f"none-{session.pk}"
     if room is None:
-        return fallback
+        return f"b{session.block_id}" if session.block_id else f"none-{session.pk}"
     same_day = [b for b in room.blocks if b.day == session.day]
     holding = [b for b in same_day if b.start <= start and end <= b.end]
-    own = [b for b in holding if id_map.blocks.get(b.id) == session.block_id]
-    if session.block_id is not None and own:
-        return own[0].id
-    if session.block_id is not None:
-        pieces = [b for b in same_day if id_map.blocks.get(b.id) == session.block_id]
-        overlapping = [b for b in pieces if b.start < end and start < b.end]
-        if overlapping:
-            return overlapping[0].id
-        return fallback
-    return holding[0].id if holding else fallback
+    if session.block_id is None:
+        return holding[0].id if holding else f"none-{session.pk}"
+    mine = [b for b in room.blocks if id_map.blocks.get(b.id) == session.block_id]
+    one_off = [b for b in same_day if id_map.blocks.get(b.id) is None]
+    for candidates in (
+        [b for b in holding if b in mine],
+        [b for b in holding if b in one_off],
+        [b for b in same_day if b in mine and b.start < end and start < b.end],
+        [b for b in one_off if b.start < end and start < b.end],
+        mine,
+    ):
+        if candidates:
+            return candidates[0].id
+    return f"cancelled-{session.pk}"
 
 
 def student_key(id_map: IdMap, student_pk: int, provider_pk: int) -> str:
@@ -104,6 +113,13 @@ def schedule_as_plan(
     skipped = set(skip_days)
     kept = [s for s in sessions if s.day not in skipped]
     planned = [planned_session(s, provider_pk, scenario, id_map) for s in kept]
+    return ScheduleAsPlan(
+        plan=plan_of_sessions(planned, scenario), sessions={s.plan_session_id: s for s in kept}
+    )
+
+
+def plan_of_sessions(planned: Sequence[PlannedSession], scenario: Scenario) -> Plan:
+    """Sessions as a pushin-plan/1 with exact shortfalls (rule 6) and totals."""
     minutes: dict[str, int] = {}
     for session in planned:
         for key in session.students:
@@ -115,7 +131,7 @@ def schedule_as_plan(
     )
     scheduled = sum(s.minutes * len(s.students) for s in planned)
     mandated = sum(s.minutes_per_week for s in scenario.students)
-    plan = Plan(
+    return Plan(
         status="feasible",
         sessions=tuple(planned),
         shortfalls=shortfalls,
@@ -126,4 +142,3 @@ def schedule_as_plan(
             sessions=len(planned),
         ),
     )
-    return ScheduleAsPlan(plan=plan, sessions={s.plan_session_id: s for s in kept})

@@ -27,9 +27,18 @@ from pushin.planning.access import (
     plannable_provider_for_user,
     scheduled_session_for_user,
 )
-from pushin.planning.forms import CalendarForm, MoveForm, PinForm, PlanForm, WeekForm
+from pushin.planning.forms import (
+    AcceptForm,
+    CalendarForm,
+    MoveForm,
+    PinForm,
+    PlanForm,
+    WeekAcceptForm,
+    WeekForm,
+)
 from pushin.planning.ical import provider_calendar
-from pushin.planning.models import RunDecision, RunKind, RunStatus
+from pushin.planning.losses import named_losses
+from pushin.planning.models import PlanRun, RunDecision, RunKind, RunStatus
 from pushin.planning.words import RULE_WORDS, name_book
 from pushin.scheduling.scenario import scenario_to_dict
 from pushin.timespans import monday_of
@@ -135,13 +144,16 @@ def replan(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose a valid week.")
         return redirect("planning:provider", pk=provider.pk)
+    # A dated change (one week) is re-planned for that week only; a change of the usual
+    # week is re-planned for every week, from a date chosen on accept.
+    week = form.cleaned_data["week"]
     try:
         run = services.plan_run_create(
             user=user,
             district=provider.district,
             providers=[provider],
-            kind=RunKind.REPLAN,
-            week_of=form.cleaned_data["week"],
+            kind=RunKind.WEEK if week is not None else RunKind.REPLAN,
+            week_of=week,
         )
     except services.PlanInputError as error:
         return render(
@@ -161,16 +173,36 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = plan_run_for_user(user, pk)
     if not run.is_finished:
         return render(request, "planning/run_waiting.html", {"run": run})
+    return _render_run(request, run)
+
+
+def _render_run(
+    request: HttpRequest,
+    run: PlanRun,
+    *,
+    accept_form: AcceptForm | WeekAcceptForm | None = None,
+    refused: str = "",
+) -> HttpResponse:
+    user = signed_in_user(request)
     result = selectors.run_result(run, user=user)
     audit_record(actor=user, action=AuditAction.READ, obj=run)
+    if accept_form is None:
+        accept_form = (
+            WeekAcceptForm()
+            if run.kind == RunKind.WEEK
+            else AcceptForm(initial={"effective_from": services.default_effective_from(run)})
+        )
     context = {
         "run": run,
         "result": result,
+        "losses": named_losses(run, user=user),
+        "accept_form": accept_form,
+        "refused": refused,
         "can_decide": run.status == RunStatus.DONE
         and run.decision == RunDecision.PENDING
         and can_decide_run(user, run),
     }
-    return render(request, "planning/run.html", context)
+    return render(request, "planning/run.html", context, status=400 if refused else 200)
 
 
 @login_required
@@ -190,15 +222,47 @@ def run_accept(request: HttpRequest, pk: int) -> HttpResponse:
     run = plan_run_for_user(user, pk)
     if not can_decide_run(user, run):
         raise PermissionDenied
+    if run.kind == RunKind.WEEK:
+        return _accept_week(request, run, user)
+    form = AcceptForm(request.POST)
+    if not form.is_valid():
+        return _render_run(request, run, accept_form=form, refused="Check the form below.")
+    start = form.cleaned_data["effective_from"]
     try:
-        schedules = services.plan_accept(run=run, user=user)
-    except ValueError as error:
-        messages.error(request, f"Not accepted: {error}.")
-        return redirect("planning:run", pk=run.pk)
-    messages.success(request, "Accepted: this is now the standing weekly schedule.")
+        schedules = services.plan_accept(
+            run=run,
+            user=user,
+            effective_from=start,
+            losses_confirmed=form.cleaned_data["confirm_losses"],
+        )
+    except services.AcceptRefused as error:
+        return _render_run(request, run, accept_form=form, refused=f"Not accepted: {error}.")
+    messages.success(request, f"Accepted: the standing weekly schedule from {start:%A %B %-d}.")
     if len(schedules) == 1:
         return redirect("planning:schedule", pk=schedules[0].provider_id)
     return redirect("planning:home")
+
+
+def _accept_week(request: HttpRequest, run: PlanRun, user: User) -> HttpResponse:
+    form = WeekAcceptForm(request.POST)
+    if not form.is_valid():
+        return _render_run(request, run, accept_form=form, refused="Check the form below.")
+    try:
+        change = services.week_plan_accept(
+            run=run,
+            user=user,
+            losses_confirmed=form.cleaned_data["confirm_losses"],
+            reason=form.cleaned_data["reason"],
+        )
+    except services.AcceptRefused as error:
+        return _render_run(request, run, accept_form=form, refused=f"Not accepted: {error}.")
+    assert run.week_of is not None
+    messages.success(
+        request,
+        f"Applied to the week of {run.week_of:%B %-d} only: {change.moved} moved, "
+        f"{change.added} added, {change.called_off} called off. Other weeks are unchanged.",
+    )
+    return redirect(f"{reverse('sessions:week')}?date={run.week_of.isoformat()}")
 
 
 @login_required
@@ -210,7 +274,7 @@ def run_reject(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     try:
         services.plan_reject(run=run, user=user)
-    except ValueError as error:
+    except services.AcceptRefused as error:
         messages.error(request, f"Not rejected: {error}.")
         return redirect("planning:run", pk=run.pk)
     messages.success(request, "Rejected: the standing schedule stays as it was.")

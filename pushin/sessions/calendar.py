@@ -1,30 +1,35 @@
-"""The provider's calendar: the active standing schedule turned into dated sessions.
+"""The provider's calendar: dated sessions stored ahead from the schedules in force.
 
-Materialized on demand. The Today page and the week view call `sessions_materialize` for
-the days they show, right before they read them. There is no nightly job to create the
-year's sessions ahead of time, because:
+A standing schedule is in force over a range of dates (`StandingSchedule.effective_from`
+to `effective_to`). `calendar_sync` makes the provider's stored dated sessions, from now
+to the end of the school year, match the schedules in force on each school day. It runs
+inside the actions that change what should happen (accepting a plan, moving a weekly
+session, a closure, a change of school-year dates, a student leaving the caseload) and
+from the `calendar_sync` management command; never on a page read, so reading a page
+never writes.
 
-- the dated sessions are then always consistent with the schedule as it is *now*: accept
-  a new plan or move a session at 10:00 and the afternoon on the Today page already shows
-  the new times, with nothing to re-run and no window where the two disagree;
-- a closure (snow day) or a change of school-year dates entered today takes effect for the
-  days shown, without a job to clean up sessions created weeks ago;
-- nothing runs for days nobody opens (a far-away week), and no worker has to be up.
+What it may touch is only what has not happened yet:
+- a session that has started (dated before today, or today at or after its start), a
+  logged or signed one, one called off in advance, a makeup, a one-day override and an
+  imported record are the record and are never created, moved or deleted here;
+- so a past occurrence nobody logged stays "planned" (not logged) at its original time,
+  and before the first schedule's effective date there are no sessions at all.
 
-The expansion is idempotent: a second call with the same schedule writes nothing.
-What a provider already recorded is never touched: only *planned* occurrences (status
-planned, nothing logged) are created, replaced or removed. Makeup sessions belong to the
-minutes ledger and are left alone.
+The sync is idempotent (a second call writes nothing) and re-points an occurrence to the
+new schedule's weekly session when nothing about it changes, so accepting a re-plan that
+keeps most sessions rewrites only what moved.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from pushin.accounts.audit import audit_record
 from pushin.accounts.models import AuditAction, User
@@ -51,129 +56,175 @@ def school_days(district: District, start: dt.date, end: dt.date) -> list[dt.dat
     return days
 
 
-def _student_ids(session: ScheduledSession | DatedSession) -> set[int]:
-    return {m.student_id for m in session.members.all()}
+def is_school_day(district: District, day: dt.date) -> bool:
+    return bool(school_days(district, day, day))
 
 
-def _still_matches(dated: DatedSession, weekly: ScheduledSession) -> bool:
-    """The planned occurrence is what the weekly session would create on that date."""
+def follows_schedule(session: DatedSession, now: dt.datetime) -> bool:
+    """Whether the calendar may still replace or remove this stored session: a planned
+    weekly occurrence that has not started, was not called off, moved for one day,
+    made up or imported."""
     return (
-        WEEKDAY_BY_ISO.get(dated.date.isoweekday()) == weekly.day
-        and (dated.classroom_id, dated.start, dated.end, dated.delivery)
-        == (weekly.classroom_id, weekly.start, weekly.end, weekly.delivery)
-        and _student_ids(dated) == _student_ids(weekly)
+        session.standing_id is not None
+        and session.status == SessionStatus.PLANNED
+        and not (session.is_makeup or session.is_override or session.is_imported)
+        and not session.cancel_reason
+        and not session.has_started(now)
     )
+
+
+def schedules_in_force(
+    provider_id: int, start: dt.date, end: dt.date | None = None
+) -> list[StandingSchedule]:
+    """The provider's schedules whose range meets [start, end], oldest first, with their
+    weekly sessions and (active) students."""
+    rows = StandingSchedule.objects.filter(provider_id=provider_id).filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gte=start)
+    )
+    if end is not None:
+        rows = rows.filter(effective_from__lte=end)
+    weekly = ScheduledSession.objects.select_related("block").prefetch_related(
+        Prefetch(
+            "members",
+            queryset=ScheduledSessionStudent.objects.filter(student__active=True).order_by("pk"),
+        )
+    )
+    schedules = [
+        s
+        for s in rows.prefetch_related(Prefetch("sessions", queryset=weekly)).order_by(
+            "effective_from", "pk"
+        )
+        if not s.never_in_force
+    ]
+    return schedules
+
+
+def schedule_on(schedules: Sequence[StandingSchedule], day: dt.date) -> StandingSchedule | None:
+    found = [s for s in schedules if s.in_force_on(day)]
+    return found[-1] if found else None
 
 
 def _activity(weekly: ScheduledSession) -> str:
     return weekly.block.activity if weekly.block is not None else ""
 
 
+def _signature(
+    classroom_id: int, start: dt.time, end: dt.time, delivery: str, students: Iterable[int]
+) -> tuple[object, ...]:
+    return (classroom_id, start, end, delivery, frozenset(students))
+
+
+def _weekly_signature(weekly: ScheduledSession) -> tuple[object, ...]:
+    return _signature(
+        weekly.classroom_id,
+        weekly.start,
+        weekly.end,
+        weekly.delivery,
+        (m.student_id for m in weekly.members.all()),
+    )
+
+
+def _dated_signature(dated: DatedSession) -> tuple[object, ...]:
+    return _signature(
+        dated.classroom_id,
+        dated.start,
+        dated.end,
+        dated.delivery,
+        (m.student_id for m in dated.members.all()),
+    )
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    created: int
+    removed: int
+    updated: int
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.removed or self.updated)
+
+
 @transaction.atomic
-def sessions_materialize(
-    *, provider: Provider, start: dt.date, end: dt.date, actor: User | None = None
-) -> list[DatedSession]:
-    """The provider's dated sessions for every school day in [start, end], made to match
-    the active standing schedule.
-
-    - creates the occurrences the schedule calls for that do not exist yet, each with a
-      SessionStudent per (active) student carrying the standing focus goal;
-    - replaces planned occurrences that no longer match their weekly session (moved,
-      other students) and keeps their class activity in step with the block;
-    - removes planned occurrences of an older schedule, or on a day that is no longer a
-      school day (a closure was added);
-    - never touches a logged or signed occurrence, nor a makeup. A logged occurrence of
-      an older schedule keeps its time: the new schedule's session overlapping it that
-      day is not created.
-
-    Returns the sessions of the range, in date and time order.
-    """
-    if end < start:
-        raise ValueError("the range ends before it starts")
-    # One expansion at a time per provider: two pages opened together must not both
-    # create the same occurrence.
+def calendar_sync(*, provider: Provider, actor: User | None) -> SyncResult:
+    """Make the provider's stored dated sessions from now to the school-year end match the
+    schedules in force (see the module docstring for what is never touched)."""
+    # One sync at a time per provider: two actions at once must not both create a session.
     locked = Provider.objects.select_for_update().select_related("district").get(pk=provider.pk)
     district = locked.district
-    days = set(school_days(district, start, end))
-    schedule = StandingSchedule.objects.filter(provider_id=provider.pk, active=True).first()
-    weekly: list[ScheduledSession] = []
-    if schedule is not None:
-        weekly = list(
-            schedule.sessions.select_related("block").prefetch_related(
-                Prefetch(
-                    "members",
-                    queryset=ScheduledSessionStudent.objects.filter(student__active=True).order_by(
-                        "pk"
-                    ),
-                )
-            )
-        )
-    weekly_by_pk = {w.pk: w for w in weekly}
+    now = timezone.localtime()
+    today = now.date()
+    days = school_days(district, today, district.school_year_end)
+    day_set = set(days)
+    schedules = schedules_in_force(provider.pk, today)
+    weekly_by_pk = {w.pk: w for s in schedules for w in s.sessions.all()}
 
     existing = list(
-        DatedSession.objects.filter(provider_id=provider.pk, date__gte=start, date__lte=end)
+        DatedSession.objects.filter(provider_id=provider.pk, date__gte=today)
         .prefetch_related("members")
         .order_by("date", "start", "pk")
     )
     kept: list[DatedSession] = []
     stale: list[DatedSession] = []
-    relabel: list[DatedSession] = []
+    changed: list[DatedSession] = []
     for dated in existing:
-        if dated.status != SessionStatus.PLANNED or dated.is_makeup:
+        if not follows_schedule(dated, now):
             kept.append(dated)
             continue
-        source = weekly_by_pk.get(dated.standing_id) if dated.standing_id else None
-        if source is None or dated.date not in days or not _still_matches(dated, source):
+        schedule = schedule_on(schedules, dated.date) if dated.date in day_set else None
+        source = _matching_weekly(dated, schedule, weekly_by_pk)
+        if source is None:
             stale.append(dated)
-        else:
-            kept.append(dated)
-            activity = _activity(source)
-            if dated.activity != activity:  # the teacher changed the block's activity
-                dated.activity = activity
-                relabel.append(dated)
+            continue
+        kept.append(dated)
+        if dated.standing_id != source.pk or dated.activity != _activity(source):
+            dated.standing_id = source.pk
+            dated.activity = _activity(source)
+            changed.append(dated)
 
-    occupied = {(d.standing_id, d.date) for d in kept if d.standing_id is not None}
-    recorded_elsewhere: dict[dt.date, list[DatedSession]] = defaultdict(list)
+    occupied = {(d.standing_id, d.original_date or d.date) for d in kept if d.standing_id}
+    # A session the provider already holds at that time (logged, called off, moved for the
+    # day, a makeup) keeps its place: the weekly occurrence overlapping it is not created.
+    held: dict[dt.date, list[DatedSession]] = defaultdict(list)
     for dated in kept:
-        if dated.status != SessionStatus.PLANNED and not dated.is_makeup:
-            recorded_elsewhere[dated.date].append(dated)
+        if not follows_schedule(dated, now):
+            held[dated.date].append(dated)
 
-    by_day: dict[str, list[ScheduledSession]] = defaultdict(list)
-    for w in weekly:
-        if w.members.all():
-            by_day[w.day].append(w)
     to_create: list[tuple[DatedSession, ScheduledSession]] = []
-    for day in sorted(days):
-        for w in by_day.get(WEEKDAY_BY_ISO[day.isoweekday()], []):
-            if (w.pk, day) in occupied:
+    for day in days:
+        schedule = schedule_on(schedules, day)
+        if schedule is None:
+            continue
+        weekday = WEEKDAY_BY_ISO[day.isoweekday()]
+        for weekly in schedule.sessions.all():
+            if weekly.day != weekday or not weekly.members.all():
+                continue
+            if (weekly.pk, day) in occupied:
+                continue
+            candidate = DatedSession(
+                provider_id=provider.pk,
+                classroom_id=weekly.classroom_id,
+                date=day,
+                original_date=day,
+                start=weekly.start,
+                end=weekly.end,
+                activity=_activity(weekly),
+                delivery=weekly.delivery,
+                standing=weekly,
+            )
+            if candidate.has_started(now):
                 continue
             if any(
-                d.standing_id != w.pk and spans_overlap(d.start, d.end, w.start, w.end)
-                for d in recorded_elsewhere[day]
+                spans_overlap(d.start, d.end, weekly.start, weekly.end) for d in held.get(day, [])
             ):
                 continue
-            to_create.append(
-                (
-                    DatedSession(
-                        provider_id=provider.pk,
-                        classroom_id=w.classroom_id,
-                        date=day,
-                        start=w.start,
-                        end=w.end,
-                        activity=_activity(w),
-                        delivery=w.delivery,
-                        standing=w,
-                    ),
-                    w,
-                )
-            )
+            to_create.append((candidate, weekly))
 
-    if relabel:
-        DatedSession.objects.bulk_update(relabel, ["activity"])
+    if changed:
+        DatedSession.objects.bulk_update(changed, ["standing", "activity"])
     if stale:
         DatedSession.objects.filter(pk__in=[d.pk for d in stale]).delete()
         _audit_by_student(actor, stale, AuditAction.DELETE)
-    created: list[DatedSession] = []
     if to_create:
         created = DatedSession.objects.bulk_create([d for d, _ in to_create])
         records = [
@@ -191,7 +242,42 @@ def sessions_materialize(
                 for d, (_, w) in zip(created, to_create, strict=True)
             },
         )
-    return sorted([*kept, *created], key=lambda d: (d.date, d.start, d.pk))
+    return SyncResult(created=len(to_create), removed=len(stale), updated=len(changed))
+
+
+def _matching_weekly(
+    dated: DatedSession,
+    schedule: StandingSchedule | None,
+    weekly_by_pk: dict[int, ScheduledSession],
+) -> ScheduledSession | None:
+    """The weekly session of the schedule in force that this occurrence still is: its own,
+    or one with the same room, time, delivery and students (a re-accepted schedule)."""
+    if schedule is None:
+        return None
+    weekday = WEEKDAY_BY_ISO.get(dated.date.isoweekday())
+    own = weekly_by_pk.get(dated.standing_id) if dated.standing_id else None
+    signature = _dated_signature(dated)
+    if (
+        own is not None
+        and own.schedule_id == schedule.pk
+        and own.day == weekday
+        and _weekly_signature(own) == signature
+    ):
+        return own
+    for weekly in schedule.sessions.all():
+        if weekly.day == weekday and _weekly_signature(weekly) == signature:
+            return weekly
+    return None
+
+
+def calendar_sync_district(*, district: District, actor: User | None) -> int:
+    """Sync every provider of the district (after a closure or school-year change)."""
+    providers = Provider.objects.filter(district=district, standing_schedules__isnull=False)
+    count = 0
+    for provider in providers.distinct().order_by("pk"):
+        if calendar_sync(provider=provider, actor=actor).changed:
+            count += 1
+    return count
 
 
 def _audit_by_student(
@@ -205,7 +291,7 @@ def _audit_by_student(
     touched: dict[int, list[int]] = defaultdict(list)
     first: dict[int, DatedSession] = {}
     for session in sessions:
-        ids = (members or {}).get(session.pk) or list(_student_ids(session))
+        ids = (members or {}).get(session.pk) or [m.student_id for m in session.members.all()]
         for student_id in ids:
             touched[student_id].append(session.pk)
             first.setdefault(student_id, session)

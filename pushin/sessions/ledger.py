@@ -1,8 +1,8 @@
 """The minutes ledger: mandated, delivered, missed, owed and made-up minutes, computed.
 
 Nothing here is stored. `load_ledgers` fetches plain rows in a fixed number of queries
-(students, services with their mandate versions, session records, standing schedules,
-closures, the makeup policy) and the pure functions below turn them into ledgers, so a
+(students, services with their mandate versions, session records, closures, the makeup
+policy) and the pure functions below turn them into ledgers, so a
 policy change or a mandate amendment shows at the next page load and no logged minute is
 ever rewritten.
 
@@ -37,6 +37,24 @@ So:
   Tuesday and 30/week from Wednesday owes 60 * 2/5 + 30 * 3/5 = 42 minutes that week;
 - an IEP starting or ending mid-week owes the week pro rata.
 
+Records start (adopting Push-In mid-year)
+-----------------------------------------
+A district, or a provider for themselves, may set the day Push-In's records start
+(`District.records_start`, `Provider.records_start`, the provider's overriding the
+district's). A service line's records start is the latest of those of the student's
+providers of its discipline family (the district's when it has none); none: every day
+counts. School days before it are not mandated: rate(d) counts only for school days on
+or after the records start, with n still the school days of the *whole* calendar period.
+So a period straddling the records start is mandated pro rata for its school days from
+the records start: a 60-minute week whose records start on Wednesday owes
+60 * 3/5 = 36 minutes, a row wholly before it owes 0. A record dated before the records
+start counts only by its delivered minutes (imported minutes, `is_imported`, are such
+records): they count towards their row like any delivered minute (an imported Monday
+session counts towards the week whose records start on Wednesday), while its missed
+minutes are owed by nobody (like `missed_beyond`) and its unlogged minutes neither await a
+log nor are planned. Hence nothing before the records start is owed, never scheduled or
+awaiting log, and lapse days count school days from the records start at the earliest.
+
 Counting (each row; each step takes at most what is left of the mandate)
 ------------------------------------------------------------------------
 "Regular" records are the records that make up nothing. A record linked by
@@ -51,9 +69,10 @@ towards the mandate of its own row (they are still in its row's `delivered`).
    session was cut short, under its `short_reason` ("unspecified" if none was given). A
    miss beyond what is left of the mandate is `missed_beyond` (the mandate was met
    anyway) and is owed by nobody.
-3. awaiting log = planned minutes of past regular sessions nobody has logged yet
-   (including occurrences of the standing schedule that were never opened). They are
-   neither delivered nor missed until someone says which.
+3. awaiting log = planned minutes of past regular sessions nobody has logged yet (the
+   calendar stores every occurrence of the schedules in force ahead of time, so an
+   occurrence nobody opened is a stored planned session). They are neither delivered
+   nor missed until someone says which.
 4. planned future = planned minutes of regular sessions from today on.
 5. what is left is uncovered: the part the remaining school days of the row could still
    hold (their mandate minus the planned future minutes) is `rest_of_period`; the rest is
@@ -204,6 +223,9 @@ class ServiceRow:
     iep_start: dt.date
     iep_end: dt.date
     versions: tuple[VersionRow, ...]
+    # The day the records of this service line start (see "Records start" above); None:
+    # the records cover every day of the IEP.
+    records_start: dt.date | None = None
 
     @property
     def family(self) -> str:
@@ -247,6 +269,7 @@ class RecordRow:
     makeup_for: int | None = None
     session_id: int | None = None
     provider_id: int | None = None
+    is_imported: bool = False  # minutes delivered before adoption, loaded from a CSV file
 
     @property
     def family(self) -> str:
@@ -342,7 +365,8 @@ class Period:
     start: dt.date  # first calendar day of the row
     end: dt.date  # last calendar day of the row
     shares: list[VersionShare] = field(default_factory=list)
-    school_days: int = 0
+    school_days: int = 0  # school days mandated: from the records start on
+    unrecorded_days: int = 0  # school days of the row before the records start
     mandated: int = 0
     mandated_elapsed: int = 0
     delivered: int = 0  # every delivered minute logged in the row, makeups included
@@ -368,6 +392,11 @@ class Period:
     @property
     def not_yet_due(self) -> int:
         return self.planned_future + self.rest_of_period
+
+    @property
+    def imported(self) -> int:
+        """Delivered minutes of imported records (delivered before adoption)."""
+        return sum(r.delivered for r in self.records if r.is_imported)
 
     @property
     def versions(self) -> list[VersionRow]:
@@ -406,6 +435,11 @@ class ServiceLedger:
     @property
     def unscheduled_elapsed(self) -> int:
         return self.total("unscheduled_elapsed")
+
+    @property
+    def imported(self) -> int:
+        """Delivered minutes imported from before the records start."""
+        return self.total("imported")
 
     @property
     def made_up(self) -> int:
@@ -560,12 +594,18 @@ def _periods(
             if share is None:
                 share = shares[version.pk] = VersionShare(version, 0, row[2])
                 period.shares.append(share)
-            days = calendar.count(start, end)
+            first_recorded = start
+            if service.records_start is not None and service.records_start > start:
+                first_recorded = service.records_start
+                period.unrecorded_days += calendar.count(
+                    start, min(end, service.records_start - dt.timedelta(days=1))
+                )
+            days = calendar.count(first_recorded, end)
             if days:
                 share.school_days += days
                 period.school_days += days
                 row[0] += version.minutes * days
-                row[1] += version.minutes * calendar.count(start, min(end, yesterday))
+                row[1] += version.minutes * calendar.count(first_recorded, min(end, yesterday))
     for period, (total, done, spread) in zip(periods, sums, strict=True):
         period.mandated = _divide_half_up(total, spread)
         period.mandated_elapsed = _divide_half_up(done, spread)
@@ -636,7 +676,7 @@ def service_ledger(
                 planned_by_root[root] += record.planned
     last_delivered = max((r.date for r in records if r.delivered > 0), default=None)
     for period in periods:
-        _count(period, roots, owed_set, today)
+        _count(period, roots, owed_set, today, service.records_start)
         for line in period.misses:
             pk = line.record.pk
             if pk is not None:
@@ -653,13 +693,25 @@ def service_ledger(
     )
 
 
-def _count(period: Period, roots: Mapping[int, int], owed: set[str], today: dt.date) -> None:
+def _count(
+    period: Period,
+    roots: Mapping[int, int],
+    owed: set[str],
+    today: dt.date,
+    records_start: dt.date | None = None,
+) -> None:
     regular = [r for r in period.records if r.pk is None or r.pk not in roots]
     left = period.mandated
     delivered = sum(r.delivered for r in regular)
     period.delivered_counted = min(delivered, left)
     period.delivered_beyond = delivered - period.delivered_counted
     left -= period.delivered_counted
+    if records_start is not None:
+        # Before the records start a record counts only by its delivered minutes: its
+        # missed minutes are owed by nobody, its unlogged ones await nothing.
+        unrecorded = [r for r in regular if r.date < records_start]
+        period.missed_beyond += sum(r.missed for r in unrecorded)
+        regular = [r for r in regular if r.date >= records_start]
     by_reason: dict[str, int] = defaultdict(int)
     for record in regular:
         if record.missed <= 0:
@@ -702,12 +754,15 @@ def _lapse_days(
     service: ServiceRow, calendar: SchoolCalendar, last: dt.date | None, today: dt.date
 ) -> int | None:
     """Completed school days (before today) since the last delivered session, or since the
-    mandate started; None when no mandate is in force today or it expects rarer sessions."""
+    mandate started, and never before the records start; None when no mandate is in force
+    today or it expects rarer sessions."""
     if not (service.iep_start <= today <= service.iep_end):
         return None
     if not _expected_gap_ok(service, calendar, today):
         return None
     since = last + dt.timedelta(days=1) if last is not None else service.start
+    if service.records_start is not None:
+        since = max(since, service.records_start)
     return calendar.count(since, today - dt.timedelta(days=1))
 
 
@@ -784,10 +839,40 @@ def calendar_for(district: District) -> SchoolCalendar:
     return SchoolCalendar(district.school_year_start, district.school_year_end, closures)
 
 
-def _service_rows(student_ids: Sequence[int]) -> dict[int, list[ServiceRow]]:
+def records_starts(
+    student_ids: Sequence[int], district: District | None
+) -> dict[tuple[int, str], dt.date | None]:
+    """(student, discipline family) -> the records start of that service line: the latest
+    of the records starts of the student's providers of that family (a provider's own, else
+    the district's), so that nothing is claimed owed before every provider's records
+    start. A family without a provider: the district's (absent from the result)."""
+    from pushin.caseload.models import Student
+
+    district_start = district.records_start if district is not None else None
+    starts: dict[tuple[int, str], dt.date | None] = {}
+    links = Student.providers.through.objects.filter(student_id__in=student_ids).values_list(
+        "student_id", "provider__discipline", "provider__records_start"
+    )
+    for student_id, discipline, own in links:
+        key = (student_id, family(discipline))
+        day = own if own is not None else district_start
+        if key not in starts:
+            starts[key] = day
+        else:
+            known = starts[key]
+            starts[key] = max(known, day) if known is not None and day is not None else None
+    return starts
+
+
+def _service_rows(
+    student_ids: Sequence[int], district: District | None = None
+) -> dict[int, list[ServiceRow]]:
     from django.db.models import Prefetch
 
     from pushin.caseload.models import MandateVersion, Service
+
+    starts = records_starts(student_ids, district)
+    district_start = district.records_start if district is not None else None
 
     services = (
         Service.objects.filter(iep__student_id__in=student_ids)
@@ -807,6 +892,9 @@ def _service_rows(student_ids: Sequence[int]) -> dict[int, list[ServiceRow]]:
                 iep_pk=service.iep_id,
                 iep_start=service.iep.start,
                 iep_end=service.iep.end,
+                records_start=starts.get(
+                    (service.iep.student_id, family(service.discipline)), district_start
+                ),
                 versions=tuple(
                     VersionRow(
                         pk=v.pk,
@@ -839,6 +927,7 @@ def _record_rows(student_ids: Sequence[int]) -> dict[int, list[RecordRow]]:
         "makeup_for_id",
         "session_id",
         "session__provider_id",
+        "session__is_imported",
     )
     result: dict[int, list[RecordRow]] = defaultdict(list)
     for (
@@ -854,6 +943,7 @@ def _record_rows(student_ids: Sequence[int]) -> dict[int, list[RecordRow]]:
         makeup_for,
         session_id,
         provider_id,
+        imported,
     ) in rows:
         result[student_id].append(
             RecordRow(
@@ -869,82 +959,9 @@ def _record_rows(student_ids: Sequence[int]) -> dict[int, list[RecordRow]]:
                 makeup_for=makeup_for,
                 session_id=session_id,
                 provider_id=provider_id,
+                is_imported=imported,
             )
         )
-    return result
-
-
-def _standing_rows(
-    student_ids: Sequence[int], calendar: SchoolCalendar, until: dt.date
-) -> dict[int, list[RecordRow]]:
-    """Occurrences of standing schedules on days the calendar never expanded (the provider
-    has no dated occurrence that day): planned minutes on each school day the schedule
-    was in force, up to `until`.
-
-    A schedule is in force from the day it was accepted until the next schedule of the
-    same provider was accepted; the active one stays in force."""
-    from django.utils import timezone
-
-    from pushin.planning.models import ScheduledSessionStudent, StandingSchedule
-    from pushin.sessions.models import DatedSession
-    from pushin.vocabulary import WEEKDAY_BY_ISO
-
-    members = list(
-        ScheduledSessionStudent.objects.filter(student_id__in=student_ids).values_list(
-            "student_id",
-            "session_id",
-            "session__day",
-            "session__start",
-            "session__end",
-            "session__schedule_id",
-            "session__schedule__provider_id",
-            "session__schedule__provider__discipline",
-        )
-    )
-    if not members:
-        return {}
-    provider_ids = {m[6] for m in members}
-    # The calendar expands a provider's whole day at once: on a day with any dated
-    # occurrence of a weekly session, the dated sessions are what happened (or is planned).
-    materialized = set(
-        DatedSession.objects.filter(provider_id__in=provider_ids, standing__isnull=False)
-        .values_list("provider_id", "date")
-        .distinct()
-    )
-    ranges: dict[int, tuple[dt.date, dt.date | None]] = {}
-    by_provider: dict[int, list[tuple[dt.date, int, bool]]] = defaultdict(list)
-    for pk, provider_id, accepted_at, active in StandingSchedule.objects.filter(
-        provider_id__in=provider_ids
-    ).values_list("pk", "provider_id", "accepted_at", "active"):
-        by_provider[provider_id].append((timezone.localdate(accepted_at), pk, active))
-    for schedules in by_provider.values():
-        schedules.sort()
-        for index, (accepted, pk, active) in enumerate(schedules):
-            following = schedules[index + 1][0] if index + 1 < len(schedules) else None
-            if following is not None:
-                ranges[pk] = (accepted, following - dt.timedelta(days=1))
-            elif active:
-                ranges[pk] = (accepted, None)
-    result: dict[int, list[RecordRow]] = defaultdict(list)
-    for student_id, _session, day, start, end, schedule_id, provider_id, discipline in members:
-        span = ranges.get(schedule_id)
-        if span is None:
-            continue
-        last = until if span[1] is None else min(span[1], until)
-        for date in calendar.between(span[0], last):
-            if WEEKDAY_BY_ISO.get(date.isoweekday()) != day or (provider_id, date) in materialized:
-                continue
-            result[student_id].append(
-                RecordRow(
-                    pk=None,
-                    student_id=student_id,
-                    date=date,
-                    start=start,
-                    planned=minutes_between(start, end),
-                    discipline=discipline,
-                    provider_id=provider_id,
-                )
-            )
     return result
 
 
@@ -966,15 +983,13 @@ def load_ledgers(
     )
     calendar = calendar_for(district)
     owed = frozenset(district.owed_reasons())
-    services = _service_rows(ids)
+    services = _service_rows(ids, district=district)
     records = _record_rows(ids)
-    until = max((s.iep_end for rows in services.values() for s in rows), default=today)
-    standing = _standing_rows(ids, calendar, until)
     ledgers = {
         pk: student_ledger(
             pk,
             services.get(pk, []),
-            [*records.get(pk, []), *standing.get(pk, [])],
+            records.get(pk, []),
             calendar=calendar,
             owed_reasons=owed,
             today=today,

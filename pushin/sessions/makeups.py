@@ -54,7 +54,6 @@ from pushin.accounts.audit import audit_record
 from pushin.accounts.models import AuditAction, User
 from pushin.caseload.models import Goal, Student
 from pushin.district.models import Classroom, Provider, TravelTime
-from pushin.planning.models import ScheduledSession, StandingSchedule
 from pushin.planning.scenario_build import (
     DAYS,
     EXCLUDED_WORDS,
@@ -70,7 +69,7 @@ from pushin.sessions.compliance import standings
 from pushin.sessions.ledger import MissLine, SchoolCalendar, load_ledgers
 from pushin.sessions.models import DatedSession, MakeupRun, SessionStudent
 from pushin.timespans import minutes_of, monday_of, time_of
-from pushin.vocabulary import WEEKDAY_BY_ISO, Activity
+from pushin.vocabulary import activity_label
 
 DEFAULT_DAYS = 10
 MAX_DAYS = 20
@@ -204,32 +203,17 @@ def makeup_owed(
 def _busy_on(
     provider: Provider, dates: Sequence[dt.date]
 ) -> dict[dt.date, list[tuple[int, int, int]]]:
-    """date -> (start, end, school pk) of the provider's sessions planned that day: dated
-    sessions (makeups too), and weekly sessions of the active schedule not expanded yet."""
+    """date -> (start, end, school pk) of the provider's sessions that day: every dated
+    session (the calendar stores the schedules in force ahead of time), makeups too, but
+    not the ones called off in advance."""
     result: dict[dt.date, list[tuple[int, int, int]]] = defaultdict(list)
     if not dates:
         return result
-    dated = DatedSession.objects.filter(provider=provider, date__in=list(dates)).values_list(
-        "date", "start", "end", "classroom__school_id", "standing_id"
-    )
-    expanded: set[dt.date] = set()  # days the calendar expanded: their dated sessions rule
-    for date, start, end, school, standing in dated:
+    dated = DatedSession.objects.filter(
+        provider=provider, date__in=list(dates), cancel_reason=""
+    ).values_list("date", "start", "end", "classroom__school_id")
+    for date, start, end, school in dated:
         result[date].append((minutes_of(start), minutes_of(end), school))
-        if standing is not None:
-            expanded.add(date)
-    schedule = StandingSchedule.objects.filter(provider=provider, active=True).first()
-    if schedule is not None:
-        weekly = ScheduledSession.objects.filter(schedule=schedule).values_list(
-            "pk", "day", "start", "end", "classroom__school_id"
-        )
-        by_day: dict[str, list[tuple[int, dt.time, dt.time, int]]] = defaultdict(list)
-        for pk, day, start, end, school in weekly:
-            by_day[day].append((pk, start, end, school))
-        for date in dates:
-            if date in expanded:
-                continue
-            for _pk, start, end, school in by_day.get(WEEKDAY_BY_ISO[date.isoweekday()], []):
-                result[date].append((minutes_of(start), minutes_of(end), school))
     return result
 
 
@@ -343,8 +327,10 @@ def makeup_propose(
         weeks[monday_of(date)].append(date)
     reasons: dict[int, set[str]] = defaultdict(set)
     for monday, dates in sorted(weeks.items()):
+        # The IEPs in force on the week's first day of proposals (never a day before
+        # today: a student whose IEP began this week is not "without an IEP").
         scenario, id_map = scenario_build(
-            district=provider.district, providers=[provider], week_of=monday
+            district=provider.district, providers=[provider], week_of=monday, on=dates[0]
         )
         for student_pk, _provider_pk, code in id_map.excluded:
             if student_pk in owed:
@@ -645,9 +631,7 @@ def page_rows(owed: dict[int, list[MissLine]], plan: MakeupPlan | None) -> dict[
             "token": proposal.token(),
             "proposal": proposal,
             "room": rooms.get(proposal.classroom_id),
-            "activity": Activity(proposal.activity).label
-            if proposal.activity in Activity.values
-            else proposal.activity,
+            "activity": activity_label(proposal.activity),
             "members": [
                 (students.get(m.student_id), missed_on.get(m.record_id)) for m in proposal.members
             ],

@@ -8,8 +8,11 @@ as `Amendment`s next to the values they replaced, never as silent overwrites.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from pushin.planning.models import RunStatus
 from pushin.timespans import minutes_of
@@ -42,6 +45,12 @@ class DatedSession(models.Model):
         related_name="dated_sessions",
         help_text="The weekly session this is an occurrence of; empty for makeups.",
     )
+    original_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The date of the weekly occurrence this session stands for (a one-day "
+        "override may move it to another day of that week); empty for makeups.",
+    )
     is_makeup = models.BooleanField(default=False)
     is_override = models.BooleanField(
         default=False,
@@ -69,9 +78,9 @@ class DatedSession(models.Model):
                 condition=Q(end__gt=models.F("start")), name="dated_end_after_start"
             ),
             models.UniqueConstraint(
-                fields=["standing", "date"],
+                fields=["standing", "original_date"],
                 condition=Q(standing__isnull=False),
-                name="one_occurrence_per_day",
+                name="one_occurrence_per_week_day",
             ),
         ]
 
@@ -85,6 +94,17 @@ class DatedSession(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.status == SessionStatus.SIGNED
+
+    def has_started(self, now: dt.datetime | None = None) -> bool:
+        """Dated before today, or today at or after its start (local time). A session that
+        has started belongs to the record: no schedule change touches it, and only from
+        then on can minutes be delivered, data taken and the session signed."""
+        moment = timezone.localtime(now)
+        return (self.date, self.start) <= (moment.date(), moment.time())
+
+    @property
+    def is_called_off(self) -> bool:
+        return bool(self.cancel_reason)
 
 
 class Attendance(models.TextChoices):

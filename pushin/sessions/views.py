@@ -27,7 +27,6 @@ from pushin.accounts.http import is_htmx, signed_in_user
 from pushin.accounts.models import User
 from pushin.sessions import selectors, services
 from pushin.sessions.access import dated_session_for_user, own_provider
-from pushin.sessions.calendar import sessions_materialize
 from pushin.sessions.forms import (
     AttendanceForm,
     CallOffForm,
@@ -63,9 +62,6 @@ def today(request: HttpRequest) -> HttpResponse:
     provider = own_provider(user)
     now = timezone.localdate()
     day = _parse_date(request.GET.get("date")) or now
-    # Dated sessions are made on demand from the standing schedule for the day shown:
-    # see pushin/sessions/calendar.py for why there is no nightly job.
-    sessions_materialize(provider=provider, start=day, end=day, actor=user)
     page = selectors.today_page(provider, day=day, today=now)
     services.session_read_audit(actor=user, records=page.records, page="today")
     return render(request, "sessions/today.html", {"page": page})
@@ -77,9 +73,6 @@ def week(request: HttpRequest) -> HttpResponse:
     provider = own_provider(user)
     now = timezone.localdate()
     monday = monday_of(_parse_date(request.GET.get("date")) or now)
-    sessions_materialize(
-        provider=provider, start=monday, end=monday + dt.timedelta(days=4), actor=user
-    )
     page = selectors.week_page(provider, monday=monday, today=now)
     services.session_read_audit(actor=user, records=page.records, page="week")
     return render(

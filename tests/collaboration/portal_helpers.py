@@ -8,7 +8,13 @@ from pushin.district.models import Availability
 from pushin.planning.models import ScheduledSession
 from pushin.vocabulary import Weekday
 from tests.factories import World
-from tests.sessions.factories import MONDAY, THURSDAY, standing_schedule, standing_session
+from tests.sessions.factories import (
+    MONDAY,
+    THURSDAY,
+    standing_schedule,
+    standing_session,
+    stored_ahead,
+)
 
 __all__ = ["MONDAY", "THURSDAY", "Week", "week_of_visits"]
 
@@ -60,4 +66,6 @@ def week_of_visits(world: World) -> Week:
         end=dt.time(10, 30),
         students=[world.other_student],
     )
+    for provider in (world.provider, world.other_provider):
+        stored_ahead(provider, before=MONDAY)  # the calendar stored the weeks ahead
     return Week(monday, thursday, elsewhere)

@@ -10,10 +10,9 @@ from django.utils import timezone
 from pushin.caseload.models import Goal, Student
 from pushin.collaboration.models import Strategy, StudentStrategy
 from pushin.collaboration.services import strategies_seed
-from pushin.sessions.calendar import sessions_materialize
 from pushin.sessions.models import Attendance, DataKind, DataPoint, DatedSession, SessionStudent
 from tests.factories import World
-from tests.sessions.factories import monday_writing
+from tests.sessions.factories import monday_writing, stored_ahead
 
 CLINICAL_NOTE = "Fatigued tripod grasp after five minutes (clinical)"
 GOAL_TEXT = "Writes a sentence with letters on the line."
@@ -76,8 +75,8 @@ def past_monday(world: World) -> dt.date:
 
 
 def past_session(world: World, students: Sequence[Student] | None = None) -> DatedSession:
-    """The provider's Monday writing session on `past_monday`, materialized."""
+    """The provider's Monday writing session on `past_monday`, stored ahead of it."""
     monday_writing(world, students)
     day = past_monday(world)
-    (session,) = sessions_materialize(provider=world.provider, start=day, end=day)
-    return session
+    stored_ahead(world.provider, before=day)
+    return DatedSession.objects.get(provider=world.provider, date=day)

@@ -11,13 +11,13 @@ import pytest
 from pushin.collaboration.models import Notification
 from pushin.district.models import ActivityBlock, TimetableException
 from pushin.planning.selectors import schedule_flags_for
-from pushin.sessions.calendar import sessions_materialize
 from pushin.sessions.models import DatedSession
 from pushin.sessions.selectors import session_flags
 from pushin.vocabulary import Weekday
 from tests.caseload.personas import HTMX, persona_user
 from tests.collaboration.portal_helpers import MONDAY, THURSDAY, week_of_visits
 from tests.factories import World
+from tests.sessions.factories import stored_ahead
 
 FRIDAY = MONDAY + dt.timedelta(days=4)
 TEST_ON_THURSDAY = {
@@ -37,8 +37,11 @@ def report_url(world: World) -> str:
 def week_sessions(world: World, monday: dt.date) -> list[DatedSession]:
     sessions = []
     for provider in (world.provider, world.other_provider):
-        sessions += sessions_materialize(
-            provider=provider, start=monday, end=monday + dt.timedelta(days=4)
+        stored_ahead(provider, before=monday)
+        sessions += list(
+            DatedSession.objects.filter(
+                provider=provider, date__gte=monday, date__lte=monday + dt.timedelta(days=4)
+            )
         )
     return sessions
 

@@ -3,7 +3,7 @@
     schedule = standing_schedule(world.provider)
     standing_session(schedule, classroom=world.classroom, day="mon", start=dt.time(9),
                      end=dt.time(9, 30), students=[world.student])
-    sessions_materialize(provider=world.provider, start=MONDAY, end=MONDAY)
+    stored_ahead(world.provider, before=MONDAY)   # the calendar ran before that Monday
 
 Every name here is made up. The ledger, makeup and export tests may reuse this module.
 """
@@ -12,24 +12,44 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+import time_machine
 
 from pushin.caseload.models import Goal, Method, Student
 from pushin.district.models import ActivityBlock, Classroom, Provider
 from pushin.planning.models import ScheduledSession, ScheduledSessionStudent, StandingSchedule
-from pushin.sessions.calendar import sessions_materialize
+from pushin.sessions.calendar import calendar_sync
 from pushin.sessions.models import DatedSession
 from tests.factories import World, make_student
 
-# A week inside the test world's school year (2026-08-31 .. 2027-06-18).
+# A week inside the test world's school year (2026-08-31 .. 2027-06-18); the frozen clock
+# (tests/conftest.py) stands on that week's Wednesday at noon.
 MONDAY = dt.date(2026, 11, 30)
 THURSDAY = dt.date(2026, 12, 3)
+SCHOOL_TZ = ZoneInfo("America/New_York")
 
 
-def standing_schedule(provider: Provider, *, active: bool = True) -> StandingSchedule:
-    """A new standing schedule for `provider`; an active one retires the current one."""
+def standing_schedule(
+    provider: Provider, *, active: bool = True, effective_from: dt.date | None = None
+) -> StandingSchedule:
+    """A new standing schedule for `provider`, in force from `effective_from` (default: the
+    school year's first day); an active one ends the current one the day before."""
+    start = effective_from or provider.district.school_year_start
     if active:
-        StandingSchedule.objects.filter(provider=provider, active=True).update(active=False)
-    return StandingSchedule.objects.create(provider=provider, active=active)
+        for older in StandingSchedule.objects.filter(provider=provider, active=True):
+            older.active = False
+            older.effective_to = max(start, older.effective_from) - dt.timedelta(days=1)
+            older.save(update_fields=["active", "effective_to"])
+    return StandingSchedule.objects.create(provider=provider, active=active, effective_from=start)
+
+
+def stored_ahead(provider: Provider, *, before: dt.date) -> None:
+    """Store the provider's dated sessions as the calendar did early on the school day
+    `before` (07:00): from that day on, as the schedules in force say."""
+    moment = dt.datetime.combine(before, dt.time(7), tzinfo=SCHOOL_TZ)
+    with time_machine.travel(moment, tick=False):
+        calendar_sync(provider=provider, actor=None)
 
 
 def standing_session(
@@ -104,7 +124,8 @@ def monday_writing(world: World, students: Sequence[Student] | None = None) -> S
 
 
 def dated_session(world: World, students: Sequence[Student] | None = None) -> DatedSession:
-    """Monday's occurrence of `monday_writing`, materialized: one SessionStudent per student."""
+    """Monday's occurrence of `monday_writing`, stored by the calendar before that Monday:
+    one SessionStudent per student. Under the frozen clock it has already happened."""
     monday_writing(world, students)
-    (session,) = sessions_materialize(provider=world.provider, start=MONDAY, end=MONDAY)
-    return session
+    stored_ahead(world.provider, before=MONDAY)
+    return DatedSession.objects.get(provider=world.provider, date=MONDAY)

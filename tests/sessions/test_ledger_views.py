@@ -11,10 +11,11 @@ from pushin.accounts.models import AuditAction, AuditEntry
 from pushin.caseload.models import MandateVersion, Service
 from pushin.district.models import Closure, MakeupPolicy
 from pushin.sessions.ledger import WEEK, load_ledgers
+from pushin.sessions.models import SessionStudent
 from pushin.vocabulary import MissReason
 from tests.caseload.personas import PERSONAS, is_login_redirect, persona_user
 from tests.factories import make_student
-from tests.sessions.factories import standing_schedule, standing_session
+from tests.sessions.factories import standing_schedule, standing_session, stored_ahead
 from tests.sessions.ledger_world import day, freeze_today, session_with
 
 EXPECTED = {
@@ -130,8 +131,8 @@ def test_group_sessions_count_fully_for_each_student(world) -> None:
         assert (week.delivered, week.delivered_counted) == (30, 30)
 
 
-def test_standing_occurrences_nobody_opened_are_planned_not_unscheduled(world) -> None:
-    schedule = standing_schedule(world.provider)
+def test_stored_occurrences_nobody_logged_await_a_log(world) -> None:
+    schedule = standing_schedule(world.provider, effective_from=day(0))
     standing_session(
         schedule,
         classroom=world.classroom,
@@ -140,22 +141,33 @@ def test_standing_occurrences_nobody_opened_are_planned_not_unscheduled(world) -
         end=dt.time(9, 30),
         students=[world.student],
     )
-    # Accepted on Monday Nov 2: Mondays from then on are scheduled.
-    type(schedule).objects.filter(pk=schedule.pk).update(
-        accepted_at=dt.datetime(2026, 11, 2, 8, tzinfo=dt.UTC)
-    )
+    # In force from Monday Nov 2; the calendar stored the Mondays from then on ahead.
+    stored_ahead(world.provider, before=day(0))
     week, _ = week_of(world, today=day(8))  # Tuesday of the following week
     # Nobody logged Monday Nov 2: 30 minutes await a log; the other 30 were never scheduled.
     assert (week.awaiting_log, week.unscheduled_elapsed, week.delivered) == (30, 30, 0)
-    # Once logged, the dated record replaces the standing occurrence.
-    session_with(provider=world.provider, students=[world.student], date=day(0))
-    from pushin.sessions.models import DatedSession
-
-    DatedSession.objects.filter(date=day(0)).update(standing=schedule.sessions.get())
+    # Once logged, the record counts as delivered.
+    record = SessionStudent.objects.get(session__date=day(0))
+    record.attendance = "delivered"
+    record.minutes_delivered = 30
+    record.save()
     week, _ = week_of(world, today=day(8))
     assert (week.awaiting_log, week.delivered) == (0, 30)
-    next_week, _ = week_of(world, today=day(7))
-    assert next_week.delivered == 30
+
+
+def test_before_the_first_schedule_minutes_are_never_scheduled(world) -> None:
+    schedule = standing_schedule(world.provider, effective_from=day(7))
+    standing_session(
+        schedule,
+        classroom=world.classroom,
+        day="mon",
+        start=dt.time(9),
+        end=dt.time(9, 30),
+        students=[world.student],
+    )
+    stored_ahead(world.provider, before=day(0))
+    week, _ = week_of(world, today=day(8))
+    assert (week.awaiting_log, week.unscheduled_elapsed) == (0, 60)
 
 
 def test_the_page_reads_in_a_fixed_number_of_queries(world, login, monkeypatch) -> None:

@@ -6,7 +6,6 @@ import datetime as dt
 
 from pushin.caseload.models import FitWeight, Goal, GoalFitOverride
 from pushin.district.models import TimetableException
-from pushin.sessions.calendar import sessions_materialize
 from pushin.sessions.selectors import session_flags, sessions_of
 from pushin.vocabulary import Activity
 from tests.sessions.factories import (
@@ -15,6 +14,7 @@ from tests.sessions.factories import (
     add_student,
     standing_schedule,
     standing_session,
+    stored_ahead,
 )
 
 
@@ -28,7 +28,7 @@ def _thursday(world, students=None):
         end=dt.time(10, 45),
         students=students or [world.student],
     )
-    sessions_materialize(provider=world.provider, start=THURSDAY, end=THURSDAY)
+    stored_ahead(world.provider, before=THURSDAY)
     return list(sessions_of(world.provider, THURSDAY, THURSDAY))
 
 

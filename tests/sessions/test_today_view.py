@@ -24,6 +24,7 @@ from tests.sessions.factories import (
     monday_writing,
     standing_schedule,
     standing_session,
+    stored_ahead,
 )
 
 EXPECTED = {
@@ -45,6 +46,7 @@ def url(day: dt.date | None = MONDAY) -> str:
 @pytest.mark.parametrize("name", PERSONAS)
 def test_permission_matrix(world, login, name):
     monday_writing(world)
+    stored_ahead(world.provider, before=MONDAY)
     response = login(persona_user(world, name)).get(url())
     assert response.status_code == EXPECTED[name]
     if name == "anonymous":
@@ -56,8 +58,9 @@ def test_permission_matrix(world, login, name):
         assert world.student.full_name not in response.content.decode()
 
 
-def test_materializes_the_day_and_shows_the_plan(world, login):
+def test_shows_the_stored_day_and_the_plan(world, login):
     monday_writing(world)
+    stored_ahead(world.provider, before=MONDAY)
     response = login(world.provider.user).get(url())
     assert response.status_code == 200
     session = DatedSession.objects.get()
@@ -74,6 +77,7 @@ def test_materializes_the_day_and_shows_the_plan(world, login):
 
 def test_reading_the_day_is_audited_per_record(world, login):
     monday_writing(world)
+    stored_ahead(world.provider, before=MONDAY)
     login(world.provider.user).get(url())
     record = SessionStudent.objects.get()
     entry = AuditEntry.objects.get(object_type="therapy_sessions.sessionstudent", action="read")
@@ -126,6 +130,7 @@ def test_sessions_in_order_with_travel_between_schools(world, login):
         end=dt.time(9, 30),
         students=[world.student],
     )
+    stored_ahead(world.provider, before=MONDAY)
     response = login(world.provider.user).get(url())
     cards = response.context["page"].cards
     assert [c.session.start for c in cards] == [dt.time(9), dt.time(10)]
@@ -153,6 +158,7 @@ def test_a_dated_exception_flags_the_session(world, login):
         activity=Activity.TEST,
         created_by=world.teacher,
     )
+    stored_ahead(world.provider, before=MONDAY)
     response = login(world.provider.user).get(url(THURSDAY))
     assert (
         "Thu Dec 3 10:00-10:45 is a test in Room 2A: the handwriting goal does not fit a test; "
@@ -167,6 +173,7 @@ def test_plan_choices_are_the_students_goals_and_strategies(world, login):
     StudentStrategy.objects.create(student=world.student, strategy=strategy)
     Strategy.objects.create(district=world.district, name="Wiggle cushion", how_to="Sit on it.")
     monday_writing(world)
+    stored_ahead(world.provider, before=MONDAY)
     html = login(world.provider.user).get(url()).content.decode()
     assert "Slant board" in html
     assert "Wiggle cushion" not in html  # not one of this student's strategies
@@ -182,6 +189,7 @@ def test_no_school_days_say_why(world, login):
     assert client.get(url(summer)).context["page"].no_school == "Outside the school year."
     Closure.objects.create(district=world.district, name="Snow day", start=MONDAY, end=MONDAY)
     monday_writing(world)
+    stored_ahead(world.provider, before=MONDAY)
     response = client.get(url())
     assert response.context["page"].no_school == "No school: Snow day."
     assert "No school: Snow day." in response.content.decode()
@@ -189,6 +197,7 @@ def test_no_school_days_say_why(world, login):
 
 def test_signed_sessions_show_the_plan_read_only(world, login):
     monday_writing(world)
+    stored_ahead(world.provider, before=MONDAY)
     client = login(world.provider.user)
     client.get(url())
     DatedSession.objects.update(status="signed")
@@ -237,9 +246,8 @@ def test_no_n_plus_one_with_many_sessions(world, login, django_assert_max_num_qu
             TimetableException.objects.create(
                 classroom=room, date=date, start=start, end=end, activity=Activity.ASSEMBLY
             )
+    stored_ahead(world.provider, before=MONDAY)
     client = login(world.provider.user)
-    client.get(url(tuesday))  # materialize once
-    client.get(url(wednesday))
     two_sessions = _queries(client, wednesday)
     with django_assert_max_num_queries(two_sessions):
         response = client.get(url(tuesday))
@@ -253,6 +261,7 @@ def test_no_n_plus_one_with_many_sessions(world, login, django_assert_max_num_qu
 
 def test_teacher_never_sees_notes(world, login):
     monday_writing(world)
+    stored_ahead(world.provider, before=MONDAY)
     login(world.provider.user).get(url())
     SessionStudent.objects.update(note="Clinical: fatigue after recess")
     for person in (world.teacher, world.para, world.admin):
@@ -264,6 +273,7 @@ def test_teacher_never_sees_notes(world, login):
 def test_htmx_not_needed_for_today(world, login):
     # The page is a plain GET; htmx only changes the plan in place.
     monday_writing(world)
+    stored_ahead(world.provider, before=MONDAY)
     response = login(world.provider.user).get(url(), **HTMX)
     assert response.status_code == 200
 
@@ -271,6 +281,7 @@ def test_htmx_not_needed_for_today(world, login):
 def test_second_student_gets_a_plan_row(world, login):
     second = add_student(world)
     monday_writing(world, [world.student, second])
+    stored_ahead(world.provider, before=MONDAY)
     response = login(world.provider.user).get(url())
     (card,) = response.context["page"].cards
     assert [rv.record.student for rv in card.records] == [world.student, second]
@@ -281,6 +292,7 @@ def test_the_plan_shows_how_the_student_wants_support_to_look(world, login):
     world.student.comfort_asked_on = dt.date(2026, 10, 5)
     world.student.save()
     monday_writing(world)
+    stored_ahead(world.provider, before=MONDAY)
     html = login(world.provider.user).get(url()).content.decode()
     assert "Prefers not to be singled out" in html
     assert "(asked Oct 5)" in html

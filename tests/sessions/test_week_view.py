@@ -10,7 +10,13 @@ from django.urls import reverse
 from pushin.district.models import Closure, TimetableException
 from pushin.sessions.models import DatedSession
 from pushin.vocabulary import Activity
-from tests.sessions.factories import MONDAY, THURSDAY, standing_schedule, standing_session
+from tests.sessions.factories import (
+    MONDAY,
+    THURSDAY,
+    standing_schedule,
+    standing_session,
+    stored_ahead,
+)
 from tests.sessions.helpers import PERSONAS, is_login_redirect, persona_user
 
 EXPECTED = {
@@ -39,6 +45,7 @@ def _schedule(world):
             end=(dt.datetime.combine(MONDAY, start) + dt.timedelta(minutes=45)).time(),
             students=[world.student],
         )
+    stored_ahead(world.provider, before=MONDAY)
 
 
 @pytest.mark.parametrize("name", PERSONAS)
@@ -52,7 +59,7 @@ def test_permission_matrix(world, login, name):
         assert world.student.initials not in response.content.decode()
 
 
-def test_materializes_the_week_and_flags_the_test(world, login):
+def test_shows_the_stored_week_and_flags_the_test(world, login):
     _schedule(world)
     TimetableException.objects.create(
         classroom=world.classroom,

@@ -1,0 +1,360 @@
+"""One week re-planned on its own: a one-day change stays one day.
+
+A dated change in a classroom (a test on Thursday, an assembly, a cancelled block) is
+answered by re-planning that week only. The result is applied to that week's dated
+sessions as one-day overrides (moved, or called off with a reason the provider confirms)
+and every other week keeps the standing schedule as it was.
+
+The week's scenario is the provider's usual scenario with that week's dated changes
+applied, and with what is already decided left out:
+- days of the week that are over are left out like closure days, and so is the morning
+  of today up to now (busy time): nothing is placed in the past;
+- sessions that have started, were logged or called off, and makeups, keep their time
+  (busy time) and their students' minutes are taken off what the week still needs;
+- every other dated session of the week is the previous plan, with plan ids "d<pk>", so
+  the engine keeps what it can and moves as few as it can.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from pushin.accounts.audit import audit_record
+from pushin.accounts.models import AuditAction, User
+from pushin.district.models import Provider
+from pushin.planning.models import PlanRun, ScheduledSession
+from pushin.planning.scenario_build import IdMap, scenario_build
+from pushin.planning.standing import block_id_for, plan_of_sessions
+from pushin.scheduling.plan import Plan, PlannedSession, plan_from_dict
+from pushin.scheduling.scenario import Interval, Scenario
+from pushin.scheduling.timeutil import DAY_INDEX
+from pushin.sessions.models import DatedSession, SessionStatus, SessionStudent
+from pushin.timespans import minutes_of, time_of
+from pushin.vocabulary import WEEKDAY_BY_ISO, MissReason
+
+PLAN_ID_PREFIX = "d"
+
+
+class WeekChanged(ValueError):
+    """The week's sessions changed after the re-plan was made: it must be made again."""
+
+
+def week_dates(monday: dt.date) -> list[dt.date]:
+    return [monday + dt.timedelta(days=offset) for offset in range(5)]
+
+
+def plan_id(session: DatedSession) -> str:
+    return f"{PLAN_ID_PREFIX}{session.pk}"
+
+
+def _pk_of(ident: str) -> int | None:
+    if ident.startswith(PLAN_ID_PREFIX) and ident[1:].isdigit():
+        return int(ident[1:])
+    return None
+
+
+def is_replannable(session: DatedSession, now: dt.datetime) -> bool:
+    """A regular session of the week that a re-plan may still move or call off."""
+    return (
+        session.status == SessionStatus.PLANNED
+        and not (session.is_makeup or session.is_imported or session.cancel_reason)
+        and not session.has_started(now)
+    )
+
+
+def _week_sessions(provider: Provider, monday: dt.date) -> list[DatedSession]:
+    return list(
+        DatedSession.objects.filter(
+            provider=provider, date__gte=monday, date__lte=monday + dt.timedelta(days=4)
+        )
+        .select_related("standing")
+        .prefetch_related("members")
+        .order_by("date", "start", "pk")
+    )
+
+
+def _carrier(session: DatedSession) -> ScheduledSession:
+    """The dated session in the shape `block_id_for` reads (never saved)."""
+    return ScheduledSession(
+        pk=session.pk,
+        classroom_id=session.classroom_id,
+        block_id=session.standing.block_id if session.standing else None,
+        day=WEEKDAY_BY_ISO[session.date.isoweekday()],
+        start=session.start,
+        end=session.end,
+        delivery=session.delivery,
+    )
+
+
+def week_scenario(*, provider: Provider, monday: dt.date) -> tuple[Scenario, IdMap, list[int]]:
+    """The scenario of a one-week re-plan, with the week's open sessions as the previous
+    plan (see the module docstring), and the pks of every session still open that week
+    (the run keeps them, to refuse an accept once the week has changed)."""
+    now = timezone.localtime()
+    today = now.date()
+    days_done = [WEEKDAY_BY_ISO[day.isoweekday()] for day in week_dates(monday) if day < today]
+    scenario, id_map = scenario_build(
+        district=provider.district, providers=[provider], week_of=monday, days_done=days_done
+    )
+    sessions = _week_sessions(provider, monday)
+    open_sessions = [s for s in sessions if is_replannable(s, now)]
+    decided = [s for s in sessions if not is_replannable(s, now)]
+
+    used: dict[str, int] = defaultdict(int)
+    busy: list[Interval] = []
+    for session in decided:
+        if not session.is_makeup:
+            for member in session.members.all():
+                key = id_map.student_key(member.student_id, provider.pk)
+                if key is not None:
+                    used[key] += session.minutes
+        if session.date >= today and not session.cancel_reason:
+            day = WEEKDAY_BY_ISO[session.date.isoweekday()]
+            busy.append(Interval(day, minutes_of(session.start), minutes_of(session.end)))
+    if monday <= today <= monday + dt.timedelta(days=4):
+        slot = scenario.slot_minutes
+        up_to_now = math.ceil((minutes_of(now.time()) + 1) / slot) * slot
+        busy.append(Interval(WEEKDAY_BY_ISO[today.isoweekday()], 0, min(up_to_now, 24 * 60)))
+
+    students = []
+    for student in scenario.students:
+        left = student.minutes_per_week - used.get(student.id, 0)
+        left -= left % student.session_minutes if left > 0 else 0
+        if left > 0:
+            students.append(dataclasses.replace(student, minutes_per_week=left))
+    present = {s.id for s in students}
+    providers = tuple(
+        dataclasses.replace(p, busy=(*p.busy, *busy)) if p.id == f"p{provider.pk}" else p
+        for p in scenario.providers
+    )
+    scenario = dataclasses.replace(scenario, students=tuple(students), providers=providers)
+
+    planned = []
+    for session in open_sessions:
+        keys = [
+            key
+            for m in session.members.all()
+            if (key := id_map.student_key(m.student_id, provider.pk)) in present
+        ]
+        if not keys:
+            continue
+        focus = {
+            key: f"g{m.focus_goal_id}" if m.focus_goal_id else ""
+            for m in session.members.all()
+            if (key := id_map.student_key(m.student_id, provider.pk)) in present
+        }
+        planned.append(
+            PlannedSession(
+                id=plan_id(session),
+                provider=f"p{provider.pk}",
+                classroom=f"c{session.classroom_id}",
+                block=block_id_for(_carrier(session), scenario, id_map),
+                day=WEEKDAY_BY_ISO[session.date.isoweekday()],
+                start=minutes_of(session.start),
+                end=minutes_of(session.end),
+                delivery=session.delivery,
+                students=tuple(keys),
+                focus=focus,
+            )
+        )
+    pinned = tuple(
+        plan_id(s)
+        for s in open_sessions
+        if s.standing is not None and s.standing.pinned and plan_id(s) in {p.id for p in planned}
+    )
+    previous = plan_of_sessions(planned, scenario)
+    scenario = dataclasses.replace(scenario, previous_plan=previous, pinned=pinned)
+    return scenario, id_map, [s.pk for s in open_sessions]
+
+
+@dataclasses.dataclass(frozen=True)
+class WeekChange:
+    moved: int
+    added: int
+    called_off: int
+
+
+def _match(
+    previous: Sequence[PlannedSession], current: Sequence[PlannedSession]
+) -> tuple[list[tuple[PlannedSession, PlannedSession]], list[PlannedSession], list[PlannedSession]]:
+    """(old, new) pairs that are the same session moved, old ones dropped, new ones added.
+    Unchanged sessions keep their id and are left out."""
+    kept = {s.id for s in current} & {s.id for s in previous}
+    old = [s for s in previous if s.id not in kept]
+    new = [s for s in current if s.id not in kept]
+    pairs = []
+    dropped = []
+    for session in old:
+        students = set(session.students)
+        match = next((s for s in new if set(s.students) == students), None)
+        if match is None:
+            match = next((s for s in new if students & set(s.students)), None)
+        if match is None:
+            dropped.append(session)
+        else:
+            new.remove(match)
+            pairs.append((session, match))
+    return pairs, dropped, new
+
+
+def _day_of(monday: dt.date, day: str) -> dt.date:
+    return monday + dt.timedelta(days=DAY_INDEX[day])
+
+
+def _activity(scenario: Mapping[str, Any], block: str) -> str:
+    for room in scenario.get("classrooms", []):
+        for item in room.get("blocks", []):
+            if item["id"] == block:
+                return str(item["activity"])
+    return ""
+
+
+@transaction.atomic
+def week_apply(
+    *,
+    run: PlanRun,
+    user: User,
+    reason: str = MissReason.PROVIDER_CONFLICT,
+) -> WeekChange:
+    """Apply a one-week re-plan to that week's dated sessions: move what moved (a one-day
+    override), add what was added, call off what was left out (with `reason` as each
+    student's miss reason). Raises WeekChanged when the week changed since the run."""
+    if run.week_of is None:
+        raise ValueError("a one-week re-plan names its week")
+    monday = run.week_of
+    now = timezone.localtime()
+    id_map = IdMap.from_json(run.id_map)
+    previous = plan_from_dict(run.scenario.get("previous_plan") or {"sessions": []})
+    plan: Plan = plan_from_dict(run.plan_data)
+    provider = run.providers.get()
+    Provider.objects.select_for_update().filter(pk=provider.pk).first()
+
+    pks = {pk for s in previous.sessions if (pk := _pk_of(s.id)) is not None}
+    dated = {
+        s.pk: s
+        for s in DatedSession.objects.filter(pk__in=pks, provider=provider).prefetch_related(
+            "members"
+        )
+    }
+    if any(pk not in dated or not is_replannable(dated[pk], now) for pk in pks):
+        raise WeekChanged(
+            "The week changed since this plan was made (a session was logged, moved or "
+            "has started): re-plan the week again."
+        )
+    open_now = {
+        s.pk for s in _week_sessions(provider, monday) if is_replannable(s, now) and s.members.all()
+    }
+    if open_now - set(run.week_sessions):
+        raise WeekChanged(
+            "The week has new sessions since this plan was made: re-plan the week again."
+        )
+
+    pairs, dropped, added = _match(previous.sessions, plan.sessions)
+    for old, new in pairs:
+        session = dated[_pk_of(old.id) or 0]
+        _move(session, new, monday=monday, scenario=run.scenario, id_map=id_map, user=user)
+    for old in dropped:
+        _call_off(dated[_pk_of(old.id) or 0], reason=reason, user=user)
+    for new in added:
+        _add(new, provider=provider, monday=monday, scenario=run.scenario, id_map=id_map, user=user)
+    return WeekChange(moved=len(pairs), added=len(added), called_off=len(dropped))
+
+
+def _set_members(session: DatedSession, planned: PlannedSession, id_map: IdMap, user: User) -> None:
+    wanted = {id_map.students[key]: planned.focus.get(key, "") for key in planned.students}
+    current = {m.student_id: m for m in session.members.all()}
+    gone = [m.pk for pk, m in current.items() if pk not in wanted]
+    if gone:
+        SessionStudent.objects.filter(pk__in=gone).delete()
+    for student_pk, goal in wanted.items():
+        if student_pk not in current:
+            SessionStudent.objects.create(
+                session=session, student_id=student_pk, focus_goal_id=id_map.goals.get(goal)
+            )
+
+
+def _move(
+    session: DatedSession,
+    planned: PlannedSession,
+    *,
+    monday: dt.date,
+    scenario: Mapping[str, Any],
+    id_map: IdMap,
+    user: User,
+) -> None:
+    before = f"{session.date} {session.start:%H:%M}"
+    session.date = _day_of(monday, planned.day)
+    session.start = time_of(planned.start)
+    session.end = time_of(planned.end)
+    session.classroom_id = id_map.classrooms[planned.classroom]
+    session.activity = _activity(scenario, planned.block)
+    session.is_override = True
+    session.save(update_fields=["date", "start", "end", "classroom", "activity", "is_override"])
+    _set_members(session, planned, id_map, user)
+    for student_pk in {id_map.students[key] for key in planned.students}:
+        audit_record(
+            actor=user,
+            action=AuditAction.UPDATE,
+            obj=session,
+            student_id=student_pk,
+            detail={"moved_from": before, "moved_to": f"{session.date} {session.start:%H:%M}"},
+        )
+
+
+def _call_off(session: DatedSession, *, reason: str, user: User) -> None:
+    session.cancel_reason = "Left out by a one-week re-plan (a dated timetable change)."
+    session.is_override = True
+    session.status = SessionStatus.LOGGED
+    session.save(update_fields=["cancel_reason", "is_override", "status"])
+    for member in session.members.all():
+        member.attendance = reason
+        member.save(update_fields=["attendance"])
+        audit_record(
+            actor=user,
+            action=AuditAction.UPDATE,
+            obj=session,
+            student_id=member.student_id,
+            detail={"called_off": reason},
+        )
+
+
+def _add(
+    planned: PlannedSession,
+    *,
+    provider: Provider,
+    monday: dt.date,
+    scenario: Mapping[str, Any],
+    id_map: IdMap,
+    user: User,
+) -> None:
+    session = DatedSession.objects.create(
+        provider=provider,
+        classroom_id=id_map.classrooms[planned.classroom],
+        date=_day_of(monday, planned.day),
+        start=time_of(planned.start),
+        end=time_of(planned.end),
+        activity=_activity(scenario, planned.block),
+        delivery=planned.delivery,
+        is_override=True,
+    )
+    for key in planned.students:
+        SessionStudent.objects.create(
+            session=session,
+            student_id=id_map.students[key],
+            focus_goal_id=id_map.goals.get(planned.focus.get(key, "")),
+        )
+        audit_record(
+            actor=user,
+            action=AuditAction.CREATE,
+            obj=session,
+            student_id=id_map.students[key],
+            detail={"added_for_week_of": str(monday)},
+        )
