@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 
 from pushin.accounts.models import Role, User
@@ -20,15 +20,18 @@ from pushin.planning.models import PlanRun, RunKind, ScheduledSession, StandingS
 from pushin.planning.scenario_build import (
     EXCLUDED_WORDS,
     IdMap,
+    closed_days_of,
     scenario_build,
 )
 from pushin.planning.standing import schedule_as_plan, schedule_sessions
 from pushin.planning.validation import Problem, schedule_problems
+from pushin.planning.week import week_scenario, week_session_pk
 from pushin.planning.words import REASON_WORDS, RULE_WORDS, NameBook, name_book
 from pushin.scheduling.changes import plan_changes
 from pushin.scheduling.plan import PLAN_FORMAT, PlannedSession, plan_from_dict
 from pushin.scheduling.scenario import scenario_to_dict
 from pushin.scheduling.timeutil import DAY_INDEX, format_hhmm, format_span, parse_hhmm
+from pushin.sessions.models import DatedSession
 from pushin.timespans import minutes_of, monday_of, time_of
 from pushin.vocabulary import activity_label
 
@@ -382,16 +385,21 @@ class SchedulePage:
     schedule: StandingSchedule | None
     sessions: list[SessionView]
     grid: WeekGrid | None
+    history: Sequence[StandingSchedule] = ()
 
 
 def schedule_page(provider: Provider, *, editable: bool) -> SchedulePage:
-    schedule = (
-        StandingSchedule.objects.filter(provider=provider, active=True)
+    """The newest schedule (the one moves and pins edit) and the history of every
+    schedule the provider had, newest first, with the dates each was in force."""
+    history = list(
+        StandingSchedule.objects.filter(provider=provider)
         .select_related("accepted_by", "source_run")
-        .first()
+        .annotate(session_count=Count("sessions"))
+        .order_by("-effective_from", "-accepted_at", "-pk")
     )
+    schedule = next((s for s in history if s.active), None)
     if schedule is None:
-        return SchedulePage(schedule=None, sessions=[], grid=None)
+        return SchedulePage(schedule=None, sessions=[], grid=None, history=history)
     rows = schedule_sessions(schedule)
     views = standing_views(rows, with_urls=editable, names=True)
     schools = School.objects.filter(district_id=provider.district_id).values_list("pk", flat=True)
@@ -400,7 +408,7 @@ def schedule_page(provider: Provider, *, editable: bool) -> SchedulePage:
         colours=school_css(f"sch{pk}" for pk in schools),
         minutes_between=travel_map(provider.district_id),
     )
-    return SchedulePage(schedule=schedule, sessions=views, grid=grid)
+    return SchedulePage(schedule=schedule, sessions=views, grid=grid, history=history)
 
 
 # --- Flags: the standing schedule against today's timetable --------------------------------
@@ -454,27 +462,23 @@ def schedule_flags_for(
     book = name_book(user=reader, id_map=usual_map, scenario=scenario_to_dict(usual))
     closed: list[str] = []
     if monday is not None:
-        week, week_map = scenario_build(district=district, providers=[provider], week_of=monday)
-        closed = week_map.closed_days
-        week_plan = schedule_as_plan(
-            provider_pk=provider.pk,
-            sessions=rows,
-            scenario=week,
-            id_map=week_map,
-            skip_days=closed,
-        )
+        # The week as it stands: its stored sessions still to come (after any one-week
+        # re-plan) against that week's dated changes.
+        week, week_map, _open = week_scenario(provider=provider, monday=monday)
+        closed = closed_days_of(district, monday)
+        previous = week.previous_plan
+        views.update(_dated_views(previous.sessions if previous else ()))
         known_keys = {p.key for _, p in found}
-        known_sessions = {sid for _, p in found for sid in p.sessions}
         week_problems = [
             problem
-            for problem in schedule_problems(week, week_plan.plan)
-            if problem.key not in known_keys
-            and not (problem.sessions and set(problem.sessions) <= known_sessions)
+            for problem in (schedule_problems(week, previous) if previous else [])
+            if problem.key not in known_keys and problem.rule != 6
         ]
         found += [("week", problem) for problem in week_problems]
         if week_problems:  # names of that week's one-off blocks
             week_book = name_book(user=reader, id_map=week_map, scenario=scenario_to_dict(week))
             book.names.update({k: v for k, v in week_book.names.items() if k not in book.names})
+            book.add_sessions(_plan_session_dicts(previous.sessions if previous else ()))
     book.add_sessions(_plan_session_dicts(as_plan.plan.sessions))
     flags = []
     seen: set[tuple[str, int, str, str]] = set()
@@ -501,6 +505,36 @@ def schedule_flags_for(
                 )
             )
     return ScheduleFlags(week_of=monday, flags=flags, closed_days=closed, has_schedule=True)
+
+
+def _dated_views(sessions: Iterable[PlannedSession]) -> dict[str, SessionView]:
+    """Views of a week's stored sessions, keyed by their plan ids ("d<pk>")."""
+    sessions = list(sessions)
+    pks = [week_session_pk(s.id) for s in sessions]
+    by_pk = {
+        d.pk: d
+        for d in DatedSession.objects.filter(
+            pk__in=[pk for pk in pks if pk is not None]
+        ).select_related("classroom__school")
+    }
+    views = {}
+    for planned in sessions:
+        dated = by_pk.get(week_session_pk(planned.id) or 0)
+        if dated is None:
+            continue
+        views[planned.id] = SessionView(
+            ident=planned.id,
+            day=planned.day,
+            start=planned.start,
+            end=planned.end,
+            school=f"sch{dated.classroom.school_id}",
+            school_name=dated.classroom.school.name,
+            room=dated.classroom.name,
+            activity=activity_label(dated.activity) if dated.activity else "",
+            initials=(),
+            pk=dated.pk,
+        )
+    return views
 
 
 def _plan_session_dicts(sessions: Iterable[Any]) -> list[dict[str, Any]]:

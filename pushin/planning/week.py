@@ -55,7 +55,8 @@ def plan_id(session: DatedSession) -> str:
     return f"{PLAN_ID_PREFIX}{session.pk}"
 
 
-def _pk_of(ident: str) -> int | None:
+def week_session_pk(ident: str) -> int | None:
+    """The dated session's pk of a one-week plan id ("d<pk>")."""
     if ident.startswith(PLAN_ID_PREFIX) and ident[1:].isdigit():
         return int(ident[1:])
     return None
@@ -237,7 +238,7 @@ def week_apply(
     provider = run.providers.get()
     Provider.objects.select_for_update().filter(pk=provider.pk).first()
 
-    pks = {pk for s in previous.sessions if (pk := _pk_of(s.id)) is not None}
+    pks = {pk for s in previous.sessions if (pk := week_session_pk(s.id)) is not None}
     dated = {
         s.pk: s
         for s in DatedSession.objects.filter(pk__in=pks, provider=provider).prefetch_related(
@@ -259,10 +260,10 @@ def week_apply(
 
     pairs, dropped, added = _match(previous.sessions, plan.sessions)
     for old, new in pairs:
-        session = dated[_pk_of(old.id) or 0]
+        session = dated[week_session_pk(old.id) or 0]
         _move(session, new, monday=monday, scenario=run.scenario, id_map=id_map, user=user)
     for old in dropped:
-        _call_off(dated[_pk_of(old.id) or 0], reason=reason, user=user)
+        _call_off(dated[week_session_pk(old.id) or 0], reason=reason, user=user)
     for new in added:
         _add(new, provider=provider, monday=monday, scenario=run.scenario, id_map=id_map, user=user)
     return WeekChange(moved=len(pairs), added=len(added), called_off=len(dropped))
