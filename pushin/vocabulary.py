@@ -4,7 +4,14 @@ The ids are those of the scheduler's pushin-scenario/1 format; the labels are wh
 people read.
 """
 
+from __future__ import annotations
+
+from typing import TypeVar
+
 from django.db import models
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+
+_Row = TypeVar("_Row", bound=models.Model)
 
 
 class Weekday(models.TextChoices):
@@ -16,6 +23,28 @@ class Weekday(models.TextChoices):
 
 
 WEEKDAY_BY_ISO = {1: Weekday.MON, 2: Weekday.TUE, 3: Weekday.WED, 4: Weekday.THU, 5: Weekday.FRI}
+# Monday first. A weekday column sorts alphabetically (Fri, Mon, Thu, Tue, Wed): every list
+# of days people read is put in week order with `weekday_index` or `in_week_order`.
+WEEKDAY_INDEX: dict[str, int] = {day: index for index, day in enumerate(Weekday.values)}
+
+
+def weekday_index(day: str) -> int:
+    """A sort key for a weekday id, Monday first (an unknown id last)."""
+    return WEEKDAY_INDEX.get(day, len(WEEKDAY_INDEX))
+
+
+def weekday_order(field: str = "day") -> Case:
+    """An `order_by` term for a weekday column, Monday first."""
+    return Case(
+        *(When(**{field: day}, then=Value(index)) for day, index in WEEKDAY_INDEX.items()),
+        default=Value(len(WEEKDAY_INDEX)),
+        output_field=IntegerField(),
+    )
+
+
+def in_week_order(rows: QuerySet[_Row], *then: str) -> QuerySet[_Row]:
+    """Rows with a `day` column in week order, then by `then` (default: start time)."""
+    return rows.order_by(weekday_order(), *(then or ("start", "pk")))
 
 
 class Activity(models.TextChoices):
@@ -36,6 +65,15 @@ class Activity(models.TextChoices):
     MUSIC = "music", "Music"
     LIBRARY = "library", "Library"
     ASSEMBLY = "assembly", "Assembly"
+
+
+def activity_label(activity: str) -> str:
+    """What people read for an activity id: the vocabulary's label ("Literacy centers" for
+    "centers"). An id the vocabulary does not know (from an imported scenario) shows as it is."""
+    try:
+        return str(Activity(activity).label)
+    except ValueError:
+        return activity
 
 
 class Domain(models.TextChoices):

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .changes import plan_changes
 from .plan import PlannedSession
 from .scenario import Scenario
 from .timeutil import DAY_INDEX
@@ -45,8 +46,7 @@ def measure(scenario: Scenario, sessions: Sequence[PlannedSession]) -> Measures:
             )
     moved = 0
     if scenario.previous_plan is not None:
-        kept = {s.signature for s in sessions}
-        moved = sum(1 for s in scenario.previous_plan.sessions if s.signature not in kept)
+        moved = plan_changes(scenario.previous_plan.sessions, sessions).changed
     days_of: dict[str, set[int]] = defaultdict(set)
     for session in sessions:
         for student_id in session.students:
