@@ -1,12 +1,15 @@
 """The starter library: about forty strategies over every goal domain, seeded per district,
-idempotently, lazily on the first library visit."""
+idempotently, when the district is created (never on a page read)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+
+from django.apps import apps as django_apps
 
 from pushin.collaboration.models import Strategy
-from pushin.collaboration.services import library_open, strategies_seed
+from pushin.collaboration.services import strategies_seed
 from pushin.collaboration.starter_strategies import PAPER_KINDS, STARTERS
 from pushin.district.models import District
 from pushin.vocabulary import Domain
@@ -53,6 +56,7 @@ def test_the_named_supports_are_there_with_their_paper() -> None:
 
 
 def test_seed_is_idempotent_and_keeps_edited_copies(world: World) -> None:
+    Strategy.objects.filter(district=world.district).delete()
     assert strategies_seed(district=world.district) == len(STARTERS)
     copy = Strategy.objects.get(district=world.district, name="Slant board")
     assert copy.is_starter
@@ -79,17 +83,43 @@ def test_each_district_gets_its_own_copies(world: World) -> None:
     assert Strategy.objects.filter(district=other, name="Timer").exists()
 
 
-def test_library_open_seeds_only_an_empty_library(world: World) -> None:
-    assert library_open(district=world.district) == len(STARTERS)
+def test_a_new_district_starts_with_its_library(world: World) -> None:
+    assert Strategy.objects.filter(district=world.district, is_starter=True).count() == len(
+        STARTERS
+    )
+    other = District.objects.create(
+        name="Elsewhere", school_year_start=dt.date(2026, 9, 1), school_year_end=dt.date(2027, 6, 1)
+    )
+    assert Strategy.objects.filter(district=other).count() == len(STARTERS)
+    other.name = "Elsewhere Unified"
+    other.save()  # a later save seeds nothing again
+    assert Strategy.objects.filter(district=other).count() == len(STARTERS)
+
+
+def test_a_deleted_starter_stays_deleted(world: World, login) -> None:
     Strategy.objects.filter(district=world.district, name="Fidget").delete()
-    assert library_open(district=world.district) == 0  # a deleted starter stays deleted
+    response = login(world.provider.user).get("/collaboration/strategies/")
+    assert response.status_code == 200
     assert not Strategy.objects.filter(district=world.district, name="Fidget").exists()
     assert strategies_seed(district=world.district) == 1  # an explicit seed restores it
 
 
-def test_the_first_library_visit_seeds(world: World, login) -> None:
-    assert not Strategy.objects.filter(district=world.district).exists()
+def test_reading_the_library_writes_nothing(world: World, login) -> None:
+    Strategy.objects.filter(district=world.district).delete()
     response = login(world.provider.user).get("/collaboration/strategies/")
     assert response.status_code == 200
+    assert not Strategy.objects.filter(district=world.district).exists()
+
+
+def test_the_migration_seeds_only_empty_libraries(world: World) -> None:
+    seed = importlib.import_module(
+        "pushin.collaboration.migrations.0003_seed_starter_libraries"
+    ).seed_empty_libraries
+    Strategy.objects.filter(district=world.district).delete()
+    kept = District.objects.create(
+        name="Kept", school_year_start=dt.date(2026, 9, 1), school_year_end=dt.date(2027, 6, 1)
+    )
+    Strategy.objects.filter(district=kept).exclude(name="Timer").delete()
+    seed(django_apps, None)
     assert Strategy.objects.filter(district=world.district).count() == len(STARTERS)
-    assert b"Raised-line paper" in response.content
+    assert list(Strategy.objects.filter(district=kept).values_list("name", flat=True)) == ["Timer"]
