@@ -3,20 +3,32 @@
 The structure (schools, travel, timetables, provider hours, students, goals, mandates) is
 the scheduler's synthetic scenario (`pushin.scheduling.generate`), so the demo and the
 benchmarks are the same world. This module adds what a scenario does not carry: people's
-names, logins, the school calendar, IEP dates, goal texts and amendment histories. Every
-choice comes from `random.Random` seeded by size and seed: the same size and seed give the
-same rows on every machine.
+names, logins, the school calendar, IEP dates, goal texts and amendment histories, and the
+minutes delivered before Push-In's records start, imported. Every choice comes from
+`random.Random` seeded by size and seed: the same size and seed give the same rows on every
+machine, on the same date.
+
+Dates follow the real date (`timezone.localdate()`), so the demo works in any year: the
+school year is the one containing today (from the Monday a week before Labor Day to the
+third Friday of June; in July and before the year starts in August, the coming one), its
+closures and progress periods are placed in that year, and IEP dates, annual reviews,
+mandate amendments and strategy uses are placed relative to today. The district's records
+start is the first school day on or after today (the day it "adopted" Push-In); the
+minutes delivered since the school year started are imported through the past-minutes
+import, so the minutes pages open with a year of delivered minutes, nothing owed or never
+scheduled before the records start, and no lapse alerts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from pushin.accounts.models import AuditAction, AuditEntry, Role, User
@@ -48,18 +60,17 @@ from pushin.district.models import (
 )
 from pushin.scheduling import scenario as sc
 from pushin.scheduling.generate import PRESETS, generate_scenario
+from pushin.sessions.csv_import import past_minutes_import
+from pushin.sessions.models import DatedSession
 from pushin.vocabulary import DEFAULT_MAKEUP_OWED, Activity, Discipline
 
 DEMO_PASSWORD = "pushin-demo"  # noqa: S105 - documented in README.md; demo data only
 DEMO_URL = "http://127.0.0.1:8000/"
-# The demo is set in the 2026-27 school year; IEPs and mandates are in force on this day.
-DEMO_TODAY = dt.date(2026, 11, 23)
-YEAR_START = dt.date(2026, 8, 31)
-YEAR_END = dt.date(2027, 6, 18)
 SIZES = ("small", "large")
 DISTRICT_NAMES = {"small": names.DISTRICT_NAME, "large": names.LARGE_DISTRICT_NAME}
 USERNAME_PREFIX = {"small": "", "large": "large."}
 PARAS_PER_SCHOOL = 2
+_IMPORT_BATCH = 4000  # rows per past-minutes file (the import reads at most 5000)
 
 _ACTIVITIES = set(Activity.values)
 
@@ -114,24 +125,86 @@ def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
     return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
 
 
-def _closures() -> list[tuple[str, dt.date, dt.date]]:
-    thanksgiving = _nth_weekday(2026, 11, 3, 4)
+def _monday_on_or_after(day: dt.date) -> dt.date:
+    return day + dt.timedelta(days=(7 - day.weekday()) % 7)
+
+
+def _year_of(fall: int) -> tuple[dt.date, dt.date]:
+    """The school year starting in the fall of `fall`: from the Monday a week before Labor
+    Day to the third Friday of June."""
+    return (
+        _nth_weekday(fall, 9, 0, 1) - dt.timedelta(days=7),
+        _nth_weekday(fall + 1, 6, 4, 3),
+    )
+
+
+def _closures(year_start: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    fall = year_start.year
+    labor_day = _nth_weekday(fall, 9, 0, 1)
+    thanksgiving = _nth_weekday(fall, 11, 3, 4)
+    winter = _monday_on_or_after(dt.date(fall, 12, 20))
+    spring = _monday_on_or_after(dt.date(fall + 1, 4, 1))
+    mlk = _nth_weekday(fall + 1, 1, 0, 3)
+    presidents = _nth_weekday(fall + 1, 2, 0, 3)
     return [
-        ("Labor Day", _nth_weekday(2026, 9, 0, 1), _nth_weekday(2026, 9, 0, 1)),
+        ("Labor Day", labor_day, labor_day),
         ("Thanksgiving break", thanksgiving - dt.timedelta(days=1), thanksgiving + dt.timedelta(1)),
-        ("Winter break", dt.date(2026, 12, 21), dt.date(2027, 1, 1)),
-        ("Martin Luther King Jr. Day", _nth_weekday(2027, 1, 0, 3), _nth_weekday(2027, 1, 0, 3)),
-        ("Presidents Day", _nth_weekday(2027, 2, 0, 3), _nth_weekday(2027, 2, 0, 3)),
-        ("Spring break", dt.date(2027, 4, 5), dt.date(2027, 4, 9)),
+        ("Winter break", winter, winter + dt.timedelta(days=11)),
+        ("Martin Luther King Jr. Day", mlk, mlk),
+        ("Presidents Day", presidents, presidents),
+        ("Spring break", spring, spring + dt.timedelta(days=4)),
     ]
 
 
-_PROGRESS_PERIODS = (
-    ("Quarter 1", dt.date(2026, 8, 31), dt.date(2026, 11, 6)),
-    ("Quarter 2", dt.date(2026, 11, 9), dt.date(2027, 1, 29)),
-    ("Quarter 3", dt.date(2027, 2, 1), dt.date(2027, 4, 16)),
-    ("Quarter 4", dt.date(2027, 4, 19), dt.date(2027, 6, 18)),
-)
+def _progress_periods(year_start: dt.date, year_end: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """Four quarters: 10, 12, 11 school weeks and the rest of the year."""
+    bounds = [0, 70, 154, 231]  # days after the first Monday of the year
+
+    def at(days: int) -> dt.date:
+        return year_start + dt.timedelta(days=days)
+
+    return [
+        ("Quarter 1", at(bounds[0]), at(bounds[1] - 3)),
+        ("Quarter 2", at(bounds[1]), at(bounds[2] - 3)),
+        ("Quarter 3", at(bounds[2]), at(bounds[3] - 3)),
+        ("Quarter 4", at(bounds[3]), year_end),
+    ]
+
+
+@dataclass(frozen=True)
+class DemoDates:
+    """Where the demo stands in time: today, its school year and its records start."""
+
+    today: dt.date
+    year_start: dt.date
+    year_end: dt.date
+    records_start: dt.date
+
+    def is_school_day(self, day: dt.date) -> bool:
+        return _is_school_day(day, self.year_start, self.year_end)
+
+
+def _is_school_day(day: dt.date, start: dt.date, end: dt.date) -> bool:
+    return (
+        start <= day <= end
+        and day.weekday() < 5
+        and not any(a <= day <= b for _, a, b in _closures(start))
+    )
+
+
+def demo_dates(today: dt.date | None = None) -> DemoDates:
+    """The demo's school year (the one containing `today`, default the real date; in July
+    and before the year starts in August, the coming one) and its records start: the first
+    school day on or after today."""
+    today = today or timezone.localdate()
+    fall = today.year if today.month >= 7 else today.year - 1
+    start, end = _year_of(fall)
+    if today > end:  # late June: the year is over, the demo shows the coming one
+        start, end = _year_of(fall + 1)
+    day = max(today, start)
+    while day < end and not _is_school_day(day, start, end):
+        day += dt.timedelta(days=1)
+    return DemoDates(today=today, year_start=start, year_end=end, records_start=day)
 
 
 def _time(minutes: int) -> dt.time:
@@ -183,7 +256,7 @@ def demo_district_load(*, size: str, seed: int = 0, reset: bool = False) -> Demo
             existing = None
         if existing is not None:
             return _summary(existing, size=size, created=False)
-        district = _Loader(size=size, seed=seed).load()
+        district = _Loader(size=size, seed=seed, dates=demo_dates()).load()
         return _summary(district, size=size, created=True)
 
 
@@ -208,9 +281,11 @@ def _district_delete(district: District) -> None:
 
 
 class _Loader:
-    def __init__(self, *, size: str, seed: int) -> None:
+    def __init__(self, *, size: str, seed: int, dates: DemoDates) -> None:
         self.size = size
         self.seed = seed
+        self.dates = dates
+        self.today = dates.today
         self.prefix = USERNAME_PREFIX[size]
         self.personas = names.PERSONAS[size]
         students, schools, providers = PRESETS[size]
@@ -225,7 +300,10 @@ class _Loader:
         if len(world.schools) > len(names.SCHOOL_NAMES):
             raise DemoError("more schools than demo school names")
         district = District.objects.create(
-            name=DISTRICT_NAMES[self.size], school_year_start=YEAR_START, school_year_end=YEAR_END
+            name=DISTRICT_NAMES[self.size],
+            school_year_start=self.dates.year_start,
+            school_year_end=self.dates.year_end,
+            records_start=self.dates.records_start,
         )
         self.district = district
         self._calendar(district)
@@ -236,6 +314,7 @@ class _Loader:
         paras, featured_para = self._paras(schools, rooms[featured_room])
         self._students(district, rooms, providers, paras, featured_room, featured_para)
         self._strategies(district, rooms[featured_room])
+        self._past_minutes(district)
         admin = self.personas["admin"]
         User.objects.create(
             **self._user_fields(admin.username, admin.first_name, admin.last_name, Role.ADMIN)
@@ -248,6 +327,80 @@ class _Loader:
             detail={"demo": self.size, "seed": self.seed, "students": len(world.students)},
         )
         return district
+
+    def _recently(self) -> tuple[dt.date, dt.date]:
+        """The window of recent events (IEP meetings, comfort questions): 76 to 10 days ago."""
+        return self.today - dt.timedelta(days=76), self.today - dt.timedelta(days=10)
+
+    # -- minutes delivered before the records start
+
+    def _past_minutes(self, district: District) -> None:
+        """The minutes delivered from the first day of the school year to the day before
+        the records start, imported as each provider would import theirs: through the
+        past-minutes import, one file per provider. Each student is seen on fixed weekdays
+        (as many sessions a week as the mandate asks); a few sessions were missed (not in
+        the file) and a few cut short."""
+        rng = random.Random(f"pushin-demo-minutes-{self.size}-{self.seed}")
+        dates = self.dates
+        last = min(dates.records_start, self.today) - dt.timedelta(days=1)
+        days = [
+            dates.year_start + dt.timedelta(days=n)
+            for n in range((last - dates.year_start).days + 1)
+        ]
+        closures = _closures(dates.year_start)
+        days = [
+            day
+            for day in days
+            if day.weekday() < 5 and not any(a <= day <= b for _, a, b in closures)
+        ]
+        lines: dict[int, list[str]] = defaultdict(list)
+        importers: dict[int, User] = {}
+        students = (
+            Student.objects.filter(district=district)
+            .order_by("ref")
+            .prefetch_related("providers__user", "ieps__services__versions")
+        )
+        for student in students:
+            provider = min(student.providers.all(), key=lambda p: p.pk)
+            importers[provider.pk] = provider.user
+            iep = student.ieps.all()[0]
+            service = iep.services.all()[0]
+            version = service.version_on(self.today) or service.current_version()
+            if version is None:
+                continue
+            sessions = max(1, version.weekly_minutes() // version.session_minutes)
+            weekdays = sorted(rng.sample(range(5), k=min(sessions, 5)))
+            per_day = Counter(weekdays[n % len(weekdays)] for n in range(sessions))
+            for day in days:
+                if day.weekday() not in per_day or not iep.start <= day <= iep.end:
+                    continue
+                in_force = service.version_on(day)
+                roll = rng.random()
+                if in_force is None or roll < 0.08:  # no mandate yet, or missed that day
+                    continue
+                minutes = in_force.session_minutes * per_day[day.weekday()]
+                if roll < 0.14:  # cut short
+                    minutes = max(5, minutes - rng.choice((5, 10)))
+                lines[provider.pk].append(
+                    f"{day.isoformat()},{student.ref},{minutes},{provider.discipline}"
+                )
+        for provider_pk, rows in lines.items():
+            for first in range(0, len(rows), _IMPORT_BATCH):
+                text = "\n".join(
+                    ["date,student,minutes,service", *rows[first : first + _IMPORT_BATCH]]
+                )
+                result = past_minutes_import(
+                    actor=importers[provider_pk], district=district, text=text, dry_run=False
+                )
+                if not result.ok:
+                    raise DemoError(
+                        "the demo's past minutes did not import: "
+                        + "; ".join(result.error_lines()[:3])
+                    )
+        # Signed when they were imported: early on the demo's day, the same on every load.
+        DatedSession.objects.filter(provider__district=district, is_imported=True).update(
+            signed_at=timezone.make_aware(dt.datetime.combine(self.today, dt.time(7)))
+        )
 
     # -- people
 
@@ -270,7 +423,7 @@ class _Loader:
     def _calendar(self, district: District) -> None:
         Closure.objects.bulk_create(
             Closure(district=district, name=name, start=start, end=end)
-            for name, start, end in _closures()
+            for name, start, end in _closures(self.dates.year_start)
         )
         MakeupPolicy.objects.bulk_create(
             MakeupPolicy(district=district, reason=reason, owed=owed)
@@ -278,7 +431,7 @@ class _Loader:
         )
         ProgressPeriod.objects.bulk_create(
             ProgressPeriod(district=district, name=name, start=start, end=end)
-            for name, start, end in _PROGRESS_PERIODS
+            for name, start, end in _progress_periods(self.dates.year_start, self.dates.year_end)
         )
 
     def _schools(self, district: District) -> dict[str, School]:
@@ -438,9 +591,7 @@ class _Loader:
             first, last = self._person_name()
             comfort_asked = None
             if spec.comfort:
-                comfort_asked = _weekday_on_or_after(
-                    _random_day(rng, dt.date(2026, 9, 8), dt.date(2026, 11, 13))
-                )
+                comfort_asked = _weekday_on_or_after(_random_day(rng, *self._recently()))
             students.append(
                 Student(
                     district=district,
@@ -491,11 +642,15 @@ class _Loader:
         world = self.world
         ieps = []
         for row in students:
-            if rng.random() < 0.3:  # reviewed this fall: the next review is next school year
-                start = _random_day(rng, dt.date(2026, 9, 8), dt.date(2026, 11, 13))
-            else:  # written last year: reviews fall through this year, the first a week
-                # after DEMO_TODAY (so every IEP is in force for a while), some within 30 days
-                start = _random_day(rng, dt.date(2025, 12, 1), dt.date(2026, 6, 5))
+            if rng.random() < 0.3:  # reviewed recently: the next review is a year away
+                start = _random_day(rng, *self._recently())
+            else:  # written last year: reviews fall through the coming months, the first
+                # a week after today (so every IEP is in force for a while), some within 30 days
+                start = _random_day(
+                    rng,
+                    self.today - dt.timedelta(days=357),
+                    self.today - dt.timedelta(days=171),
+                )
             start = _weekday_on_or_after(start)
             end = _one_year_on(start)
             ieps.append(IEP(student=row, start=start, end=end, annual_review=end))
@@ -534,7 +689,7 @@ class _Loader:
     def _strategies(self, district: District, featured_room: Classroom) -> None:
         """The starter library, and for the featured room's students (whom the teacher,
         para and provider logins see) two strategies each, chosen for their goal domains,
-        with a few uses by the provider and the para before DEMO_TODAY."""
+        with a few uses by the provider and the para before today."""
         strategies_seed(district=district)
         rng = random.Random(f"pushin-demo-strategies-{self.size}-{self.seed}")
         library = list(Strategy.objects.filter(district=district).order_by("name"))
@@ -566,7 +721,7 @@ class _Loader:
             people = [provider.user] if provider is not None else []
             people += paras[:1]
             for days_back in sorted(rng.sample(range(1, 15), k=3), reverse=True):
-                used_on = DEMO_TODAY - dt.timedelta(days=days_back)
+                used_on = self.today - dt.timedelta(days=days_back)
                 if used_on.isoweekday() > 5 or not people:
                     continue
                 uses.append(
@@ -607,11 +762,13 @@ class _Loader:
             if monthly.weekly_minutes() == weekly:
                 current.minutes, current.frequency = monthly.minutes, Frequency.MONTH
         # An amendment this school year, at least a month into the IEP, before today.
-        earliest = max(iep.start + dt.timedelta(days=30), dt.date(2026, 9, 8))
-        latest = DEMO_TODAY - dt.timedelta(days=10)
+        earliest = max(
+            iep.start + dt.timedelta(days=30), self.dates.year_start + dt.timedelta(days=8)
+        )
+        latest = self.today - dt.timedelta(days=10)
         if roll > 0.9 and earliest < latest:
             amended_on = _weekday_on_or_after(_random_day(rng, earliest, latest))
-            if amended_on < DEMO_TODAY:
+            if amended_on < self.today:
                 before = weekly - session if weekly >= 2 * session else weekly + session
                 first = MandateVersion(
                     effective_from=iep.start,

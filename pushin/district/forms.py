@@ -121,6 +121,18 @@ class SchoolYearForm(forms.Form):
         return data
 
 
+class RecordsStartForm(forms.Form):
+    """The day Push-In's records start; empty clears it."""
+
+    records_start = forms.DateField(
+        widget=DATE,
+        required=False,
+        label="Records start",
+        help_text="Adopted mid-year? Before this day nothing counts as owed or never "
+        "scheduled, and lapse alerts count from it. Empty: the whole school year.",
+    )
+
+
 class ClosureForm(forms.Form):
     name = forms.CharField(max_length=120, help_text="e.g. Winter break, Snow day")
     start = forms.DateField(widget=DATE, label="First day")

@@ -35,6 +35,12 @@ class District(models.Model):
     billing_unit_step = models.PositiveSmallIntegerField(
         default=15, validators=[MinValueValidator(1)]
     )
+    records_start = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day Push-In's records start (adopted mid-year): before it the ledger "
+        "counts nothing as owed or never scheduled. Empty: the records cover the whole year.",
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -46,11 +52,33 @@ class District(models.Model):
             raise ValidationError(
                 {"billing_unit_first_max": "The first unit must end at or after its minimum."}
             )
+        problem = records_start_problem(self, self.records_start)
+        if problem:
+            raise ValidationError({"records_start": problem})
+
+    def records_start_for(self, provider: Provider | None = None) -> dt.date | None:
+        """The records start of `provider` (their own, else the district's)."""
+        if provider is not None and provider.records_start is not None:
+            return provider.records_start
+        return self.records_start
 
     def owed_reasons(self) -> set[str]:
         """Miss reasons whose minutes are owed under this district's policy."""
         policy = {p.reason: p.owed for p in self.makeup_policies.all()}
         return {r for r, default in DEFAULT_MAKEUP_OWED.items() if policy.get(r, default)}
+
+
+def records_start_problem(district: District, day: dt.date | None) -> str:
+    """Why `day` cannot be a records start of `district` ("" when it can): it may be in
+    the school year or before it, never after the school year's last day."""
+    if day is None:
+        return ""
+    if district.school_year_end is not None and day > district.school_year_end:
+        return (
+            f"The records start must be on or before the last day of the school year "
+            f"({district.school_year_end:%b %d, %Y}); {day:%b %d, %Y} is after it."
+        )
+    return ""
 
 
 class Closure(models.Model):
@@ -288,6 +316,11 @@ class Provider(models.Model):
     contracted_minutes_per_week = models.PositiveIntegerField(default=37 * 60 + 30)
     max_direct_minutes_per_day = models.PositiveIntegerField(null=True, blank=True)
     calendar_token = models.CharField(max_length=64, blank=True, db_index=True)
+    records_start = models.DateField(
+        null=True,
+        blank=True,
+        help_text="This provider's records start, when it differs from the district's.",
+    )
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]
@@ -301,6 +334,10 @@ class Provider(models.Model):
             raise ValidationError({"supervisor": "An assistant needs a supervising therapist."})
         if self.supervisor_id is not None and self.supervisor_id == self.pk:
             raise ValidationError({"supervisor": "A provider cannot supervise themself."})
+        if self.district_id is not None:
+            problem = records_start_problem(self.district, self.records_start)
+            if problem:
+                raise ValidationError({"records_start": problem})
 
 
 class Availability(TimedSpan):

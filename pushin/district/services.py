@@ -32,6 +32,7 @@ from pushin.district.models import (
     School,
     TimetableException,
     TravelTime,
+    records_start_problem,
 )
 from pushin.sessions.conflicts import (
     SessionsHit,
@@ -441,6 +442,11 @@ def school_year_update(*, actor: User, district: District, start: dt.date, end: 
         for closure in district.closures.all()
         if _outside(closure.start, closure.end, start, end)
     ]
+    stray += [
+        f"the records start {label} ({day:%b %d, %Y})"
+        for label, day in _records_starts(district)
+        if day > end
+    ]
     if stray:
         raise ValidationError(
             "These fall outside the new school year; move or delete them first: "
@@ -512,3 +518,62 @@ def progress_period_create(
 @transaction.atomic
 def progress_period_delete(*, actor: User, period: ProgressPeriod) -> None:
     period.delete()
+
+
+# --- Records start (adopting Push-In mid-year) ------------------------------------------
+
+
+def _records_starts(district: District) -> list[tuple[str, dt.date]]:
+    """The district's records start and its providers' own, labelled without names."""
+    starts: list[tuple[str, dt.date]] = []
+    if district.records_start is not None:
+        starts.append(("of the district", district.records_start))
+    for pk, day in (
+        district.providers.filter(records_start__isnull=False)
+        .order_by("pk")
+        .values_list("pk", "records_start")
+    ):
+        if day is not None:
+            starts.append((f"of provider {pk}", day))
+    return starts
+
+
+def _check_records_start(district: District, day: dt.date | None) -> None:
+    problem = records_start_problem(district, day)
+    if problem:
+        raise ValidationError({"records_start": problem})
+
+
+@transaction.atomic
+def district_records_start_set(
+    *, actor: User, district: District, records_start: dt.date | None
+) -> District:
+    """Set (or clear) the day the district's records start: before it the minutes ledger
+    counts nothing as owed or never scheduled, and lapse alerts count from it."""
+    _check_records_start(district, records_start)
+    district.records_start = records_start
+    district.save(update_fields=["records_start"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=district,
+        detail={"records_start": records_start.isoformat() if records_start else None},
+    )
+    return district
+
+
+@transaction.atomic
+def provider_records_start_set(
+    *, actor: User, provider: Provider, records_start: dt.date | None
+) -> Provider:
+    """Set (or clear, to follow the district's) a provider's own records start."""
+    _check_records_start(provider.district, records_start)
+    provider.records_start = records_start
+    provider.save(update_fields=["records_start"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=provider,
+        detail={"records_start": records_start.isoformat() if records_start else None},
+    )
+    return provider

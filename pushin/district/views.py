@@ -46,6 +46,7 @@ from pushin.district.forms import (
     MakeupPolicyForm,
     ProgressPeriodForm,
     ProviderHoursForm,
+    RecordsStartForm,
     SchoolForm,
     SchoolYearForm,
     TravelForm,
@@ -393,6 +394,7 @@ def availability(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 "max_direct_minutes_per_day": provider.max_direct_minutes_per_day,
             }
         ),
+        "records_form": RecordsStartForm(initial={"records_start": provider.records_start}),
     }
     notice = ""
     if request.method == "POST":
@@ -487,7 +489,21 @@ def _availability_post(
             else:
                 return "Saved the contracted hours."
         return {"hours_form": hours_form}
+    if action == "records_start":
+        records_form = RecordsStartForm(request.POST)
+        if _apply(
+            records_form,
+            lambda data: services.provider_records_start_set(actor=user, provider=provider, **data),
+        ):
+            return _records_start_notice(records_form.cleaned_data["records_start"])
+        return {"records_form": records_form}
     raise Http404("Unknown action")
+
+
+def _records_start_notice(day: dt.date | None) -> str:
+    if day is None:
+        return "Cleared your own records start: the district's applies."
+    return f"Saved the records start: {day:%b %d, %Y}."
 
 
 # --- Settings ---------------------------------------------------------------------------
@@ -508,6 +524,7 @@ def district_settings(request: HttpRequest) -> HttpResponse:
         "closure_form": ClosureForm(),
         "policy_form": MakeupPolicyForm(current=current),
         "period_form": ProgressPeriodForm(),
+        "records_form": RecordsStartForm(initial={"records_start": district.records_start}),
     }
     if request.method == "POST":
         action = request.POST.get("action")
@@ -549,6 +566,14 @@ def district_settings(request: HttpRequest) -> HttpResponse:
                     actor=user, district=district, owed={k: bool(data.get(k)) for k in data}
                 ),
                 "Saved the makeup policy.",
+            ),
+            "records_start": (
+                "records_form",
+                RecordsStartForm,
+                lambda data: services.district_records_start_set(
+                    actor=user, district=district, **data
+                ),
+                "Saved the records start.",
             ),
         }
         if action not in posted:

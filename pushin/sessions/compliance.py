@@ -68,6 +68,10 @@ class Standing:
         return self.ledger.unscheduled_elapsed
 
     @property
+    def imported(self) -> int:
+        return self.ledger.imported
+
+    @property
     def behind(self) -> int:
         return self.ledger.behind
 
@@ -126,6 +130,17 @@ class Summary:
     @property
     def unscheduled(self) -> int:
         return sum(s.unscheduled for s in self.standings)
+
+    @property
+    def imported(self) -> int:
+        """Minutes delivered before the records start, imported (see `ledger`)."""
+        return sum(s.imported for s in self.standings)
+
+    @property
+    def records_starts(self) -> list[dt.date]:
+        """The records starts of these service lines, earliest first."""
+        days = {s.ledger.service.records_start for s in self.standings}
+        return sorted(day for day in days if day is not None)
 
     @property
     def behind(self) -> list[Standing]:

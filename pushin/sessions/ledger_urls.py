@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pushin.sessions import ledger_views
+from pushin.sessions import import_views, ledger_views
 
 app_name = "minutes"
 urlpatterns = [
@@ -21,4 +21,5 @@ urlpatterns = [
     path("students/<int:pk>/notice/", ledger_views.lapse_notice, name="notice"),
     path("export/", ledger_views.service_log_export, name="export"),
     path("export/billing-rule/", ledger_views.billing_rule_edit, name="billing_rule"),
+    path("import/", import_views.past_minutes, name="import"),
 ]

@@ -9,8 +9,9 @@ from django.db import transaction
 from pushin.collaboration.models import Strategy, StrategyUse, StudentStrategy
 from pushin.collaboration.starter_strategies import STARTERS
 from pushin.demo import names
-from pushin.demo.district import DEMO_TODAY, demo_district_delete, demo_district_load
+from pushin.demo.district import demo_district_delete, demo_district_load
 from pushin.district.models import Classroom, District
+from tests.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_demo_strategies_are_seeded_deterministically() -> None:
     assert {ref for ref, _ in links} == room_students
     assert len(links) == 2 * len(room_students)
     assert uses
-    assert all(used_on < DEMO_TODAY.isoformat() for _, _, used_on, _, _ in uses)
+    assert all(used_on < TODAY.isoformat() for _, _, used_on, _, _ in uses)
     para = names.PERSONAS["small"]["para"].username
     provider = names.PERSONAS["small"]["provider"].username
     assert {by for *_, by, _ in uses} >= {para, provider}

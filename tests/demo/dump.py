@@ -13,7 +13,7 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 
-APPS = ("accounts", "district", "caseload")
+APPS = ("accounts", "district", "caseload", "sessions")  # sessions: the imported minutes
 SKIP_MODELS = {"accounts.auditentry"}  # one entry per load, with the load's time
 SKIP_FIELDS = {"password", "date_joined", "last_login", "created_at", "at"}  # salted / clock
 

@@ -18,7 +18,6 @@ from pushin.accounts.models import Role, User
 from pushin.caseload.models import IEP, Frequency, Goal, Service, Student
 from pushin.demo import names
 from pushin.demo.district import (
-    DEMO_TODAY,
     DemoError,
     demo_district_delete,
     demo_district_load,
@@ -36,6 +35,7 @@ from pushin.district.models import (
 )
 from pushin.scheduling.generate import PRESETS, generate_scenario
 from pushin.vocabulary import Activity, MissReason, Weekday
+from tests.conftest import NOW, TODAY
 from tests.demo.dump import canonical_dump, row_counts
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +55,7 @@ def test_small_has_the_exact_counts(small: District) -> None:
         dt.date(2026, 8, 31),
         dt.date(2027, 6, 18),
     )
+    assert small.records_start == TODAY  # the frozen clock's Wednesday: adopted today
     assert Student.objects.filter(district=small).count() == 72
     assert School.objects.filter(district=small).count() == 7
     assert Provider.objects.filter(district=small).count() == 1
@@ -74,11 +75,11 @@ def test_every_student_has_an_iep_a_mandate_in_force_and_goals(small: District) 
         "ieps__services__versions", "ieps__goals", "providers"
     )
     for student in students:
-        ieps = [iep for iep in student.ieps.all() if iep.is_in_force(DEMO_TODAY)]
+        ieps = [iep for iep in student.ieps.all() if iep.is_in_force(TODAY)]
         assert len(ieps) == 1, student.ref
         services = list(ieps[0].services.all())
         assert [s.discipline for s in services] == ["OT"]
-        assert services[0].version_on(DEMO_TODAY) is not None, student.ref
+        assert services[0].version_on(TODAY) is not None, student.ref
         assert len(ieps[0].goals.all()) >= 1, student.ref
         assert student.grade == student.classroom.grade
         assert len(student.providers.all()) == 1
@@ -98,7 +99,7 @@ def test_mandates_and_goals_are_the_scenario_world(small: District) -> None:
     assert len(students) == len(world.students)
     for student, spec in zip(students, world.students, strict=True):
         iep = student.ieps.all()[0]
-        version = iep.services.all()[0].version_on(DEMO_TODAY)
+        version = iep.services.all()[0].version_on(TODAY)
         assert version is not None
         assert version.weekly_minutes() == spec.minutes_per_week
         assert version.session_minutes == spec.session_minutes
@@ -119,7 +120,7 @@ def test_mandate_variety_and_review_dates(small: District) -> None:
     amended = [versions for versions in histories if len(versions) == 2]
     assert amended, "a few mandates have an amendment history"
     for first, second in amended:
-        assert first.effective_from < second.effective_from <= DEMO_TODAY
+        assert first.effective_from < second.effective_from <= TODAY
         assert first.minutes != second.minutes
         assert second.reason.startswith("Amendment")
     assert all(len(versions) in (1, 2) for versions in histories)
@@ -127,9 +128,9 @@ def test_mandate_variety_and_review_dates(small: District) -> None:
     reviews = list(
         IEP.objects.filter(student__district=small).values_list("annual_review", flat=True)
     )
-    soon = [day for day in reviews if DEMO_TODAY <= day <= DEMO_TODAY + dt.timedelta(days=30)]
+    soon = [day for day in reviews if TODAY <= day <= TODAY + dt.timedelta(days=30)]
     assert 1 <= len(soon) < len(reviews) / 2
-    assert min(reviews) >= DEMO_TODAY
+    assert min(reviews) >= TODAY
     assert max(reviews) > dt.date(2027, 3, 1), "reviews spread over the year"
     goal = Goal.objects.filter(iep__student__district=small).first()
     assert goal is not None
@@ -218,7 +219,8 @@ def test_same_size_and_seed_give_the_same_rows() -> None:
 def test_a_fresh_process_and_database_write_the_same_rows(tmp_path: Path) -> None:
     """Another interpreter (other hash seed) into a fresh SQLite file: identical content."""
     script = (
-        "import json, django\n"
+        "import datetime as dt, json, django, time_machine\n"
+        f"time_machine.travel(dt.datetime.fromisoformat({NOW.isoformat()!r}), tick=False).start()\n"
         "django.setup()\n"
         "from django.core.management import call_command\n"
         "call_command('migrate', verbosity=0)\n"

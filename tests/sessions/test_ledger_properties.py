@@ -2,9 +2,11 @@
 
 Random calendars (closures), IEPs, mandate versions (amendments mid-period, frequency
 changes), session records (delivered, cut short, missed for any reason, not logged,
-future), makeups (some of them missed, some chained), other disciplines and dates outside
-the IEP, owed policies and "today"s. For every period the minutes add up, and no logged
-minute is lost or counted twice.
+future, imported), makeups (some of them missed, some chained), other disciplines and
+dates outside the IEP, owed policies, "today"s and records starts (none, before, inside
+or after the IEP). For every period the minutes add up, no logged minute is lost or
+counted twice, and nothing before the records start is mandated, owed, never scheduled
+or awaiting log.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pushin.sessions.ledger import (
     WEEK,
     RecordRow,
     SchoolCalendar,
+    ServiceLedger,
     ServiceRow,
     StudentLedger,
     VersionRow,
@@ -76,6 +79,7 @@ def services(draw: st.DrawFn) -> ServiceRow:
                 session_minutes=session,
             )
         )
+    records_start = draw(st.none() | st.integers(-10, 160).map(day))
     return ServiceRow(
         pk=1,
         student_id=1,
@@ -84,6 +88,7 @@ def services(draw: st.DrawFn) -> ServiceRow:
         iep_start=day(start),
         iep_end=day(start + length),
         versions=tuple(versions),
+        records_start=records_start,
     )
 
 
@@ -107,6 +112,8 @@ def records(draw: st.DrawFn, service: ServiceRow) -> list[RecordRow]:
         makeup_for = None
         if rows and draw(st.integers(0, 3)) == 0:
             makeup_for = draw(st.sampled_from([r.pk for r in rows]))
+        # Minutes delivered before adoption, imported: delivered, never a makeup.
+        imported = state == "delivered" and makeup_for is None and draw(st.booleans())
         rows.append(
             RecordRow(
                 pk=pk,
@@ -120,6 +127,7 @@ def records(draw: st.DrawFn, service: ServiceRow) -> list[RecordRow]:
                 short_reason=short,
                 makeup_for=makeup_for,
                 session_id=pk,
+                is_imported=imported,
             )
         )
     # Unopened standing occurrences: planned, never logged, no pk.
@@ -153,6 +161,7 @@ def ledger_of(calendar, service, rows, policy, today) -> StudentLedger:
 
 def check_periods(ledger: StudentLedger) -> None:
     for service in ledger.services:
+        check_records_start(service)
         for period in service.periods:
             parts = [
                 period.delivered_counted,
@@ -276,6 +285,21 @@ def test_a_missed_makeup_leaves_the_miss_owed(world) -> None:
     assert base.services[0].owed == after.services[0].owed
 
 
+def check_records_start(service: ServiceLedger) -> None:
+    """Nothing before the records start is mandated, owed, never scheduled or awaiting log;
+    a row straddling it is mandated only for its school days from it."""
+    start = service.service.records_start
+    if start is None:
+        return
+    for period in service.periods:
+        if period.end < start:
+            assert period.school_days == 0, period
+            assert (period.mandated, period.owed, period.missed) == (0, 0, 0), period
+            assert (period.unscheduled_elapsed, period.awaiting_log) == (0, 0), period
+        assert all(line.record.date >= start for line in period.misses if line.counted)
+        assert period.imported == sum(r.delivered for r in period.records if r.is_imported)
+
+
 def reference_periods(service: ServiceRow, calendar: SchoolCalendar, today: dt.date):
     """The mandate rule read literally, one calendar day at a time (slow, obviously right):
     each school day adds its version's minutes / school days of that version's period."""
@@ -293,7 +317,8 @@ def reference_periods(service: ServiceRow, calendar: SchoolCalendar, today: dt.d
         row["end"] = day
         if version is not None:
             share = row["shares"].setdefault(version.pk, [0, Fraction(0)])
-            if calendar.is_school_day(day):
+            recorded = service.records_start is None or day >= service.records_start
+            if calendar.is_school_day(day) and recorded:
                 rate = Fraction(version.minutes, calendar.count(*_period_span(*key, service)))
                 row["total"] += rate
                 row["done"] += rate if day < today else 0
@@ -333,12 +358,15 @@ def test_through_today_computes_the_same_periods_up_to_today(world) -> None:
     fields = ["mandated", "delivered", "missed", "unscheduled_elapsed"]
     # A makeup logged after today still makes up an earlier miss in the full ledger; cut
     # at today it has not happened yet. Owed and made-up agree when nothing is logged ahead.
-    if all(r.date <= today for r in rows if r.makeup_for is not None):
+    no_makeup_ahead = all(r.date <= today for r in rows if r.makeup_for is not None)
+    if no_makeup_ahead:
         fields += ["owed", "made_up"]
     for a, b in zip(kept, short.periods, strict=True):
         assert [getattr(a, f) for f in fields] == [getattr(b, f) for f in fields]
     assert short.mandated_to_date == full.mandated_to_date
-    assert short.behind == sum(p.owed + p.unscheduled_elapsed for p in kept)
+    assert short.unscheduled_elapsed == sum(p.unscheduled_elapsed for p in kept)
+    if no_makeup_ahead:
+        assert short.behind == sum(p.owed + p.unscheduled_elapsed for p in kept)
     if all(r.date < today for r in rows):  # nothing logged ahead of time
         assert (short.behind, short.lapse_days) == (full.behind, full.lapse_days)
 
@@ -372,3 +400,36 @@ def test_group_sessions_count_fully_for_each_student(world, shared) -> None:
         assert r.session_id in {
             x.session_id for s in second.services for p in s.periods for x in p.records
         } | {x.session_id for x in second.unassigned}
+
+
+@SETTINGS
+@given(worlds(), st.integers(-10, 160))
+def test_a_records_start_only_removes_what_was_mandated_before_it(world, offset) -> None:
+    """Setting a records start keeps every delivered minute, mandates only the school days
+    from it (pro rata in the row that straddles it), and lapses count from it."""
+    calendar, service, rows, policy, today = world
+    start = day(offset)
+    without = ledger_of(
+        calendar, dataclasses.replace(service, records_start=None), rows, policy, today
+    )
+    with_start = ledger_of(
+        calendar, dataclasses.replace(service, records_start=start), rows, policy, today
+    )
+    check_periods(with_start)
+    assert with_start.delivered == without.delivered == sum(r.delivered for r in rows)
+    old, new = without.services[0], with_start.services[0]
+    assert [(p.start, p.end) for p in old.periods] == [(p.start, p.end) for p in new.periods]
+    for a, b in zip(old.periods, new.periods, strict=True):
+        assert b.mandated <= a.mandated
+        assert b.school_days + b.unrecorded_days == a.school_days
+        if a.start >= start:  # wholly after the records start: the same row
+            assert (a.mandated, a.delivered_counted, a.missed, a.owed) == (
+                b.mandated,
+                b.delivered_counted,
+                b.missed,
+                b.owed,
+            )
+    if new.lapse_days is not None:
+        assert new.lapse_days <= calendar.count(start, today - dt.timedelta(days=1))
+        assert old.lapse_days is not None
+        assert new.lapse_days <= old.lapse_days
