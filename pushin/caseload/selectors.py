@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 
-from pushin.accounts.models import User
+from pushin.accounts.models import Role, User
 from pushin.caseload.access import StudentAccess, students_visible_to
 from pushin.caseload.fit import FitTable, default_fit, district_fit_edits, fit_table_for, goal_fit
-from pushin.caseload.models import IEP, Goal, MandateVersion, Service, Student
+from pushin.caseload.models import (
+    IEP,
+    Goal,
+    MandateVersion,
+    Service,
+    Student,
+    StudentUnavailability,
+)
 from pushin.district.models import Classroom, District, Provider, School
-from pushin.vocabulary import Activity, Domain
+from pushin.vocabulary import Activity, Domain, in_week_order
 
 REVIEW_SOON_DAYS = 30
 
@@ -94,6 +102,8 @@ class CaseloadRow:
 @dataclass
 class Caseload:
     rows: list[CaseloadRow]
+    # A provider's own IEP dates (expired IEPs, reviews coming up); nobody else's page has it.
+    iep_dates: IepDates | None = None
 
     @property
     def student_count(self) -> int:
@@ -146,7 +156,104 @@ def caseload_for(
                 review_in_days=review_days(iep, today),
             )
         )
-    return Caseload(rows=rows)
+    dates = None
+    if user.role == Role.PROVIDER:  # the provider's own caseload; nobody else's page has it
+        dates = iep_dates_of((row.student for row in rows), on=today)
+    return Caseload(rows=rows, iep_dates=dates)
+
+
+# --- IEP dates: who is counted, expired IEPs, annual reviews coming up --------------------
+
+
+@dataclass(frozen=True)
+class IepDateRow:
+    student: Student
+    iep: IEP
+    days: int  # expired: days since it ended; a review: days until it (negative: overdue)
+
+
+@dataclass
+class IepDates:
+    """The IEP dates of a set of active students on one day.
+
+    One definition every count uses: a student is counted (on the dashboard, in
+    compliance, in plans) while an IEP is in force that day. The others are said, with
+    their reason, so that no count differs from another without an explanation.
+    """
+
+    on: dt.date
+    within: int
+    in_force: int = 0
+    expired: list[IepDateRow] = field(default_factory=list)  # the last IEP ended
+    not_started: int = 0  # the next IEP starts later
+    no_iep: int = 0  # none recorded
+    reviews: list[IepDateRow] = field(default_factory=list)  # soonest first; overdue first
+
+    @property
+    def not_counted(self) -> int:
+        return len(self.expired) + self.not_started + self.no_iep
+
+    @property
+    def not_counted_words(self) -> str:
+        """Why some are not counted: '10 students have no IEP in force on Dec 5, 2026
+        (10 expired)'."""
+        n = self.not_counted
+        why = [
+            f"{count} {words}"
+            for count, words in (
+                (len(self.expired), "expired"),
+                (self.not_started, "starting later"),
+                (self.no_iep, "with none recorded"),
+            )
+            if count
+        ]
+        return (
+            f"{n} student{'s' if n != 1 else ''} {'have' if n != 1 else 'has'} no IEP in force "
+            f"on {self.on:%b} {self.on.day}, {self.on.year} ({', '.join(why)})"
+        )
+
+
+def iep_dates(
+    students: QuerySet[Student], *, on: dt.date, within: int = REVIEW_SOON_DAYS
+) -> IepDates:
+    """Which of `students` (active ones) have an IEP in force on `on`; the IEPs that have
+    expired with none after them; the annual reviews of IEPs in force due within `within`
+    days (or overdue). Two queries, whatever the number of students."""
+    rows = (
+        students.filter(active=True)
+        .select_related("classroom__school")
+        .prefetch_related("ieps")
+        .order_by("last_name", "first_name", "pk")
+    )
+    return iep_dates_of(rows, on=on, within=within)
+
+
+def iep_dates_of(
+    students: Iterable[Student], *, on: dt.date, within: int = REVIEW_SOON_DAYS
+) -> IepDates:
+    """`iep_dates` of students already loaded with their IEPs (no query)."""
+    dates = IepDates(on=on, within=within)
+    for student in students:
+        if not student.active:
+            continue
+        ieps = list(student.ieps.all())
+        in_force = [iep for iep in ieps if iep.is_in_force(on)]
+        if in_force:
+            dates.in_force += 1
+            iep = max(in_force, key=lambda i: (i.start, i.pk))
+            due = (iep.annual_review - on).days
+            if due <= within:
+                dates.reviews.append(IepDateRow(student, iep, due))
+        elif not ieps:
+            dates.no_iep += 1
+        elif any(iep.start > on for iep in ieps):
+            dates.not_started += 1
+        else:
+            last = max(ieps, key=lambda i: (i.end, i.pk))
+            dates.expired.append(IepDateRow(student, last, (on - last.end).days))
+    dates.expired.sort(key=lambda row: (-row.days, row.student.pk))
+    dates.reviews.sort(key=lambda row: (row.days, row.student.pk))
+    return dates
 
 
 # --- The student page ---------------------------------------------------------------------
@@ -208,6 +315,7 @@ class StudentPage:
     ieps: list[IEPView] = field(default_factory=list)
     providers: list[Provider] = field(default_factory=list)
     paras: list[User] = field(default_factory=list)
+    unavailable: list[StudentUnavailability] = field(default_factory=list)  # Monday first
 
 
 def student_page(student: Student, access: StudentAccess, today: dt.date) -> StudentPage:
@@ -217,6 +325,7 @@ def student_page(student: Student, access: StudentAccess, today: dt.date) -> Stu
         return page
     page.providers = list(student.providers.select_related("user"))
     page.paras = list(student.paras.all())
+    page.unavailable = list(in_week_order(student.unavailable.all()))
     ieps = list(
         student.ieps.prefetch_related(
             "services__versions",

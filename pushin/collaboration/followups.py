@@ -52,7 +52,7 @@ from pushin.collaboration.printables import (
     ruling_for,
 )
 from pushin.sessions.models import DataKind, DataPoint, DatedSession, SessionStudent
-from pushin.vocabulary import Activity, Domain
+from pushin.vocabulary import Domain, activity_label
 
 # What a goal domain is about, in words a classroom teacher uses. Never the goal's text.
 PLAIN_DOMAIN = {
@@ -291,7 +291,7 @@ def followup_compose(*, session: DatedSession, include_clinical: bool) -> Draft:
 
     service = SERVICE_WORDS.get(session.provider.discipline, session.provider.discipline)
     when = f"{session.date:%A} {session.date.day} {session.date:%B}"
-    activity = str(dict(Activity.choices).get(session.activity, ""))
+    activity = activity_label(session.activity)
     if activity and not activity[:2].isupper():  # "Writing" -> "writing"; "PE / recess" stays
         activity = activity[0].lower() + activity[1:]
     during = f" during {activity}" if activity else ""

@@ -26,6 +26,7 @@ from pushin.district.models import (
     ExceptionKind,
     TimetableException,
 )
+from pushin.sessions.calendar import school_days
 from pushin.sessions.models import (
     Attendance,
     DataKind,
@@ -33,7 +34,7 @@ from pushin.sessions.models import (
     DatedSession,
     SessionStudent,
 )
-from pushin.vocabulary import Activity, Comfort, Domain
+from pushin.vocabulary import Comfort, Domain, activity_label, in_week_order
 
 USES_SHOWN = 10
 SESSION_CHOICES = 20
@@ -339,10 +340,6 @@ class Portal:
         return [self.monday + dt.timedelta(days=n) for n in range(5)]
 
 
-def _activity_label(value: str) -> str:
-    return str(Activity(value).label) if value in Activity.values else value
-
-
 def teacher_portal(
     classroom: Classroom, *, teacher: User, monday: dt.date, sessions: Sequence[DatedSession]
 ) -> Portal:
@@ -393,7 +390,7 @@ def teacher_portal(
             Visit(
                 session=session,
                 provider=f"{session.provider.user.display_name} ({session.provider.discipline})",
-                activity=_activity_label(session.activity),
+                activity=activity_label(session.activity),
                 students=sorted(names),
                 others=len(session.members.all()) - len(names),
                 change=change,
@@ -407,15 +404,23 @@ def teacher_portal(
             for s in students
         ],
         visits=visits,
-        blocks=list(ActivityBlock.objects.filter(classroom=classroom).order_by("day", "start")),
+        blocks=list(in_week_order(ActivityBlock.objects.filter(classroom=classroom))),
         changes=changes,
     )
+
+
+def report_default_date(classroom: Classroom, today: dt.date) -> dt.date:
+    """The day the teacher's change form starts on: today when it is a school day, else
+    the next school day (a weekend or a holiday would only be refused)."""
+    district = classroom.school.district
+    days = school_days(district, today, district.school_year_end)
+    return days[0] if days else today
 
 
 def change_words(change: TimetableException) -> str:
     if change.kind == ExceptionKind.CANCELLED:
         return "no class activity"
-    return _activity_label(change.activity)
+    return activity_label(change.activity)
 
 
 def week_visits(classroom: Classroom, monday: dt.date) -> list[DatedSession]:

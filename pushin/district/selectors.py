@@ -10,6 +10,7 @@ from itertools import groupby
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from pushin.caseload.models import IEP, Student
+from pushin.caseload.selectors import IepDates, iep_dates
 from pushin.district.models import (
     ActivityBlock,
     Classroom,
@@ -21,7 +22,7 @@ from pushin.district.models import (
     TravelTime,
 )
 from pushin.timespans import minutes_of, monday_of
-from pushin.vocabulary import WEEKDAY_BY_ISO, Delivery, Discipline, Weekday
+from pushin.vocabulary import WEEKDAY_BY_ISO, Delivery, Discipline, Weekday, in_week_order
 
 # --- Week grid ------------------------------------------------------------------------
 
@@ -153,9 +154,7 @@ def timetable_week(
     """
     monday = monday_of(week_of)
     friday = monday + dt.timedelta(days=4)
-    blocks = list(classroom.blocks.order_by("start"))
-    day_order = {code: index for index, code in enumerate(Weekday.values)}
-    blocks.sort(key=lambda b: (day_order[b.day], b.start))
+    blocks = list(in_week_order(classroom.blocks.all()))
     exceptions = list(
         classroom.exceptions.filter(date__range=(monday, friday)).order_by("date", "start")
     )
@@ -337,10 +336,11 @@ class DistrictDashboard:
     on: dt.date
     schools: int
     classrooms: int
-    students: int
+    students: int  # with an IEP in force on `on`, as compliance and plans count them
     providers: int
     provider_loads: list[ProviderLoad]
     school_loads: list[SchoolLoad]
+    iep_dates: IepDates  # who is not counted and why; expired IEPs; reviews coming up
     threshold_percent: int = round(OVER_CAPACITY_SHARE * 100)
 
 
@@ -348,6 +348,7 @@ def _provider_load(provider: Provider, on: dt.date) -> ProviderLoad:
     discipline = SERVICE_DISCIPLINE.get(Discipline(provider.discipline), provider.discipline)
     students = provider.dashboard_students  # type: ignore[attr-defined]
     mandated = direct = 0
+    served: set[int] = set()  # an IEP in force with a service of the provider's discipline
     for student in students:
         for iep in student.ieps.all():
             if not iep.is_in_force(on):
@@ -356,6 +357,7 @@ def _provider_load(provider: Provider, on: dt.date) -> ProviderLoad:
             for service in iep.services.all():
                 if service.discipline != discipline:
                     continue
+                served.add(student.pk)
                 version = service.version_on(on)
                 if version is None:
                     continue
@@ -365,7 +367,7 @@ def _provider_load(provider: Provider, on: dt.date) -> ProviderLoad:
                     direct += weekly
     return ProviderLoad(
         provider=provider,
-        students=len(students),
+        students=len(served),
         mandated_minutes=mandated,
         direct_minutes=direct,
         contracted_minutes=provider.contracted_minutes_per_week,
@@ -400,7 +402,11 @@ def district_dashboard(district: District, *, on: dt.date) -> DistrictDashboard:
             n_classrooms=Count("classrooms", distinct=True),
             n_students=Count(
                 "classrooms__students",
-                filter=Q(classrooms__students__active=True),
+                filter=Q(
+                    classrooms__students__active=True,
+                    classrooms__students__ieps__start__lte=on,
+                    classrooms__students__ieps__end__gte=on,
+                ),
                 distinct=True,
             ),
             n_providers=Count(
@@ -420,12 +426,14 @@ def district_dashboard(district: District, *, on: dt.date) -> DistrictDashboard:
         )
         for s in schools
     ]
+    dates = iep_dates(Student.objects.filter(district=district), on=on)
     return DistrictDashboard(
         on=on,
         schools=len(school_loads),
         classrooms=sum(s.classrooms for s in school_loads),
-        students=active.filter(district=district).count(),
+        students=dates.in_force,
         providers=len(loads),
         provider_loads=loads,
         school_loads=school_loads,
+        iep_dates=dates,
     )

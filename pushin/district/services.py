@@ -162,19 +162,26 @@ def block_delete(*, actor: User, block: ActivityBlock) -> None:
     block.delete()
 
 
-def _check_school_day(district: District, day: dt.date) -> None:
+def school_day_problem(district: District, day: dt.date) -> str:
+    """Why `day` is not a school day of `district` (a weekend, outside the school year, a
+    closure), as a sentence a form can show; "" when it is one."""
     if day.isoweekday() > 5:
-        raise ValidationError({"date": "That is a weekend: pick a school day (Monday to Friday)."})
+        return "That is a weekend: pick a school day (Monday to Friday)."
     if not district.school_year_start <= day <= district.school_year_end:
-        raise ValidationError(
-            {
-                "date": f"That date is outside the school year "
-                f"({district.school_year_start:%b %d, %Y} to {district.school_year_end:%b %d, %Y})."
-            }
+        return (
+            f"That date is outside the school year "
+            f"({district.school_year_start:%b %d, %Y} to {district.school_year_end:%b %d, %Y})."
         )
     closure = district.closures.filter(start__lte=day, end__gte=day).first()
     if closure is not None:
-        raise ValidationError({"date": f"There is no school that day: {closure}."})
+        return f"There is no school that day: {closure}."
+    return ""
+
+
+def _check_school_day(district: District, day: dt.date) -> None:
+    problem = school_day_problem(district, day)
+    if problem:
+        raise ValidationError({"date": problem})
 
 
 @transaction.atomic

@@ -61,6 +61,7 @@ from pushin.district.models import (
 from pushin.sessions.conflicts import SessionsHit, sessions_outside_hours, sessions_words
 from pushin.sessions.models import DatedSession
 from pushin.timespans import monday_of
+from pushin.vocabulary import in_week_order
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -412,8 +413,8 @@ def availability(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "provider": provider,
         "editable": editable,
         "grid": selectors.availability_week(provider),
-        "windows": provider.availability.select_related("school").all(),
-        "busy_times": provider.busy_times.all(),
+        "windows": in_week_order(provider.availability.select_related("school")),
+        "busy_times": in_week_order(provider.busy_times.all()),
         "busy_labels": BUSY_LABELS,
         "to_replan": sessions_outside_hours(provider),
         "notice": notice,

@@ -28,9 +28,9 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from pushin.district.models import Provider
-from pushin.planning.words import activity_label
 from pushin.sessions.conflicts import is_off
 from pushin.sessions.models import DatedSession, SessionStudent
+from pushin.vocabulary import activity_label
 
 DAYS_BACK = 28
 

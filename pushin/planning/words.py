@@ -18,7 +18,7 @@ from pushin.caseload.models import Goal, Student
 from pushin.district.models import ActivityBlock, Classroom, Provider, School
 from pushin.planning.scenario_build import IdMap
 from pushin.scheduling.timeutil import format_span, parse_hhmm
-from pushin.vocabulary import Activity, Domain
+from pushin.vocabulary import Domain, activity_label
 
 _TOKEN = re.compile(
     r"(?<![\w-])(sess-\d+|st\d+(?:-p\d+)?|sch\d+|goal-\d+|b\d+(?:\.\d+)?|x\d+|c\d+|p\d+|g\d+)(?![\w-])"
@@ -28,8 +28,15 @@ _STUDENT_KEY = re.compile(r"st(\d+)(?:-p\d+)?")
 _ROOM_KEY = re.compile(r"c(\d+)")
 _BLOCK_KEY = re.compile(r"b(\d+)(?:\.\d+)?")
 _SESSION_LABEL = re.compile(r"\bsession ([\w.-]+) \(")
-# standing.block_id_for names a session's missing block "none-<session pk>".
+# The engine names a block by its id and time, "b40 (Wed 09:55-10:40)"; a block's name
+# here already says both ("Literacy centers (Wed 09:55-10:40)").
+_BLOCK_AND_SPAN = re.compile(
+    r"(?<![\w-])(b\d+(?:\.\d+)?|x\d+) \((?:Mon|Tue|Wed|Thu|Fri) \d\d:\d\d-\d\d:\d\d\)"
+)
+# standing.block_id_for names a session's missing block "none-<session pk>", and a block
+# that a dated change called off for the week "cancelled-<session pk>".
 _REMOVED_BLOCK = re.compile(r"\bnone-\d+\b")
+_CANCELLED_BLOCK = re.compile(r"\bcancelled-\d+\b")
 
 RULE_WORDS: dict[int, str] = {
     1: "A session must lie inside one of the class's activity blocks, on the 5-minute grid, "
@@ -53,13 +60,6 @@ REASON_WORDS: dict[str, str] = {
     "travel": "Only possible without the travel time between schools",
     "daily_limit": "The provider's daily limit of direct minutes is reached",
 }
-
-
-def activity_label(activity: str) -> str:
-    try:
-        return str(Activity(activity).label)
-    except ValueError:
-        return activity.replace("_", " ").capitalize()
 
 
 def domain_label(domain: str) -> str:
@@ -89,6 +89,8 @@ class NameBook:
         """
         text = _SESSION_LABEL.sub("session (", text)
         text = _REMOVED_BLOCK.sub("(a block removed from the timetable)", text)
+        text = _CANCELLED_BLOCK.sub("(a block cancelled that day)", text)
+        text = _BLOCK_AND_SPAN.sub(lambda m: self.names.get(m.group(1), m.group(0)), text)
         return _TOKEN.sub(lambda m: self.names.get(m.group(1), m.group(1)), text)
 
     def add_sessions(self, sessions: Iterable[Mapping[str, Any]]) -> None:

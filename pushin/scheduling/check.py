@@ -93,8 +93,11 @@ def _rule2_fit(scenario: Scenario, session: PlannedSession, found: list[Violatio
     if block is None:
         return
     label = _label(session)
+    # Blocks and goals by id (the web app names them from its vocabulary), with the
+    # block's time: "g12 does not fit b40 (Wed 09:55-10:40)".
+    where = f"{block.id} ({format_span(block.day, block.start, block.end)})"
     if session.delivery == "pull_out" and block.activity not in scenario.pull_out_activities:
-        found.append(Violation(2, f"{label}: {block.activity} is not open for pull-out"))
+        found.append(Violation(2, f"{label}: {where} is not open for pull-out"))
     for student_id in session.students:
         student = scenario.student_by_id[student_id]
         goal_id = session.focus.get(student_id)
@@ -104,7 +107,7 @@ def _rule2_fit(scenario: Scenario, session: PlannedSession, found: list[Violatio
         elif session.delivery == "push_in":
             weight = scenario.fit_table.get(goal.domain, {}).get(block.activity, 0.0)
             if weight <= 0:
-                found.append(Violation(2, f"{label}: {goal.domain} does not fit {block.activity}"))
+                found.append(Violation(2, f"{label}: {goal.id} does not fit {where}"))
 
 
 def _rule3_members(scenario: Scenario, session: PlannedSession, found: list[Violation]) -> None:

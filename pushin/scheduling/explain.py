@@ -38,15 +38,29 @@ def explain_shortfalls(scenario: Scenario, sessions: Sequence[PlannedSession]) -
     return result
 
 
-def _activity(block: Block) -> str:
-    return block.activity.replace("_", " ").capitalize()
-
-
 def _describe(scenario: Scenario, student: Student, block: Block) -> str:
-    teacher = scenario.classroom_by_id[student.classroom].teacher or student.classroom
+    """The block by its id and time, "b40 (Wed 09:55-10:40) in B. Chen's room". The engine
+    does not name activities: the web app names the block from its vocabulary."""
     return (
-        f"{_activity(block)} in {teacher}'s room ({format_span(block.day, block.start, block.end)})"
+        f"{block.id} ({format_span(block.day, block.start, block.end)}) "
+        f"in {_room_words(scenario, student.classroom)}"
     )
+
+
+def _room_words(scenario: Scenario, classroom: str) -> str:
+    room = scenario.classroom_by_id[classroom]
+    return f"{room.teacher or room.id}'s room"
+
+
+def _session_words(scenario: Scenario, session: PlannedSession, school: str) -> str:
+    """Where the provider is instead: "with st3, st4 in D. Okafor's room at Cedar (10:00-10:30)"."""
+    room = scenario.classroom_by_id[session.classroom]
+    where = _room_words(scenario, session.classroom)
+    if room.school != school:
+        other = scenario.school_by_id.get(room.school)
+        where += f" at {other.name if other is not None else room.school}"
+    span = f"{format_hhmm(session.start)}-{format_hhmm(session.end)}"
+    return f"with {', '.join(sorted(session.students))} in {where} ({span})"
 
 
 def _days(days: set[str]) -> str:
@@ -152,7 +166,9 @@ def _plan_reasons(
     for session in sessions:
         if session.provider == provider.id:
             day_sessions[session.day].append(session)
-    capacity: dict[str, set[str]] = defaultdict(set)
+    # A time that fits is taken when the provider is in another session then, wherever
+    # that session is (another room, another school): name that session and its room.
+    capacity: dict[str, dict[str, PlannedSession]] = defaultdict(dict)
     travel_notes: list[str] = []
     limit_notes: list[str] = []
     for block in fitting:
@@ -171,7 +187,7 @@ def _plan_reasons(
                 s for s in day_sessions[block.day] if overlaps(start, end, s.start, s.end)
             ]
             for session in overlapping:
-                capacity[_describe(scenario, student, block)].update(session.students)
+                capacity[_describe(scenario, student, block)][session.id] = session
             if overlapping:
                 continue
             too_close = _too_close(scenario, provider, room.school, room.id, block.day, start, end,
@@ -189,11 +205,14 @@ def _plan_reasons(
     reasons = []
     if capacity:
         place, others = next(iter(capacity.items()))
-        names = ", ".join(sorted(others))
+        busy = "; ".join(
+            _session_words(scenario, session, room.school)
+            for session in sorted(others.values(), key=lambda s: (s.start, s.id))
+        )
         reasons.append(
             Reason(
                 "capacity",
-                f"{place} is taken by sessions with {names}"
+                f"{place}: {provider.name} is in another session then, {busy}"
                 + (f" (and {len(capacity) - 1} more times)" if len(capacity) > 1 else "")
                 + ".",
             )

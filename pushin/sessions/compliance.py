@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 
 from pushin.caseload.models import Student
+from pushin.caseload.selectors import IepDates, iep_dates
 from pushin.district.models import District, Provider, School
 from pushin.sessions.ledger import (
     AGE_BUCKETS,
@@ -219,6 +220,7 @@ class DistrictCompliance:
     district: Summary
     providers: list[Summary]
     schools: list[Summary]
+    iep_dates: IepDates | None = None  # the students not counted (no IEP in force), and why
 
 
 def district_compliance(*, district: District, today: dt.date) -> DistrictCompliance:
@@ -249,6 +251,7 @@ def district_compliance(*, district: District, today: dt.date) -> DistrictCompli
             for p in providers
         ],
         schools=[Summary(label=s.name, standings=by_school[s.pk], pk=s.pk) for s in schools],
+        iep_dates=iep_dates(Student.objects.filter(district=district), on=today),
     )
 
 
@@ -304,12 +307,17 @@ def lapse_notice(
     today: dt.date,
 ) -> Notice:
     """A plain, respectful letter to the family: the service, the dates missed, the minutes
-    owed and the makeup plan. The provider reviews, copies or prints it; nothing is sent."""
+    owed and the makeup plan. The provider reviews, copies or prints it; nothing is sent.
+
+    It promises only what Push-In does: minutes owed for logged misses are proposed as
+    makeup sessions; minutes that were never scheduled are reported (in the district's
+    compliance figures), not planned, and the letter says so."""
     service = SERVICE_WORDS.get(ledger.service.family, ledger.service.family)
     name = student.first_name
     version = ledger.service.version_on(today)
     missed = _missed_since(ledger)
-    owed = ledger.behind
+    owed = ledger.owed
+    never_scheduled = ledger.unscheduled_elapsed
     makeups = _planned_makeups(ledger, today)
     lines = [
         "Dear parent or guardian,",
@@ -326,7 +334,7 @@ def lapse_notice(
         )
     else:
         lines.append(
-            f"{name} has not yet had a {service} session under the current IEP "
+            f"{name} has not yet had {_a(service)} {service} session under the current IEP "
             f"({ledger.lapse_days} school days so far)."
         )
     if missed:
@@ -334,19 +342,28 @@ def lapse_notice(
         lines += [f"- {_day(r.date)} ({r.planned} minutes): {_why(r)}" for r in missed]
     lines.append("")
     if owed > 0:
-        lines.append(f"{name} is owed {owed} minutes of {service}, which we will make up.")
-    else:
+        lines.append(
+            f"{name} is owed {owed} minutes of {service} for sessions that did not take "
+            "place, which we will make up."
+        )
+    elif missed:
         lines.append(
             "Under the district's policy these sessions are not made up, so no minutes are "
-            "owed at this time. We still wanted you to know."
+            "owed for them. We still wanted you to know."
         )
+    else:
+        lines.append("No minutes are owed for missed sessions. We still wanted you to know.")
     if makeups:
         lines += ["", "Makeup sessions planned:"]
         lines += [f"- {_day(r.date)} at {_time(r.start)} ({r.planned} minutes)" for r in makeups]
     elif owed > 0:
+        lines += ["", "I will schedule the makeup sessions and let you know the dates."]
+    if never_scheduled > 0:
         lines += [
             "",
-            "We are scheduling the makeup sessions now and will let you know the dates.",
+            f"In addition, {never_scheduled} minutes of the {service} time in {name}'s IEP "
+            "were never scheduled. They are not part of a makeup plan: they are reported to "
+            "the district in its minutes compliance figures.",
         ]
     lines += [
         "",
@@ -358,6 +375,11 @@ def lapse_notice(
     ]
     subject = f"{service.capitalize()} sessions for {name}"
     return Notice(subject=subject, body="\n".join(lines))
+
+
+def _a(word: str) -> str:
+    """The indefinite article before `word`: "an occupational", "a physical"."""
+    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 def _why(record: RecordRow) -> str:

@@ -20,7 +20,6 @@ from pushin.caseload.models import IEP, FitWeight, Goal, GoalFitOverride
 from pushin.collaboration.models import StudentStrategy
 from pushin.district.models import Closure, District, ExceptionKind, Provider, TimetableException
 from pushin.district.models import TravelTime as TravelRow
-from pushin.planning.words import activity_label
 from pushin.sessions.models import (
     Amendment,
     Attendance,
@@ -32,7 +31,7 @@ from pushin.sessions.models import (
 )
 from pushin.sessions.services import data_kind_for
 from pushin.timespans import minutes_of, monday_of
-from pushin.vocabulary import Activity, Domain, MissReason
+from pushin.vocabulary import Activity, Domain, MissReason, activity_label
 
 # --- Words --------------------------------------------------------------------------------
 

@@ -19,7 +19,9 @@ EXPECTED = {
     "admin": 302,
     "anonymous": 302,
 }
-THURSDAY = "2026-11-19"
+# A Thursday ahead of the tests' frozen today (Wed Dec 2, 2026): a teacher's change is
+# refused for a day that has passed.
+THURSDAY = "2026-12-10"
 VALID = {
     "date": THURSDAY,
     "start": "10:00",
@@ -27,7 +29,7 @@ VALID = {
     "kind": "activity",
     "activity": "test",
     "note": "Spelling test",
-    "week": "2026-11-16",
+    "week": "2026-12-07",
 }
 
 
@@ -63,7 +65,7 @@ def test_htmx_create_shows_it_in_the_week_and_the_list(world, login):
     assert exception.created_by == world.teacher
     assert response.context["week"].week_exceptions == [exception]
     html = response.content.decode()
-    assert "Recorded Thu Nov 19 10:00-10:45: Test / assessment." in html
+    assert "Recorded Thu Dec 10 10:00-10:45: Test / assessment." in html
     assert "by Teacher Tester" in html
 
 
@@ -81,20 +83,20 @@ def refused(login, world, **changes):
 
 
 def test_weekend_date_is_refused(world, login):
-    form = refused(login, world, date="2026-11-21")
+    form = refused(login, world, date="2026-12-12")
     assert form.errors["date"] == ["That is a weekend: pick a school day (Monday to Friday)."]
 
 
 def test_closure_date_is_refused(world, login):
     Closure.objects.create(
         district=world.district,
-        name="Thanksgiving",
-        start=dt.date(2026, 11, 26),
-        end=dt.date(2026, 11, 27),
+        name="Snow days",
+        start=dt.date(2026, 12, 17),
+        end=dt.date(2026, 12, 18),
     )
-    form = refused(login, world, date="2026-11-26")
+    form = refused(login, world, date="2026-12-17")
     assert form.errors["date"] == [
-        "There is no school that day: Thanksgiving (2026-11-26..2026-11-27)."
+        "There is no school that day: Snow days (2026-12-17..2026-12-18)."
     ]
 
 
@@ -102,6 +104,13 @@ def test_date_outside_the_school_year_is_refused(world, login):
     form = refused(login, world, date="2027-07-06")
     assert form.errors["date"] == [
         "That date is outside the school year (Aug 31, 2026 to Jun 18, 2027)."
+    ]
+
+
+def test_a_teachers_past_date_is_refused(world, login):
+    form = refused(login, world, date="2026-12-01")  # yesterday
+    assert form.errors["date"] == [
+        "Tue Dec 1 has passed: report a change for today or a school day ahead."
     ]
 
 
@@ -120,6 +129,6 @@ def test_overlapping_exception_on_the_same_day_is_refused(world, login):
     response = login(world.teacher).post(url(world), {**VALID, "start": "10:30", "end": "11:00"})
     assert TimetableException.objects.count() == 1
     assert response.context["exception_form"].non_field_errors() == [
-        "This overlaps the exception Thu Nov 19 10:00-10:45: Test / assessment already recorded "
+        "This overlaps the exception Thu Dec 10 10:00-10:45: Test / assessment already recorded "
         "for this room. Delete that one first."
     ]

@@ -59,7 +59,10 @@ def test_a_teachers_block_change_flags_the_session_every_week(pworld: World) -> 
     assert flag.rule == 2
     assert flag.session is not None
     assert flag.session.day == "mon"
-    assert flag.message == "handwriting does not fit test"
+    # Goal and block in the vocabulary's words, not the engine's ids.
+    assert flag.message == (
+        "the handwriting / visual-motor goal does not fit Test / assessment (Mon 09:00-09:45)"
+    )
     assert "does not suit the student's goals" in flag.rule_words
 
 

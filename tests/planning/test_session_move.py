@@ -76,7 +76,7 @@ def test_a_move_to_an_activity_that_fits_no_goal_is_refused_in_plain_words(
     page = response.content.decode()
     assert "Not moved" in page
     assert "The class activity then does not suit the student&#x27;s goals" in page
-    assert "handwriting does not fit test" in page
+    assert "the handwriting / visual-motor goal does not fit Test / assessment (Tue" in page
     assert "session (Tue 09:00-09:30)" in page
     assert "sess-" not in page  # plan ids mean nothing to a person
     session.refresh_from_db()

@@ -39,7 +39,8 @@ def test_provider_unavailable_names_the_block_and_the_busy_time() -> None:
         busy=[{"day": "mon", "start": "09:00", "end": "10:00"}],
     )
     message = reasons_for(data, "a")["provider_unavailable"]
-    assert "Writing in B. Chen's room (Mon 09:00-09:45) overlaps A. Rivera's busy time" in message
+    # The block by id and time (the web app names its activity from the vocabulary).
+    assert "b1 (Mon 09:00-09:45) in B. Chen's room overlaps A. Rivera's busy time" in message
 
 
 def test_provider_at_another_school() -> None:

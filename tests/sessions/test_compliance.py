@@ -163,9 +163,11 @@ def test_notice_names_service_dates_minutes_owed_and_the_makeup_plan(cworld, log
     assert "Thursday, November 5, 2026 (30 minutes): provider absent" in body
     assert "last occupational therapy session took place on Monday, November 2, 2026" in body
     assert "11 school days have passed" in body
-    # Owed: the missed 30 minutes, plus minutes never scheduled: the week of Nov 9 (60)
-    # and Monday-Tuesday of this week (24 of 60).
-    assert "Avery is owed 114 minutes of occupational therapy" in body
+    # Owed: the missed 30 minutes, made up; the minutes never scheduled (the week of Nov 9,
+    # 60, and Monday-Tuesday of this week, 24 of 60) are reported, not promised as makeups.
+    assert "Avery is owed 30 minutes of occupational therapy for sessions that did not" in body
+    assert "In addition, 84 minutes of the occupational therapy time in Avery's IEP were " in body
+    assert "never scheduled. They are not part of a makeup plan" in body
     assert (
         "Makeup sessions planned:\n- Friday, November 20, 2026 at 10:00 a.m. (30 minutes)" in body
     )
@@ -184,7 +186,7 @@ def test_notice_text_when_nothing_is_owed(cworld) -> None:
         student=cworld.student, ledger=standing.ledger, signer="A. Therapist", today=day(4)
     )
     assert "Avery is owed 30 minutes of occupational therapy" in notice.body
-    assert "We are scheduling the makeup sessions now" in notice.body
+    assert "I will schedule the makeup sessions and let you know the dates." in notice.body
 
 
 def test_provider_page_queries_do_not_grow_with_the_caseload(cworld, login) -> None:
