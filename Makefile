@@ -13,13 +13,15 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[dev]'
 	touch $@
 
-## Install, migrate, load the small demo district, print the logins, serve with a task worker.
+## Install, migrate, load the small demo district, print the logins, serve with two task
+## workers: one for e-mail and other short work, one for solver runs (plans, makeups).
 run: $(VENV)/.installed
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --size small --url http://$(HOST)/
-	$(PY) manage.py db_worker --interval 0.5 & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py db_worker --interval 0.5 --queue-name default & mail=$$!; \
+	  $(PY) manage.py db_worker --interval 0.5 --queue-name solver & solver=$$!; \
+	  trap 'kill $$mail $$solver 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST)
 
 ## Lint, types, then the whole suite on SQLite and again on PostgreSQL.

@@ -139,8 +139,18 @@ AXES_VERBOSE = False  # its start-up banner on every command is noise
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        # Solver runs (plans, makeups) have a queue of their own: `manage.py db_worker
+        # --queue-name solver` works it, so e-mail never waits behind a plan.
+        "QUEUES": ["default", "solver"],
     }
 }
+
+# The bounds of one solver run (docs/scenario-format.md, "Limits"): a larger scenario is
+# refused before it is queued, and each solve runs in a child process with this much
+# address space; past its time limit plus a margin it is stopped.
+PUSHIN_PLAN_MAX_STUDENTS = int(os.environ.get("PUSHIN_PLAN_MAX_STUDENTS", "1500"))
+PUSHIN_PLAN_MAX_CANDIDATES = int(os.environ.get("PUSHIN_PLAN_MAX_CANDIDATES", "300000"))
+PUSHIN_SOLVER_MEMORY_MB = int(os.environ.get("PUSHIN_SOLVER_MEMORY_MB", "4096"))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/New_York")

@@ -31,6 +31,7 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", "Running"
     DONE = "done", "Done"
     FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
 
 
 class RunDecision(models.TextChoices):
@@ -53,7 +54,7 @@ class PlanRun(models.Model):
     week_of = models.DateField(
         null=True, blank=True, help_text="Monday of the week whose dated changes were applied."
     )
-    status = models.CharField(max_length=8, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     progress = models.CharField(max_length=200, blank=True)
     time_limit = models.FloatField(default=10.0)
     scenario = models.JSONField(help_text="pushin-scenario/1, ids only.")
@@ -81,7 +82,7 @@ class PlanRun(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (RunStatus.DONE, RunStatus.FAILED)
+        return self.status in (RunStatus.DONE, RunStatus.FAILED, RunStatus.CANCELLED)
 
     @property
     def plan_data(self) -> dict[str, Any]:

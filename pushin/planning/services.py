@@ -34,6 +34,13 @@ from pushin.planning.scenario_build import IdMap, scenario_build
 from pushin.planning.standing import schedule_as_plan, schedule_sessions
 from pushin.planning.validation import Problem, check_plan, schedule_problems
 from pushin.planning.week import WeekChange, WeekChanged, week_apply, week_scenario
+from pushin.scheduling.bounded import (
+    WALL_FACTOR,
+    WALL_MARGIN_SECONDS,
+    SizeLimits,
+    TooLarge,
+    check_size,
+)
 from pushin.scheduling.jsonread import ScenarioError
 from pushin.scheduling.plan import Plan, PlannedSession
 from pushin.scheduling.scenario import Scenario, parse_scenario, scenario_to_dict
@@ -96,6 +103,21 @@ def default_effective_from(run: PlanRun) -> dt.date:
 
 def default_time_limit() -> float:
     return float(getattr(settings, "PUSHIN_PLAN_TIME_LIMIT", 10.0))
+
+
+def size_limits() -> SizeLimits:
+    return SizeLimits(
+        students=settings.PUSHIN_PLAN_MAX_STUDENTS,
+        candidates=settings.PUSHIN_PLAN_MAX_CANDIDATES,
+    )
+
+
+def solver_limits(time_limit: float) -> tuple[int, float]:
+    """(memory in MB, wall-clock seconds) for one solve in its child process."""
+    return (
+        settings.PUSHIN_SOLVER_MEMORY_MB,
+        time_limit * WALL_FACTOR + WALL_MARGIN_SECONDS,
+    )
 
 
 def active_schedule(provider: Provider) -> StandingSchedule | None:
@@ -188,6 +210,12 @@ def plan_run_create(
     except ScenarioError as error:
         raise PlanInputError(
             [str(issue) for issue in error.errors], id_map=id_map, scenario=data
+        ) from error
+    try:
+        check_size(scenario, size_limits())
+    except TooLarge as error:
+        raise PlanInputError(
+            [f"This plan is too large to run: {error}"], id_map=id_map, scenario=data
         ) from error
     run = PlanRun.objects.create(
         district=district,
@@ -407,6 +435,21 @@ def week_plan_accept(
         },
     )
     return change
+
+
+@transaction.atomic
+def plan_run_cancel(*, run: PlanRun, user: User) -> PlanRun:
+    """Stop a queued or running plan: the worker sees it within a second and stops the
+    solver; nothing is accepted."""
+    run = PlanRun.objects.select_for_update().get(pk=run.pk)
+    if run.is_finished:
+        raise AcceptRefused("this plan has already finished")
+    run.status = RunStatus.CANCELLED
+    run.finished_at = timezone.now()
+    run.progress = "Cancelled"
+    run.save(update_fields=["status", "finished_at", "progress"])
+    audit_record(actor=user, action=AuditAction.UPDATE, obj=run, detail={"status": "cancelled"})
+    return run
 
 
 @transaction.atomic

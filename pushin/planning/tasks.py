@@ -15,12 +15,12 @@ from django.utils import timezone
 from django_tasks import task
 
 from pushin.planning.models import PlanRun, RunStatus
-from pushin.planning.services import default_time_limit
+from pushin.planning.services import default_time_limit, solver_limits
 from pushin.planning.validation import check_plan
+from pushin.scheduling.bounded import Cancelled, OutOfTime, SolveError, TooLarge, solve_bounded
 from pushin.scheduling.jsonread import ScenarioError
-from pushin.scheduling.plan import plan_to_dict
+from pushin.scheduling.plan import plan_from_dict, plan_to_dict
 from pushin.scheduling.scenario import parse_scenario
-from pushin.scheduling.solve import solve
 
 logger = logging.getLogger(__name__)
 
@@ -43,21 +43,38 @@ def finite_json(value: Any) -> Any:
     return value
 
 
-@task()
-def plan_run_execute(run_id: int) -> str:
-    """Solve one queued PlanRun and store its plan. Returns the final status."""
-    run = PlanRun.objects.filter(pk=run_id).first()
-    if run is None:
-        logger.warning("plan run %s vanished before it ran", run_id)
-        return "missing"
-    if run.status != RunStatus.QUEUED:
-        return str(run.status)  # already taken by another worker, or re-enqueued
+def _cancelled(run_id: int) -> bool:
+    return PlanRun.objects.filter(pk=run_id, status=RunStatus.CANCELLED).exists()
+
+
+def _fail(run_id: int, progress: str, error: str) -> str:
     _update(
         run_id,
+        status=RunStatus.FAILED,
+        finished_at=timezone.now(),
+        progress=progress,
+        error=error,
+    )
+    return RunStatus.FAILED
+
+
+# Solver runs have their own queue: e-mail and other work never wait behind a plan.
+@task(queue_name="solver")
+def plan_run_execute(run_id: int) -> str:
+    """Solve one queued PlanRun and store its plan. Returns the final status."""
+    # Claimed with a conditional UPDATE: a run enqueued twice (or cancelled while queued)
+    # is solved at most once.
+    claimed = PlanRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
         status=RunStatus.RUNNING,
         started_at=timezone.now(),
         progress="Reading the week: schools, timetables, caseload",
     )
+    run = PlanRun.objects.filter(pk=run_id).first()
+    if run is None:
+        logger.warning("plan run %s vanished before it ran", run_id)
+        return "missing"
+    if not claimed:
+        return str(run.status)  # already taken by another worker, cancelled, or re-enqueued
     try:
         scenario = parse_scenario(run.scenario)
         limit = run.time_limit or default_time_limit()
@@ -66,9 +83,40 @@ def plan_run_execute(run_id: int) -> str:
             progress=f"Solving {len(scenario.students)} students' sessions "
             f"(up to {limit:g} seconds)",
         )
-        plan = solve(scenario, time_limit=limit, workers=SOLVER_WORKERS, seed=0)
+        memory_mb, wall = solver_limits(limit)
+        plan = plan_from_dict(
+            solve_bounded(
+                run.scenario,
+                time_limit=limit,
+                workers=SOLVER_WORKERS,
+                seed=0,
+                memory_mb=memory_mb,
+                wall_seconds=wall,
+                should_stop=lambda: _cancelled(run_id),
+            )
+        )
         _update(run_id, progress="Checking the plan against every rule")
         problems = check_plan(scenario, plan)
+    except Cancelled:
+        logger.info("plan run %s: cancelled", run_id)
+        return RunStatus.CANCELLED
+    except TooLarge as error:
+        logger.warning("plan run %s: too large (%s)", run_id, error)
+        return _fail(run_id, "Stopped: too large", f"Too large: {error}.")
+    except OutOfTime:
+        logger.warning("plan run %s: out of time", run_id)
+        return _fail(
+            run_id,
+            "Stopped: out of time",
+            "Out of time: the solver ran well past its time limit and was stopped.",
+        )
+    except SolveError as error:
+        logger.error("plan run %s: the solver failed: %s", run_id, error)
+        return _fail(
+            run_id,
+            "Stopped by an unexpected error",
+            "The solver stopped unexpectedly. The error is in the server log.",
+        )
     except ScenarioError as error:
         logger.info("plan run %s: the scenario was refused (%d issues)", run_id, len(error.errors))
         _update(
@@ -89,6 +137,8 @@ def plan_run_execute(run_id: int) -> str:
             error="The solver stopped unexpectedly. The error is in the server log.",
         )
         return RunStatus.FAILED
+    if _cancelled(run_id):
+        return RunStatus.CANCELLED
     broken = ""
     if problems:
         # The engine's own plan failing its checker is a bug: keep it visible, not hidden.

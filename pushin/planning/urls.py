@@ -10,6 +10,7 @@ urlpatterns = [
     path("runs/<int:pk>/progress/", views.run_progress, name="run_progress"),
     path("runs/<int:pk>/accept/", views.run_accept, name="run_accept"),
     path("runs/<int:pk>/reject/", views.run_reject, name="run_reject"),
+    path("runs/<int:pk>/cancel/", views.run_cancel, name="run_cancel"),
     path("providers/<int:pk>/", views.provider_planning, name="provider"),
     path("providers/<int:pk>/schedule/", views.standing_schedule, name="schedule"),
     path("providers/<int:pk>/replan/", views.replan, name="replan"),

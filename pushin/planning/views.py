@@ -172,7 +172,11 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     run = plan_run_for_user(user, pk)
     if not run.is_finished:
-        return render(request, "planning/run_waiting.html", {"run": run})
+        return render(
+            request,
+            "planning/run_waiting.html",
+            {"run": run, "can_cancel": can_decide_run(signed_in_user(request), run)},
+        )
     return _render_run(request, run)
 
 
@@ -263,6 +267,23 @@ def _accept_week(request: HttpRequest, run: PlanRun, user: User) -> HttpResponse
         f"{change.added} added, {change.called_off} called off. Other weeks are unchanged.",
     )
     return redirect(f"{reverse('sessions:week')}?date={run.week_of.isoformat()}")
+
+
+@login_required
+@require_POST
+def run_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Stop a plan that is queued or running; the worker stops the solver."""
+    user = signed_in_user(request)
+    run = plan_run_for_user(user, pk)
+    if not can_decide_run(user, run):
+        raise PermissionDenied
+    try:
+        services.plan_run_cancel(run=run, user=user)
+    except services.AcceptRefused as error:
+        messages.error(request, f"Not cancelled: {error}.")
+    else:
+        messages.success(request, "Cancelled: the solver stops and nothing changes.")
+    return redirect("planning:run", pk=run.pk)
 
 
 @login_required

@@ -8,7 +8,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from .jsonread import ScenarioError
+from .bounded import MAX_CANDIDATES, MAX_STUDENTS
+from .jsonread import ScenarioError, ScenarioIssue
 from .plan import Plan, plan_from_dict, plan_to_dict
 
 
@@ -21,30 +22,54 @@ def _write_json(data: dict[str, Any], path: str | None) -> None:
             handle.write(text)
 
 
+# A scenario of the largest district planned at once is a few megabytes.
+MAX_INPUT_BYTES = 50 * 1024 * 1024
+
+
+def _input_error(message: str) -> ScenarioError:
+    return ScenarioError([ScenarioIssue("$", message)])
+
+
 def _read_json(path: str) -> object:
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
+    """The JSON in `path`; every way it can be unreadable is a ScenarioError at `$`."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_INPUT_BYTES + 1)
+    except OSError as error:
+        raise _input_error(f"cannot read {path}: {error.strerror or error}") from None
+    if len(raw) > MAX_INPUT_BYTES:
+        raise _input_error(f"{path} is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _input_error(f"{path} is not UTF-8 text (byte {error.start})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise _input_error(
+            f"{path} is not JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+        ) from None
+    except RecursionError:
+        raise _input_error(f"{path} is nested too deeply to be a scenario or a plan") from None
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from .scenario import load_scenario, parse_scenario
+    from .bounded import SizeLimits, TooLarge, check_size
+    from .scenario import parse_scenario
     from .solve import solve
 
     try:
-        if args.previous:
-            data = _read_json(args.scenario)
-            if isinstance(data, dict):
-                data = {**data, "previous_plan": _read_json(args.previous)}
-            scenario = parse_scenario(data)
-        else:
-            scenario = load_scenario(args.scenario)
+        data = _read_json(args.scenario)
+        if args.previous and isinstance(data, dict):
+            data = {**data, "previous_plan": _read_json(args.previous)}
+        scenario = parse_scenario(data)
+        try:
+            check_size(scenario, SizeLimits(args.max_students, args.max_candidates))
+        except TooLarge as error:
+            raise ScenarioError([ScenarioIssue("$.students", f"too large: {error}")]) from None
         plan = solve(scenario, time_limit=args.time_limit, workers=args.workers, seed=args.seed)
-    except (ScenarioError, json.JSONDecodeError, OSError) as error:
-        messages = (
-            [str(issue) for issue in error.errors]
-            if isinstance(error, ScenarioError)
-            else [f"$: {error}"]
-        )
+    except ScenarioError as error:
+        messages = [str(issue) for issue in error.errors]
         _write_json(plan_to_dict(Plan(status="invalid_input", errors=tuple(messages))), args.output)
         for message in messages:
             print(message, file=sys.stderr)
@@ -62,17 +87,14 @@ def _plan(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from .check import check_plan
-    from .scenario import load_scenario
+    from .scenario import parse_scenario
 
     try:
-        scenario = load_scenario(args.scenario)
+        scenario = parse_scenario(_read_json(args.scenario))
         plan = plan_from_dict(_read_json(args.plan))
     except ScenarioError as error:
         for issue in error.errors:
             print(f"input: {issue}")
-        return 2
-    except (json.JSONDecodeError, OSError) as error:
-        print(f"input: {error}")
         return 2
     violations = check_plan(scenario, plan)
     for violation in violations:
@@ -108,6 +130,15 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--time-limit", type=float, default=30.0)
     plan.add_argument("--workers", type=int, default=2)
     plan.add_argument("--seed", type=int, default=0)
+    plan.add_argument(
+        "--max-students", type=int, default=MAX_STUDENTS, help="refuse larger scenarios"
+    )
+    plan.add_argument(
+        "--max-candidates",
+        type=int,
+        default=MAX_CANDIDATES,
+        help="refuse scenarios with more possible sessions (estimated before solving)",
+    )
     plan.add_argument("-o", "--output", default="-")
     plan.set_defaults(run=_plan)
     check = commands.add_parser("check", help="list every rule a plan breaks")

@@ -61,10 +61,10 @@ from pushin.planning.scenario_build import (
     scenario_build,
 )
 from pushin.planning.words import REASON_WORDS as SHORTFALL_WORDS
+from pushin.scheduling.bounded import SizeLimits, check_size, solve_bounded
 from pushin.scheduling.jsonread import ScenarioError
-from pushin.scheduling.plan import Plan
+from pushin.scheduling.plan import Plan, plan_from_dict
 from pushin.scheduling.scenario import Interval, Scenario, parse_scenario, scenario_to_dict
-from pushin.scheduling.solve import solve
 from pushin.sessions.compliance import standings
 from pushin.sessions.ledger import MissLine, SchoolCalendar, load_ledgers
 from pushin.sessions.models import DatedSession, MakeupRun, SessionStudent
@@ -364,7 +364,22 @@ def makeup_propose(
         except ScenarioError as error:
             plan.errors += [str(issue) for issue in error.errors]
             continue
-        result = solve(checked, time_limit=time_limit)
+        # Bounded like every solver run: size checked, then a child process with memory
+        # and wall-clock limits (pushin/scheduling/bounded.py).
+        check_size(
+            checked,
+            SizeLimits(
+                students=settings.PUSHIN_PLAN_MAX_STUDENTS,
+                candidates=settings.PUSHIN_PLAN_MAX_CANDIDATES,
+            ),
+        )
+        result = plan_from_dict(
+            solve_bounded(
+                scenario_to_dict(checked),
+                time_limit=time_limit,
+                memory_mb=settings.PUSHIN_SOLVER_MEMORY_MB,
+            )
+        )
         plan.proposals += _proposals(
             result, checked, id_map, provider=provider, monday=monday, remaining=remaining,
             session_minutes=session_minutes,

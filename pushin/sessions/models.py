@@ -229,7 +229,7 @@ class MakeupRun(models.Model):
     )
     asked_on = models.DateField(help_text="Proposals start the school day after this one.")
     days = models.PositiveSmallIntegerField(help_text="School days ahead to look at.")
-    status = models.CharField(max_length=8, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     result = models.JSONField(null=True, blank=True, help_text="What the page shows; ids only.")
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -244,4 +244,4 @@ class MakeupRun(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (RunStatus.DONE, RunStatus.FAILED)
+        return self.status in (RunStatus.DONE, RunStatus.FAILED, RunStatus.CANCELLED)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from pushin.planning.models import RunStatus
+from pushin.scheduling.bounded import SolveError
 from pushin.sessions.makeups import default_time_limit, makeup_propose, makeup_result
 from pushin.sessions.models import MakeupRun
 
@@ -25,7 +26,7 @@ def _update(run_id: int, **fields: object) -> int:
     return MakeupRun.objects.filter(pk=run_id).update(**fields)
 
 
-@task()
+@task(queue_name="solver")
 def makeup_run_execute(run_id: int) -> str:
     """Propose makeups for one queued MakeupRun and store them. Returns the final status."""
     # Claimed with a conditional UPDATE: a run enqueued twice is solved once.
@@ -46,6 +47,15 @@ def makeup_run_execute(run_id: int) -> str:
             time_limit=default_time_limit(),
         )
         result = makeup_result(plan)
+    except SolveError as error:
+        logger.warning("makeup run %s: %s", run_id, type(error).__name__)
+        _update(
+            run_id,
+            status=RunStatus.FAILED,
+            finished_at=timezone.now(),
+            error=f"Stopped: {error}."[:ERROR_MAX_CHARS],
+        )
+        return RunStatus.FAILED
     except Exception as error:
         logger.exception("makeup run %s failed", run_id)
         _update(

@@ -73,13 +73,17 @@ def smtp(settings) -> Iterator[Smtp]:
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_TIMEOUT = 5
     settings.DEFAULT_FROM_EMAIL = "Push-In <no-reply@pushin.test>"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "solver"]}
+    }
     yield server
     server.stop()
 
 
 def run_worker() -> None:
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    call_command(
+        "db_worker", queue_name="*", batch=True, startup_delay=False, reload=False, verbosity=0
+    )
 
 
 def send(world: World, *, include_clinical: bool = False) -> FollowUp:

@@ -82,8 +82,15 @@ BEFORE_ANY_SCHEDULE = dt.date(2026, 9, 8)
 NEXT_WEEK = dt.date(2026, 12, 7)
 LATER = dt.date(2027, 2, 10)
 
-IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+IMMEDIATE_TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default", "solver"],
+    }
+}
+DATABASE_TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "solver"]}
+}
 
 Capture = Callable[..., AbstractContextManager[Any]]
 

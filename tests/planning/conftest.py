@@ -29,5 +29,10 @@ def pworld(db: None, _immediate_tasks: None) -> World:
 @pytest.fixture(autouse=True)
 def _immediate_tasks(settings) -> None:
     """Tasks run inline unless a test asks for the database queue."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "solver"],
+        }
+    }
     settings.PUSHIN_PLAN_TIME_LIMIT = 2.0

@@ -18,7 +18,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def queue_world(transactional_db: None, settings) -> World:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "solver"]}
+    }
     world = make_world()
     give_availability(world)
     return world
@@ -32,7 +34,9 @@ def test_the_run_page_polls_until_the_worker_is_done(page: Page, queue_world: Wo
     expect(page.locator("#run-progress")).to_contain_text("Waiting for a worker")
     run = PlanRun.objects.get()
     assert run.status == RunStatus.QUEUED
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    call_command(
+        "db_worker", queue_name="*", batch=True, startup_delay=False, reload=False, verbosity=0
+    )
     # No reload by hand: htmx polls the progress and refreshes the page when done.
     expect(page.get_by_role("heading", name="Totals")).to_be_visible(timeout=10_000)
     expect(page.get_by_role("button", name="Accept as the standing schedule")).to_be_visible()

@@ -14,7 +14,12 @@ HREF = re.compile(r'(?:href|hx-get|action)="([^"]*)"')
 
 
 def test_a_queued_run_polls_for_progress(pworld: World, login, settings) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+            "QUEUES": ["default", "solver"],
+        }
+    }
     client = login(pworld.provider.user)
     response = client.post(reverse("planning:run_create"), {"provider": pworld.provider.pk})
     run = PlanRun.objects.get()

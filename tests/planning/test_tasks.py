@@ -69,7 +69,9 @@ def test_a_run_is_solved_once(pworld: World) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_the_database_queue_and_worker(settings, pworld: World) -> None:
     """The production path: the request enqueues in the database, `db_worker` solves."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "solver"]}
+    }
     from django_tasks_db.models import DBTaskResult
 
     run = plan_run_create(
@@ -84,7 +86,9 @@ def test_the_database_queue_and_worker(settings, pworld: World) -> None:
     assert queued.task_path == "pushin.planning.tasks.plan_run_execute"
     assert queued.args_kwargs == {"args": [run.pk], "kwargs": {}}
 
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    call_command(
+        "db_worker", queue_name="*", batch=True, startup_delay=False, reload=False, verbosity=0
+    )
 
     run.refresh_from_db()
     assert run.status == RunStatus.DONE, run.error

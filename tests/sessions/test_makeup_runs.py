@@ -31,8 +31,15 @@ from tests.factories import World
 from tests.sessions.ledger_world import day
 from tests.sessions.test_makeups import TODAY, makeup_world
 
-IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+IMMEDIATE = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default", "solver"],
+    }
+}
+DATABASE = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "solver"]}
+}
 
 
 @pytest.fixture
@@ -173,7 +180,7 @@ def test_the_request_never_runs_the_solver(
     from django_tasks_db.models import DBTaskResult
 
     calls: list[object] = []
-    monkeypatch.setattr("pushin.sessions.makeups.solve", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr("pushin.sessions.makeups.solve_bounded", lambda *a, **k: calls.append(a))
     monkeypatch.setattr("pushin.scheduling.solve.solve", lambda *a, **k: calls.append(a))
     client = login(mworld.provider.user)
     _, run = _ask(client, mworld, django_capture_on_commit_callbacks)
@@ -183,6 +190,7 @@ def test_the_request_never_runs_the_solver(
     assert queued.task_path == "pushin.sessions.tasks.makeup_run_execute"
     assert queued.args_kwargs == {"args": [run.pk], "kwargs": {}}
     assert queued.status == "READY"
+    assert queued.queue_name == "solver"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -197,7 +205,9 @@ def test_the_database_queue_and_worker(mworld, login, queue) -> None:
     assert run.status == RunStatus.QUEUED
     assert DBTaskResult.objects.get().task_path == "pushin.sessions.tasks.makeup_run_execute"
 
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    call_command(
+        "db_worker", queue_name="*", batch=True, startup_delay=False, reload=False, verbosity=0
+    )
 
     run.refresh_from_db()
     assert run.status == RunStatus.DONE, run.error

@@ -1,0 +1,208 @@
+"""A whole solve, bounded: size checked before, memory and wall clock limited during.
+
+CP-SAT's time limit bounds the search only. Enumerating candidates and building the model
+grow with the caseload (group candidates with the number of classmates who can share a
+session), so a large enough scenario can take gigabytes and minutes before the search
+begins. Two guards, used by the web app's worker and by the command line:
+
+- `check_size` estimates the number of candidates from the students' possible places
+  (linear time, nothing enumerated) and refuses a scenario above `SizeLimits`, with the
+  numbers, before anything is queued or solved;
+- `solve_bounded` runs the solve in a child process (spawned, so the worker's memory and
+  threads are not inherited) with an address-space limit and a wall-clock deadline. A run
+  past either ends as `SolveTooLarge` / `SolveOutOfTime` and the caller goes on; a caller
+  can also stop it (`should_stop`), e.g. when the provider cancels the run.
+
+Limits (documented in docs/solver-limits.md): by default 1,500 students and 300,000
+candidate sessions per run, 4 GiB of address space and the time limit plus a margin.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import time
+import traceback
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from .jsonread import ScenarioError, ScenarioIssue
+from .scenario import Scenario
+
+MAX_STUDENTS = 1_500
+MAX_CANDIDATES = 300_000
+MEMORY_MB = 4_096
+# Past the time limit, the child may still explain shortfalls and return its plan.
+WALL_MARGIN_SECONDS = 60.0
+WALL_FACTOR = 1.5
+
+
+@dataclass(frozen=True)
+class SizeLimits:
+    students: int = MAX_STUDENTS
+    candidates: int = MAX_CANDIDATES
+
+
+@dataclass(frozen=True)
+class SizeEstimate:
+    students: int
+    candidates: int
+
+
+class SolveError(Exception):
+    """The solve did not finish with a plan; the message is for the person who asked."""
+
+
+class TooLarge(SolveError):
+    """Refused or stopped because the scenario is too large."""
+
+
+class OutOfTime(SolveError):
+    """The child ran past its wall-clock deadline and was stopped."""
+
+
+class Cancelled(SolveError):
+    """Stopped because the caller asked (the provider cancelled the run)."""
+
+
+def estimate_size(scenario: Scenario) -> SizeEstimate:
+    """An upper bound on the candidates `enumerate_candidates` would build: each
+    student's own places, plus, for each place several group-compatible students share,
+    every group of 2 up to the largest group size allowed there."""
+    from .candidates import group_key, student_slots
+
+    singles = 0
+    sharing: dict[tuple[tuple[str, str, str, int], str, int], int] = defaultdict(int)
+    largest: dict[tuple[str, str, str, int], int] = defaultdict(int)
+    for student in scenario.students:
+        if student.minutes_per_week == 0 or not student.goals:
+            continue
+        slots = student_slots(scenario, student)
+        singles += len(slots)
+        if student.grouping == "group_ok":
+            key = group_key(student)
+            largest[key] = max(largest[key], student.max_group)
+            for slot in slots:
+                sharing[(key, slot.block.id, slot.start)] += 1
+    groups = 0
+    for (key, _block, _start), count in sharing.items():
+        for size in range(2, min(largest[key], count) + 1):
+            groups += math.comb(count, size)
+    return SizeEstimate(students=len(scenario.students), candidates=singles + groups)
+
+
+def check_size(scenario: Scenario, limits: SizeLimits = SizeLimits()) -> SizeEstimate:
+    """The estimate, or TooLarge with the numbers and the limits."""
+    if len(scenario.students) > limits.students:
+        raise TooLarge(
+            f"{len(scenario.students):,} students in one run; the limit is "
+            f"{limits.students:,}. Plan fewer providers at once."
+        )
+    estimate = estimate_size(scenario)
+    if estimate.candidates > limits.candidates:
+        raise TooLarge(
+            f"{estimate.students:,} students could be seen in about "
+            f"{estimate.candidates:,} different sessions; the limit is "
+            f"{limits.candidates:,}. Plan fewer providers at once, or split the caseload."
+        )
+    return estimate
+
+
+def _child(
+    conn: Connection,
+    scenario_data: dict[str, Any],
+    time_limit: float,
+    workers: int,
+    seed: int,
+    memory_mb: int,
+) -> None:
+    """The solve, in its own process: the answer goes back through `conn`."""
+    import resource
+
+    # The solver's libraries are loaded first: the limit is for the work, not the code.
+    from .plan import plan_to_dict
+    from .scenario import parse_scenario
+    from .solve import solve
+
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        scenario = parse_scenario(scenario_data)
+        plan = solve(scenario, time_limit=time_limit, workers=workers, seed=seed)
+        conn.send(("plan", plan_to_dict(plan)))
+    except MemoryError:
+        conn.send(("too_large", f"the solve needed more than {memory_mb:,} MB of memory"))
+    except ScenarioError as error:
+        conn.send(("scenario", [(issue.path, issue.message) for issue in error.errors]))
+    except Exception as error:  # the parent reports it; the traceback is for the log
+        conn.send(("error", f"{type(error).__name__}: {error}\n{traceback.format_exc()}"))
+    finally:
+        conn.close()
+
+
+def solve_bounded(
+    scenario_data: dict[str, Any],
+    *,
+    time_limit: float,
+    workers: int = 2,
+    seed: int = 0,
+    memory_mb: int = MEMORY_MB,
+    wall_seconds: float | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+    poll_seconds: float = 0.5,
+) -> dict[str, Any]:
+    """Solve in a child process; returns the pushin-plan/1 dict. Raises TooLarge (out of
+    memory), OutOfTime (past the deadline), Cancelled (`should_stop()` said so),
+    ScenarioError (the engine refused the input, e.g. a pin it cannot keep) or SolveError
+    (anything else the child reported or died of)."""
+    deadline = time.monotonic() + (
+        wall_seconds if wall_seconds is not None else time_limit * WALL_FACTOR + WALL_MARGIN_SECONDS
+    )
+    context = multiprocessing.get_context("spawn")
+    parent, child = context.Pipe(duplex=False)
+    process = context.Process(
+        target=_child,
+        args=(child, scenario_data, time_limit, workers, seed, memory_mb),
+        daemon=True,
+    )
+    process.start()
+    child.close()
+    try:
+        while True:
+            if parent.poll(poll_seconds):
+                try:
+                    kind, payload = parent.recv()
+                except EOFError:
+                    break  # the child died without answering
+                if kind == "plan":
+                    assert isinstance(payload, dict)
+                    return payload
+                if kind == "too_large":
+                    raise TooLarge(str(payload))
+                if kind == "scenario":
+                    raise ScenarioError([ScenarioIssue(path, message) for path, message in payload])
+                raise SolveError(str(payload))
+            if not process.is_alive():
+                break
+            if should_stop():
+                raise Cancelled("cancelled")
+            if time.monotonic() > deadline:
+                raise OutOfTime("the solve ran past its time and was stopped")
+        process.join(5)
+        if process.exitcode is not None and process.exitcode < 0:
+            raise TooLarge(
+                f"the solve was stopped by the system (signal {-process.exitcode}), "
+                "most likely for using too much memory"
+            )
+        raise SolveError(f"the solver process ended without a plan (exit {process.exitcode})")
+    finally:
+        parent.close()
+        if process.is_alive():
+            process.terminate()
+            process.join(5)
+            if process.is_alive():
+                process.kill()
+                process.join(5)
