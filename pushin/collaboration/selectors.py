@@ -424,10 +424,12 @@ def change_words(change: TimetableException) -> str:
 
 
 def week_visits(classroom: Classroom, monday: dt.date) -> list[DatedSession]:
-    """The dated sessions of the week in the room (materialized beforehand by the caller)."""
+    """The dated sessions of the week in the room, as the calendar stored them."""
     friday = monday + dt.timedelta(days=4)
     return list(
-        DatedSession.objects.filter(classroom=classroom, date__gte=monday, date__lte=friday)
+        DatedSession.objects.filter(
+            classroom=classroom, date__gte=monday, date__lte=friday, is_imported=False
+        )
         .select_related("provider__user")
         .prefetch_related("members")
         .order_by("date", "start", "pk")

@@ -56,7 +56,10 @@ def provider_calendar(provider: Provider) -> bytes:
     first = timezone.localdate() - dt.timedelta(days=DAYS_BACK)
     sessions = (
         DatedSession.objects.filter(
-            provider=provider, date__gte=first, date__lte=district.school_year_end
+            provider=provider,
+            date__gte=first,
+            date__lte=district.school_year_end,
+            is_imported=False,  # minutes from before the records start are no events
         )
         .select_related("classroom__school")
         .prefetch_related(

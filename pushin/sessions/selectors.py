@@ -260,9 +260,13 @@ def _records_prefetch(*, with_data: bool) -> Prefetch[Any]:
 
 
 def sessions_of(provider: Provider, start: dt.date, end: dt.date) -> QuerySet[DatedSession]:
-    """The provider's sessions in [start, end] with their records and choices prefetched."""
+    """The provider's sessions in [start, end] with their records and choices prefetched.
+    Minutes imported from before the records start are no sessions of a day: they show in
+    the minutes ledger, not here."""
     return (
-        DatedSession.objects.filter(provider=provider, date__gte=start, date__lte=end)
+        DatedSession.objects.filter(
+            provider=provider, date__gte=start, date__lte=end, is_imported=False
+        )
         .select_related("classroom__school")
         .prefetch_related(_records_prefetch(with_data=False))
         .order_by("date", "start", "pk")

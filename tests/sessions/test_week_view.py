@@ -77,10 +77,24 @@ def test_shows_the_stored_week_and_flags_the_test(world, login):
     response = login(world.provider.user).get(url())
     page = response.context["page"]
     assert page.monday == MONDAY
-    assert DatedSession.objects.count() == 2
+    assert DatedSession.objects.filter(date__lte=MONDAY + dt.timedelta(days=4)).count() == 2
     assert [len(d.cards) for d in page.days] == [1, 0, 0, 1, 0]
     assert page.days[2].no_school == "No school: Teacher day."
     assert page.flag_count == 1
     html = response.content.decode()
     assert "1 session to re-plan or check" in html
     assert "Thu Dec 3 10:00-10:45 is a test in Room 2A" in html
+
+
+def test_imported_minutes_are_not_sessions_of_a_day(world, login):
+    imported = DatedSession.objects.create(
+        provider=world.provider,
+        classroom=world.classroom,
+        date=MONDAY,
+        start=dt.time(8),
+        end=dt.time(8, 30),
+        is_imported=True,
+        status="signed",
+    )
+    page = login(world.provider.user).get(url()).context["page"]
+    assert imported.pk not in [c.session.pk for d in page.days for c in d.cards]
