@@ -25,7 +25,16 @@ from django.db.models import Prefetch
 
 from pushin.accounts.audit import audit_record
 from pushin.accounts.models import AuditAction, Role, User
-from pushin.caseload.models import IEP, Frequency, Goal, MandateVersion, Method, Service, Student
+from pushin.caseload.models import (
+    IEP,
+    MANDATE_MINUTES_MAX,
+    Frequency,
+    Goal,
+    MandateVersion,
+    Method,
+    Service,
+    Student,
+)
 from pushin.district.access import providers_visible_to
 from pushin.district.csv_import import (
     CsvRow,
@@ -317,7 +326,7 @@ def _parse_row(row: CsvRow, check: RowCheck, look: _Lookups) -> _Parsed:
             p.provider = provider
             check.canon["provider_username"] = user.username
 
-    minutes = check.integer("minutes", minimum=1, maximum=100_000)
+    minutes = check.integer("minutes", minimum=1, maximum=MANDATE_MINUTES_MAX)
     session_minutes = check.integer("session_minutes", minimum=5, maximum=120)
     frequency = check.choice("frequency", Frequency.values, what="frequency")
     delivery = check.choice("delivery", Delivery.values, what="delivery")

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from pushin.accounts.models import User
-from pushin.caseload.models import MandateVersion
+from pushin.caseload.models import MANDATE_MINUTES_MAX, MANDATE_MINUTES_TOO_MANY, MandateVersion
 from pushin.caseload.selectors import caseload_filter_options
 from pushin.caseload.services import WEIGHT_ERROR
 from pushin.district.models import Classroom, Provider, School
@@ -79,6 +79,13 @@ class ComfortForm(forms.Form):
 
 
 class MandateAmendForm(forms.ModelForm[MandateVersion]):
+    minutes = forms.IntegerField(
+        label="Minutes",
+        min_value=1,
+        max_value=MANDATE_MINUTES_MAX,
+        error_messages={"max_value": MANDATE_MINUTES_TOO_MANY},
+    )
+
     class Meta:
         model = MandateVersion
         fields = [

@@ -14,6 +14,10 @@ from pushin.district.models import TimedSpan
 from pushin.vocabulary import Activity, Comfort, Delivery, Discipline, Domain, Grouping, Weekday
 
 WEEKS_PER_MONTH = 52 / 12
+# The most minutes a mandate version may state (per week, month or IEP period): the one
+# bound the model, the amendment form and the CSV import share.
+MANDATE_MINUTES_MAX = 100_000
+MANDATE_MINUTES_TOO_MANY = f"At most {MANDATE_MINUTES_MAX:,} minutes."
 
 
 class Student(models.Model):
@@ -167,6 +171,8 @@ class MandateVersion(models.Model):
         return f"{self.minutes} min {self.get_frequency_display()} from {self.effective_from}"
 
     def clean(self) -> None:
+        if self.minutes and self.minutes > MANDATE_MINUTES_MAX:
+            raise ValidationError({"minutes": MANDATE_MINUTES_TOO_MANY})
         if self.minutes and self.session_minutes and self.minutes < self.session_minutes:
             raise ValidationError({"minutes": "The mandate is shorter than one session."})
 

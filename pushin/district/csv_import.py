@@ -19,13 +19,20 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.db.models.functions import Lower
+from django.urls import reverse
 
 from pushin.accounts.audit import audit_record
 from pushin.accounts.models import AuditAction, Role, User
+from pushin.collaboration.models import Notification
 from pushin.district.models import ActivityBlock, Classroom, District, School, TeacherPreference
-from pushin.vocabulary import Activity, Weekday
+from pushin.planning.models import ScheduledSession
+from pushin.vocabulary import Activity, Weekday, in_week_order
 
 MAX_DATA_ROWS = 5000
+NUL = "\x00"
+NUL_MESSAGE = "contains a NUL character"
+USERNAME_CHUNK = 400  # usernames per query (two parameters each, under SQLite's 999)
 _EXTRA = "\x00extra"  # DictReader's restkey: cells beyond the header
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -149,6 +156,11 @@ def read_csv(
     header: list[str] = []
     known = set(required) | set(optional)
     seen: set[str] = set()
+    nul_cells = [i for i, raw in enumerate(raw_header, start=1) if NUL in raw]
+    for index in nul_cells:
+        errors.append(RowError(1, "", f"header cell {index} {NUL_MESSAGE}"))
+    if nul_cells:
+        return []
     for index, raw in enumerate(raw_header, start=1):
         name = _normalise_header(raw)
         if not name:
@@ -185,6 +197,8 @@ def read_csv(
             extra_cells = [str(v) for v in extra] if isinstance(extra, list) else []
             inside_cells += sum(v.count("\n") for v in [*cells.values(), *extra_cells])
             number = reader.line_num - inside_cells
+            if _has_nul(number, cells, extra_cells, errors):
+                continue
             if not any(v.strip() for v in cells.values()) and not any(
                 v.strip() for v in extra_cells
             ):
@@ -219,6 +233,23 @@ def read_csv(
     if not rows and not errors:
         errors.append(RowError(1, "", "the file has a header but no data rows"))
     return rows
+
+
+def _has_nul(
+    number: int, cells: dict[str, str], extra_cells: list[str], errors: list[RowError]
+) -> bool:
+    """Report each cell of a row holding a NUL character (no database stores it as text:
+    PostgreSQL refuses it, SQLite keeps it); such a row is left out."""
+    found = False
+    for position, (column, value) in enumerate(cells.items(), start=1):
+        if NUL in value:
+            name = str(position) if column.startswith(NUL) else column
+            errors.append(RowError(number, name, NUL_MESSAGE))
+            found = True
+    if any(NUL in value for value in extra_cells):
+        errors.append(RowError(number, "", f"a cell beyond the header {NUL_MESSAGE}"))
+        found = True
+    return found
 
 
 class RowCheck:
@@ -365,19 +396,25 @@ def sorted_errors(errors: list[RowError]) -> list[RowError]:
 
 
 def users_by_username(district: District, usernames: Iterable[str]) -> dict[str, User]:
-    """The district's users with these usernames (case-insensitive), one query."""
-    wanted = {u.lower() for u in usernames if u}
-    if not wanted:
-        return {}
-    query = models.Q()
-    for name in wanted:
-        query |= models.Q(username__iexact=name)
-    users = (
-        User.objects.filter(query)
-        .filter(models.Q(district=district) | models.Q(provider__district=district))
-        .select_related("provider")
-    )
-    return {u.username.lower(): u for u in users}
+    """The district's users with these usernames (case-insensitive), a query per 400."""
+    names = sorted({u for u in usernames if u})
+    wanted = {u.lower() for u in names}
+    found: dict[str, User] = {}
+    # One IN list per chunk (a file may name thousands): the database's lower() for the
+    # case-insensitive match, the names as written for letters it does not fold.
+    for first in range(0, len(names), USERNAME_CHUNK):
+        chunk = names[first : first + USERNAME_CHUNK]
+        users = (
+            User.objects.annotate(username_lower=Lower("username"))
+            .filter(
+                models.Q(username_lower__in={u.lower() for u in chunk})
+                | models.Q(username__in=chunk)
+            )
+            .filter(models.Q(district=district) | models.Q(provider__district=district))
+            .select_related("provider")
+        )
+        found.update((u.username.lower(), u) for u in users if u.username.lower() in wanted)
+    return found
 
 
 def fmt_time(moment: dt.time) -> str:
@@ -410,10 +447,33 @@ TIMETABLE_LABELS = {
 BlockKey = tuple[str, dt.time, dt.time, str, str]  # day, start, end, activity, preference
 
 
+TEACHER_REFUSED = "only an administrator can change a room's teacher"
+ROOM_REFUSED = (
+    "you have no students in classroom {room}; ask the district administrator to import "
+    "its timetable"
+)
+
+
 def can_import_timetables(user: User) -> bool:
-    """Administrators and providers build classroom weeks; teachers edit theirs on screen."""
+    """Administrators and providers build classroom weeks; teachers edit theirs on screen.
+
+    An administrator imports any room and sets its teacher. A provider changes only the
+    rooms where they have active students (and creates new rooms), never a room's teacher.
+    """
     return bool(user.is_authenticated and user.is_active) and (
         user.is_superuser or user.role in (Role.ADMIN, Role.PROVIDER)
+    )
+
+
+def _rooms_served(actor: User, district: District) -> set[int]:
+    """The rooms of `district` where the provider `actor` has active students."""
+    provider = getattr(actor, "provider", None)
+    if provider is None:
+        return set()
+    return set(
+        Classroom.objects.filter(
+            school__district=district, students__providers=provider, students__active=True
+        ).values_list("pk", flat=True)
     )
 
 
@@ -452,6 +512,88 @@ def _block_text(key: BlockKey) -> str:
     return f"{text} ({pref})" if pref else text
 
 
+Span = tuple[str, dt.time, dt.time]  # day, start, end
+
+
+def _lies_in(session: ScheduledSession, spans: Iterable[Span]) -> bool:
+    return any(
+        day == session.day and start <= session.start and session.end <= end
+        for day, start, end in spans
+    )
+
+
+def _sessions_losing_blocks(
+    sessions: Iterable[ScheduledSession],
+    *,
+    before: Sequence[ActivityBlock],
+    removed: set[int],
+    added: Iterable[BlockKey],
+) -> list[ScheduledSession]:
+    """Weekly sessions a change of the room's blocks breaks: their block is deleted, or they
+    lay in a block before and lie in none after (sessions outside every block already are
+    the flags' business, not this change's)."""
+    spans_before = [(b.day, b.start, b.end) for b in before]
+    spans_after = [(b.day, b.start, b.end) for b in before if b.pk not in removed]
+    spans_after += [(day, start, end) for day, start, end, _, _ in added]
+    return [
+        s
+        for s in sessions
+        if s.block_id in removed or (_lies_in(s, spans_before) and not _lies_in(s, spans_after))
+    ]
+
+
+def _session_words(sessions: Sequence[ScheduledSession]) -> str:
+    return ", ".join(
+        f"{Weekday(s.day).label[:3]} {fmt_time(s.start)}-{fmt_time(s.end)}" for s in sessions
+    )
+
+
+def _losses_details(lost: Sequence[ScheduledSession], own_provider_id: int | None) -> list[str]:
+    """The preview's words for the weekly sessions a room's change breaks."""
+    own = [s for s in lost if s.schedule.provider_id == own_provider_id]
+    others = [s for s in lost if s.schedule.provider_id != own_provider_id]
+    details = []
+    if others:
+        details.append(
+            "1 weekly session of other providers loses its block; they will be told"
+            if len(others) == 1
+            else f"{len(others)} weekly sessions of other providers lose their blocks; "
+            "they will be told"
+        )
+    if own:
+        verb = "loses its block" if len(own) == 1 else "lose their blocks"
+        plural = "s" if len(own) > 1 else ""
+        details.append(
+            f"your weekly session{plural} {_session_words(own)} {verb}: see the planning flags"
+        )
+    return details
+
+
+def _tell_providers(
+    *, actor: User, classroom: Classroom, lost: Sequence[ScheduledSession]
+) -> list[Notification]:
+    """Each other provider whose weekly sessions lost their block is told, as a teacher's
+    change of a block tells them (pushin.collaboration.services): the room and the times,
+    never a student; the planning flags show the sessions."""
+    by_provider: dict[int, list[ScheduledSession]] = {}
+    for session in lost:
+        if session.schedule.provider.user_id != actor.pk:
+            by_provider.setdefault(session.schedule.provider_id, []).append(session)
+    rows = []
+    for sessions in by_provider.values():
+        provider = sessions[0].schedule.provider
+        plural = len(sessions) > 1
+        text = (
+            f"{classroom.name}, {classroom.school.name}: the usual week was changed by a "
+            f"timetable import by {actor.display_name}. Your session{'s' if plural else ''} "
+            f"{_session_words(sessions)} {'lost their blocks' if plural else 'lost its block'}"
+            ": see the flags."
+        )
+        link = reverse("planning:provider", args=[provider.pk])
+        rows.append(Notification(recipient=provider.user, text=text[:300], link=link))
+    return Notification.objects.bulk_create(rows)
+
+
 @transaction.atomic
 def timetables_import(*, actor: User, district: District, text: str, dry_run: bool) -> ImportResult:
     """Replace the weekly blocks of each classroom named in `text` (others untouched).
@@ -468,6 +610,14 @@ def timetables_import(*, actor: User, district: District, text: str, dry_run: bo
     rows = read_csv(text, required=TIMETABLE_REQUIRED, optional=TIMETABLE_OPTIONAL, errors=errors)
     schools = {s.code.lower(): s for s in School.objects.filter(district=district)}
     teachers = users_by_username(district, (r.get("teacher_username") for r in rows))
+    existing = {
+        (c.school.code, c.code.lower()): c
+        for c in Classroom.objects.filter(school__district=district)
+        .select_related("school", "teacher")
+        .prefetch_related("blocks")
+    }
+    is_admin = actor.is_superuser or actor.role == Role.ADMIN
+    served = set() if is_admin else _rooms_served(actor, district)
     rooms: dict[tuple[str, str], _Room] = {}
 
     for row in rows:
@@ -501,6 +651,12 @@ def timetables_import(*, actor: User, district: District, text: str, dry_run: bo
             check.error("end", f"end {fmt_time(end)} is not after start {fmt_time(start)}")
         if school is None or not classroom_code:
             continue
+        now = existing.get((school.code, classroom_code))
+        if not is_admin and now is not None and now.pk not in served:
+            room_label = f"{school.code}/{classroom_code}"
+            check.error("classroom_code", ROOM_REFUSED.format(room=room_label))
+        elif not is_admin and teacher is not None and (now is None or now.teacher_id != teacher.pk):
+            check.error("teacher_username", TEACHER_REFUSED)
         room = rooms.get((school.code, classroom_code))
         if room is None:
             room = _Room(check, school, classroom_code, name, grade, teacher)
@@ -529,12 +685,16 @@ def timetables_import(*, actor: User, district: District, text: str, dry_run: bo
         result.errors = sorted_errors(errors)
         return result
 
-    existing = {
-        (c.school.code, c.code.lower()): c
-        for c in Classroom.objects.filter(school__district=district)
-        .select_related("school", "teacher")
-        .prefetch_related("blocks")
-    }
+    weekly: dict[int, list[ScheduledSession]] = {}
+    for session in in_week_order(
+        ScheduledSession.objects.filter(
+            schedule__active=True,
+            classroom__in=[c for key, c in existing.items() if key in rooms],
+        ).select_related("schedule__provider__user")
+    ):
+        weekly.setdefault(session.classroom_id, []).append(session)
+    own = getattr(actor, "provider", None) if actor.role == Role.PROVIDER else None
+    own_provider_id = own.pk if own is not None else None
     counts = result.counts
     for room_key, room in rooms.items():
         classroom = existing.get(room_key)
@@ -584,6 +744,7 @@ def timetables_import(*, actor: User, district: District, text: str, dry_run: bo
             for i, b in enumerate(blocks)
             if k not in wanted or i > 0  # a (stray) second identical block goes too
         ]
+        lost: list[ScheduledSession] = []
         if to_add or to_remove:
             details.append(f"blocks replaced: {len(to_add)} added, {len(to_remove)} removed")
             details.extend(f"+ {_block_text(k)}" for k in to_add)
@@ -591,6 +752,13 @@ def timetables_import(*, actor: User, district: District, text: str, dry_run: bo
                 f"- {_block_text((b.day, b.start, b.end, b.activity, b.teacher_preference))}"
                 for b in to_remove
             )
+            lost = _sessions_losing_blocks(
+                weekly.get(classroom.pk, []),
+                before=list(classroom.blocks.all()),
+                removed={b.pk for b in to_remove},
+                added=to_add,
+            )
+            details.extend(_losses_details(lost, own_provider_id))
         if not details:
             counts["classrooms_unchanged"] += 1
             result.items.append(ImportItem(room.label, "unchanged", [], classroom))
@@ -609,6 +777,7 @@ def timetables_import(*, actor: User, district: District, text: str, dry_run: bo
             classroom.save(update_fields=["name", "grade", "teacher"])
         ActivityBlock.objects.filter(pk__in=[b.pk for b in to_remove]).delete()
         _blocks_create(classroom, to_add)
+        told = _tell_providers(actor=actor, classroom=classroom, lost=lost)
         audit_record(
             actor=actor,
             action=AuditAction.IMPORT,
@@ -618,6 +787,8 @@ def timetables_import(*, actor: User, district: District, text: str, dry_run: bo
                 "fields": changed_fields,
                 "blocks_added": len(to_add),
                 "blocks_removed": len(to_remove),
+                "weekly_sessions_lost_block": [s.pk for s in lost],
+                "notifications": [n.pk for n in told],
             },
         )
     return result
