@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -85,13 +87,16 @@ def test_accepting_for_all_providers(pworld: World) -> None:
 def test_accept_view_goes_to_the_schedule_page(pworld: World, login) -> None:
     run = solved_run(pworld)
     client = login(pworld.provider.user)
-    response = client.post(reverse("planning:run_accept", args=[run.pk]))
+    url = reverse("planning:run_accept", args=[run.pk])
+    response = client.post(url, {"effective_from": "2026-12-07"})
     assert response["Location"] == reverse("planning:schedule", args=[pworld.provider.pk])
     page = client.get(response["Location"]).content.decode()
+    assert "Accepted: the standing weekly schedule from Monday December 7." in page
     assert "My standing schedule" in page
     assert "Avery Sample" in page
+    assert StandingSchedule.objects.get().effective_from == dt.date(2026, 12, 7)
     # Accepting again is refused with a message, nothing changes.
-    again = client.post(reverse("planning:run_accept", args=[run.pk]), follow=True)
+    again = client.post(url, {"effective_from": "2026-12-07"}, follow=True)
     assert "already accepted" in again.content.decode()
     assert StandingSchedule.objects.count() == 1
 

@@ -97,7 +97,7 @@ def test_run_accept_and_reject(pworld: World, login) -> None:
 
         def act(client: Client, name: str = name) -> Any:
             run = solved_run(pworld)
-            response = client.post(reverse(name, args=[run.pk]))
+            response = client.post(reverse(name, args=[run.pk]), {"effective_from": "2026-12-03"})
             run.refresh_from_db()
             if response.status_code != 302 or response["Location"].startswith(reverse("login")):
                 assert run.decision == RunDecision.PENDING

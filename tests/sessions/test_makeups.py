@@ -93,9 +93,19 @@ def test_planned_sessions_are_busy_with_travel_time(mworld) -> None:
     assert (proposal.date, proposal.activity) == (day(7), "writing")
 
 
-def test_weekly_sessions_not_expanded_yet_are_busy_too(mworld) -> None:
-    from tests.sessions.factories import standing_schedule, standing_session
+def test_stored_sessions_and_makeups_are_busy_and_a_called_off_one_is_not(
+    mworld, time_machine
+) -> None:
+    from pushin.sessions.services import session_call_off
+    from tests.sessions.factories import (
+        SCHOOL_TZ,
+        standing_schedule,
+        standing_session,
+        stored_ahead,
+    )
 
+    time_machine.move_to(dt.datetime.combine(TODAY, dt.time(12), tzinfo=SCHOOL_TZ), tick=False)
+    # The provider's weekly Thursday 10:00 at the other school, stored by the calendar.
     standing_session(
         standing_schedule(mworld.provider),
         classroom=mworld.other_classroom,
@@ -104,8 +114,35 @@ def test_weekly_sessions_not_expanded_yet_are_busy_too(mworld) -> None:
         end=dt.time(10, 30),
         students=[mworld.other_student],
     )
-    (first, *_) = makeup_propose(provider=mworld.provider, today=TODAY, time_limit=LIMIT).proposals
-    assert first.date == day(7)  # not Thursday Nov 5 (nor Nov 12): Monday Nov 9
+    stored_ahead(mworld.provider, before=day(2))
+    thursday = DatedSession.objects.get(date=day(3))
+    assert DatedSession.objects.filter(date=day(10)).exists()
+
+    def first_date() -> dt.date:
+        plan = makeup_propose(provider=mworld.provider, today=TODAY, time_limit=LIMIT)
+        return plan.proposals[0].date
+
+    assert first_date() == day(7)  # not Thursday Nov 5: Monday Nov 9
+    # A makeup at the other school on Monday Nov 9 at 09:00 is busy too (travel included).
+    makeup = DatedSession.objects.create(
+        provider=mworld.provider,
+        classroom=mworld.other_classroom,
+        date=day(7),
+        start=dt.time(9),
+        end=dt.time(9, 30),
+        activity="writing",
+        is_makeup=True,
+    )
+    SessionStudent.objects.create(session=makeup, student=mworld.other_student)
+    assert first_date() == day(14)  # Thursday Nov 12 is busy too: Monday Nov 16
+    # Called off in advance, Thursday Nov 5 is free again.
+    session_call_off(
+        actor=mworld.provider.user,
+        session=thursday,
+        attendance=MissReason.STUDENT_UNAVAILABLE,
+        reason="Class trip",
+    )
+    assert first_date() == day(3)
 
 
 def test_no_time_in_the_window_is_reported_not_placed(mworld) -> None:
