@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("pushin.accounts.urls")),
     path("users/", include("pushin.accounts.user_urls")),
+    path("audit/", include("pushin.accounts.audit_urls")),
     path("district/", include("pushin.district.urls")),
     path("caseload/", include("pushin.caseload.urls")),
     path("planning/", include("pushin.planning.urls")),

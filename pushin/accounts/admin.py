@@ -26,9 +26,9 @@ class UserAdmin(BaseUserAdmin[User]):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
-    list_display = ["at", "actor", "action", "object_type", "object_id", "student_id"]
+    list_display = ["at", "actor_username", "action", "object_type", "object_id", "student_id"]
     list_filter = ["action", "object_type"]
-    search_fields = ["object_id", "student_id"]
+    search_fields = ["object_id", "student_id", "actor_username"]
     list_select_related = ["actor"]
     date_hierarchy = "at"
 

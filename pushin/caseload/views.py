@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pushin.accounts.audit import audit_record
+from pushin.accounts.audit import audit_reads, audit_record
 from pushin.accounts.forms import add_service_errors
 from pushin.accounts.http import is_htmx, signed_in_user
 from pushin.accounts.models import AuditAction
@@ -37,6 +37,11 @@ def caseload_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     form = CaseloadFilterForm(user, request.GET or None)
     caseload = selectors.caseload_for(user, today=timezone.localdate(), **form.filters())
+    audit_reads(
+        actor=user,
+        student_ids=(row.student.pk for row in caseload.rows),
+        page="caseload",
+    )
     return render(
         request,
         "caseload/list.html",
@@ -154,6 +159,13 @@ def mandate_amend(request: HttpRequest, pk: int, service_pk: int) -> HttpRespons
         form = MandateAmendForm(
             initial=MandateAmendForm.initial_from(mandate.latest, service.iep.end)
         )
+    audit_record(
+        actor=user,
+        action=AuditAction.READ,
+        obj=service,
+        student_id=student.pk,
+        detail={"page": "mandate_amend"},
+    )
     return render(
         request,
         "caseload/mandate_amend.html",

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pushin.accounts.audit import audit_reads
 from pushin.accounts.forms import add_service_errors
 from pushin.accounts.http import is_htmx, signed_in_user
 from pushin.accounts.models import User
@@ -194,6 +195,9 @@ def _render_panel(
 ) -> HttpResponse:
     user = signed_in_user(request)
     panel = selectors.student_panel(user, student, can_manage=can_manage_student_strategies(user))
+    services.student_strategies_read_audit(  # one entry, even when the student has none
+        actor=user, student=student, links=[v.link for v in panel.links], page="strategies"
+    )
     return render(
         request,
         "collaboration/_student_strategies.html",
@@ -382,6 +386,11 @@ def _render_portal(
     services.carryover_read_audit(
         actor=user,
         links=[c.link for s in portal.students for c in s.cards],
+        page="teacher_portal",
+    )
+    audit_reads(  # the students shown without a strategy card: their entry too
+        actor=user,
+        student_ids=(s.student.pk for s in portal.students if not s.cards),
         page="teacher_portal",
     )
     today = timezone.localdate()

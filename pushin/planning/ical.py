@@ -20,6 +20,7 @@ and school are the location. Every UID is the session's opaque number.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -39,7 +40,13 @@ def event_uid(session: DatedSession) -> str:
     return f"dated-{session.pk}@pushin"
 
 
-def provider_calendar(provider: Provider) -> bytes:
+@dataclass(frozen=True)
+class Feed:
+    body: bytes
+    student_ids: list[int]  # the students the feed's events list (by initials), for the audit
+
+
+def provider_feed(provider: Provider) -> Feed:
     """The feed of the provider's dated sessions (an empty calendar if there are none).
 
     Three queries whatever the number of sessions: the district, the sessions with their
@@ -73,10 +80,12 @@ def provider_calendar(provider: Provider) -> bytes:
         .order_by("date", "start", "pk")
     )
     stamp = timezone.now().astimezone(dt.UTC)
+    listed: set[int] = set()
     for session in sessions:
         calendar.add_component(_event(session, zone, stamp))
+        listed.update(m.student_id for m in session.members.all())
     calendar.add_missing_timezones()
-    return bytes(calendar.to_ical())
+    return Feed(body=bytes(calendar.to_ical()), student_ids=sorted(listed))
 
 
 def _event(session: DatedSession, zone: ZoneInfo, stamp: dt.datetime) -> Event:

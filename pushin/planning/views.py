@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,9 +15,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from pushin.accounts.audit import audit_record
+from pushin.accounts.audit import audit_reads
 from pushin.accounts.http import signed_in_user
-from pushin.accounts.models import AuditAction, Role, User
+from pushin.accounts.models import Role, User
+from pushin.caseload.access import students_visible_to
 from pushin.district.access import provider_for_user
 from pushin.district.models import Provider
 from pushin.planning import selectors, services
@@ -36,9 +38,16 @@ from pushin.planning.forms import (
     WeekAcceptForm,
     WeekForm,
 )
-from pushin.planning.ical import provider_calendar
+from pushin.planning.ical import provider_feed
 from pushin.planning.losses import named_losses
-from pushin.planning.models import PlanRun, RunDecision, RunKind, RunStatus
+from pushin.planning.models import (
+    PlanRun,
+    RunDecision,
+    RunKind,
+    RunStatus,
+    ScheduledSessionStudent,
+)
+from pushin.planning.scenario_build import IdMap
 from pushin.planning.words import RULE_WORDS, name_book
 from pushin.scheduling.scenario import scenario_to_dict
 from pushin.timespans import monday_of
@@ -180,6 +189,21 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_run(request, run)
 
 
+_STUDENT_KEY = re.compile(r"st(\d+)(?:-p\d+)?")  # a scenario's student id (scenario_build)
+
+
+def _run_students(run: PlanRun, user: User) -> list[int]:
+    """The students the run's page names for `user`: the run's students (those left out,
+    and those of a re-plan's previous plan too) that `user` may see."""
+    id_map = IdMap.from_json(run.id_map)
+    pks = set(id_map.students.values()) | {pk for pk, _, _ in id_map.excluded}
+    for session in (run.scenario.get("previous_plan") or {}).get("sessions", []):
+        for key in session.get("students", []):
+            if (match := _STUDENT_KEY.fullmatch(key)) is not None:
+                pks.add(int(match.group(1)))
+    return list(students_visible_to(user).filter(pk__in=pks).values_list("pk", flat=True))
+
+
 def _render_run(
     request: HttpRequest,
     run: PlanRun,
@@ -189,7 +213,7 @@ def _render_run(
 ) -> HttpResponse:
     user = signed_in_user(request)
     result = selectors.run_result(run, user=user)
-    audit_record(actor=user, action=AuditAction.READ, obj=run)
+    audit_reads(actor=user, student_ids=_run_students(run, user), page="plan_run", obj=run)
     if accept_form is None:
         accept_form = (
             WeekAcceptForm()
@@ -311,7 +335,13 @@ def standing_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     editable = can_plan_for(user, provider)
     page = selectors.schedule_page(provider, editable=editable)
     if page.schedule is not None:
-        audit_record(actor=user, action=AuditAction.READ, obj=page.schedule)
+        shown = ScheduledSessionStudent.objects.filter(session__schedule=page.schedule)
+        audit_reads(
+            actor=user,
+            student_ids=shown.values_list("student_id", flat=True),
+            page="schedule",
+            obj=page.schedule,
+        )
     return render(
         request,
         "planning/schedule.html",
@@ -342,6 +372,12 @@ def session_move(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Moved. The schedule still passes every rule.")
             return redirect("planning:schedule", pk=session.schedule.provider_id)
     view = selectors.standing_views([session], with_urls=False, names=True)[0]
+    audit_reads(
+        actor=user,
+        student_ids=session.members.values_list("student_id", flat=True),
+        page="session_move",
+        obj=session,
+    )
     return render(
         request,
         "planning/session_move.html",
@@ -392,12 +428,15 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The .ics feed; the secret token in the address is the only key."""
     if len(token) < 32:
         raise Http404("No such calendar")
-    provider = Provider.objects.filter(calendar_token=token).select_related("district").first()
+    provider = (
+        Provider.objects.filter(calendar_token=token).select_related("district", "user").first()
+    )
     if provider is None:
         raise Http404("No such calendar")
-    response = HttpResponse(
-        provider_calendar(provider), content_type="text/calendar; charset=utf-8"
-    )
+    feed = provider_feed(provider)
+    # Read without a sign-in: the feed's owner is the actor (the token is theirs).
+    audit_reads(actor=provider.user, student_ids=feed.student_ids, page="calendar_feed")
+    response = HttpResponse(feed.body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="pushin.ics"'
     response["Cache-Control"] = "private, max-age=900"
     return response

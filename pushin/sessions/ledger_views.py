@@ -15,6 +15,7 @@ Who sees what:
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,7 +27,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from pushin.accounts.audit import audit_record
+from pushin.accounts.audit import audit_reads, audit_record
 from pushin.accounts.http import signed_in_user
 from pushin.accounts.models import AuditAction, Role, User
 from pushin.caseload.access import minutes_student_for_user
@@ -73,6 +74,7 @@ def district_compliance(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     district = compliance_district_for_user(user)
     data = compliance.district_compliance(district=district, today=_today())
+    _audit_summary(user, data.district, page="compliance_district")
     return render(
         request,
         "sessions/compliance_district.html",
@@ -85,6 +87,7 @@ def provider_compliance(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     provider = provider_for_user(user, pk)
     summary = compliance.provider_compliance(provider=provider, today=_today())
+    _audit_summary(user, summary, page="compliance_provider")
     return render(
         request,
         "sessions/compliance_provider.html",
@@ -103,10 +106,21 @@ def school_compliance(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     school = compliance_school_for_user(user, pk)
     summary = compliance.school_compliance(school=school, today=_today())
+    _audit_summary(user, summary, page="compliance_school")
     return render(
         request,
         "sessions/compliance_school.html",
         {"school": school, "summary": summary, "buckets": BUCKETS, "today": _today()},
+    )
+
+
+def _audit_summary(user: User, summary: compliance.Summary, *, page: str) -> None:
+    """Compliance is computed from the ledgers of every student it counts (and names the
+    students behind or lapsed): one READ entry per student counted."""
+    audit_reads(
+        actor=user,
+        student_ids=(standing.student.pk for standing in summary.standings),
+        page=page,
     )
 
 
@@ -238,6 +252,8 @@ def makeup_schedule(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("minutes:makeup_run", pk=provider.pk, run_pk=run.pk)
     owed, _ = makeups.makeup_owed(provider=provider, today=today)
+    rows = makeups.page_rows(owed, None)
+    _audit_makeup_rows(user, rows, page="makeups")
     return render(
         request,
         "sessions/makeup_schedule.html",
@@ -246,8 +262,27 @@ def makeup_schedule(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "plan": None,
             "last_run": MakeupRun.objects.filter(provider=provider).first(),
-            **makeups.page_rows(owed, None),
+            **rows,
         },
+    )
+
+
+def _audit_makeup_rows(
+    user: User, rows: dict[str, Any], *, page: str, run: MakeupRun | None = None
+) -> None:
+    """One READ entry per student the makeup page names (owed, proposed, not placed),
+    naming the run when the page shows one."""
+    named = [
+        row["student"]
+        for key in ("owed_rows", "unplaced_rows", "not_plannable_rows")
+        for row in rows[key]
+    ]
+    named += [student for row in rows["proposal_rows"] for student, _ in row["members"]]
+    audit_reads(
+        actor=user,
+        student_ids=(student.pk for student in named if student is not None),
+        page=page,
+        obj=run,
     )
 
 
@@ -266,15 +301,16 @@ def makeup_run(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
         return render(request, "sessions/makeup_run_progress.html", {"run": run})
     context: dict[str, object] = {"provider": provider, "run": run, "plan": None}
     if run.is_finished:
-        audit_record(actor=user, action=AuditAction.READ, obj=run)
         owed, _ = makeups.makeup_owed(provider=provider, today=_today())
         plan = None
         if run.status == RunStatus.DONE and isinstance(run.result, dict):
             plan = makeups.makeup_plan_from_result(run.result, owed=owed)
+        rows = makeups.page_rows(owed, plan)
+        _audit_makeup_rows(user, rows, page="makeup_run", run=run)
         context |= {
             "plan": plan,
             "form": makeups.MakeupDaysForm(initial={"days": run.days}),
-            **makeups.page_rows(owed, plan),
+            **rows,
         }
     return render(request, "sessions/makeup_run.html", context)
 
