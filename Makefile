@@ -14,13 +14,14 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 ## Install, migrate, load the small demo district, print the logins, serve with two task
-## workers: one for e-mail and other short work, one for solver runs (plans, makeups).
+## workers: one for e-mail and other short work, one for solver runs (plans, makeups); each
+## recovers work a dead worker left behind (`manage.py worker`, pushin/leases.py).
 run: $(VENV)/.installed
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --size small --url http://$(HOST)/
-	$(PY) manage.py db_worker --interval 0.5 --queue-name default & mail=$$!; \
-	  $(PY) manage.py db_worker --interval 0.5 --queue-name solver & solver=$$!; \
+	$(PY) manage.py worker --interval 0.5 --queue-name default & mail=$$!; \
+	  $(PY) manage.py worker --interval 0.5 --queue-name solver & solver=$$!; \
 	  trap 'kill $$mail $$solver 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST)
 

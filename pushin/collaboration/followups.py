@@ -541,8 +541,18 @@ def followup_send(
 
 @transaction.atomic
 def followup_retry(*, followup: FollowUp, actor: User) -> FollowUp:
-    """Try the e-mail again now. After giving up, the count of attempts starts over."""
+    """Try the e-mail again now. After giving up, the count of attempts starts over.
+
+    A follow-up still "sending" past the e-mail lease (its worker stopped mid-send) is put
+    back to "not sent" first (pushin/collaboration/recovery.py), then retried."""
+    from pushin.collaboration.recovery import followup_lease_expired, followup_release
+    from pushin.leases import email_lease
+
     locked = _locked(followup)
+    if followup_lease_expired(locked):
+        now = timezone.now()
+        followup_release(locked.pk, now=now, claimed_before=now - email_lease())
+        locked = _locked(followup)
     if locked.status not in (FollowUpStatus.FAILED, FollowUpStatus.GAVE_UP):
         raise ValidationError("Only a follow-up whose e-mail failed can be retried.")
     if locked.status == FollowUpStatus.GAVE_UP:

@@ -139,6 +139,11 @@ class FollowUp(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The lease of an e-mail attempt in progress (pushin/leases.py): the worker that claimed
+    # it and when. Set while sending, cleared when the attempt ends; an attempt silent past
+    # its lease goes back to "not sent", to retry.
+    claimed_by = models.CharField(max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

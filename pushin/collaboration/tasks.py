@@ -1,4 +1,4 @@
-"""E-mailing follow-ups on the task queue (django-tasks; `manage.py db_worker` runs them).
+"""E-mailing follow-ups on the task queue (django-tasks; `manage.py worker` runs them).
 
 `followup_deliver(followup_id)` sends one follow-up with Django's e-mail API and records
 the outcome on the row: sent, or failed with the attempt count and the error. django-tasks
@@ -9,7 +9,11 @@ and its body stay, and the provider's page offers "retry now".
 
 Attempts are claimed with a conditional UPDATE (status and count as read), so two tasks
 for the same follow-up (a deferred retry and a "retry now") never send twice at once and
-never count past the limit. Logs carry the follow-up's id only.
+never count past the limit. The claim is a lease (pushin/leases.py): it records the worker
+and when (`claimed_by`, `heartbeat_at`) and every end of the attempt clears `heartbeat_at`,
+so a follow-up still "sending" past the e-mail lease lost its worker mid-send, and the
+recovery (pushin/collaboration/recovery.py) puts it back to "not sent" for the provider to
+retry. Logs carry the follow-up's id only.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from pushin.collaboration.models import FollowUp, FollowUpStatus, Notification
+from pushin.leases import worker_id
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +62,12 @@ def followup_deliver(followup_id: int) -> str:
     attempt = followup.attempts + 1
     claimed = FollowUp.objects.filter(
         pk=followup_id, status=followup.status, attempts=followup.attempts
-    ).update(attempts=attempt, status=FollowUpStatus.QUEUED)
+    ).update(
+        attempts=attempt,
+        status=FollowUpStatus.QUEUED,
+        claimed_by=worker_id(),
+        heartbeat_at=timezone.now(),
+    )
     if not claimed:
         return "taken"  # another task took this attempt
     teacher = followup.teacher
@@ -77,7 +87,7 @@ def followup_deliver(followup_id: int) -> str:
     except Exception as error:
         return _failed(followup, attempt, error)
     FollowUp.objects.filter(pk=followup_id).update(
-        status=FollowUpStatus.SENT, sent_at=timezone.now(), last_error=""
+        status=FollowUpStatus.SENT, sent_at=timezone.now(), last_error="", heartbeat_at=None
     )
     logger.info("follow-up %s e-mailed (attempt %s)", followup_id, attempt)
     return FollowUpStatus.SENT
@@ -94,7 +104,9 @@ def _failed(followup: FollowUp, attempt: int, error: Exception) -> str:
     )
     if attempt >= max_attempts():
         return _give_up(followup, attempt, text)
-    FollowUp.objects.filter(pk=followup.pk).update(status=FollowUpStatus.FAILED, last_error=text)
+    FollowUp.objects.filter(pk=followup.pk).update(
+        status=FollowUpStatus.FAILED, last_error=text, heartbeat_at=None
+    )
     wait = dt.timedelta(minutes=retry_minutes()[attempt - 1])
     if followup_deliver.get_backend().supports_defer:
         followup_deliver.using(run_after=timezone.now() + wait).enqueue(followup.pk)
@@ -106,7 +118,7 @@ def _failed(followup: FollowUp, attempt: int, error: Exception) -> str:
 
 def _give_up(followup: FollowUp, attempt: int, text: str) -> str:
     FollowUp.objects.filter(pk=followup.pk).update(
-        status=FollowUpStatus.GAVE_UP, last_error=text[:300]
+        status=FollowUpStatus.GAVE_UP, last_error=text[:300], heartbeat_at=None
     )
     logger.warning("follow-up %s: e-mail given up after %s attempts", followup.pk, attempt)
     recipient = followup.author or followup.session.provider.user

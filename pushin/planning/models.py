@@ -73,6 +73,10 @@ class PlanRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     solve_seconds = models.FloatField(null=True, blank=True)
+    # The lease of a running solve (pushin/leases.py): the worker that claimed it and its
+    # last sign of life. A run silent past its lease is failed as stalled.
+    claimed_by = models.CharField(max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,4 +1,4 @@
-"""Solver runs on the task queue (django-tasks; `manage.py db_worker` in production).
+"""Solver runs on the task queue (django-tasks; `manage.py worker` in production).
 
 The web request only builds the scenario and enqueues; the worker solves. Progress goes
 to `PlanRun.progress` with single-row UPDATEs, so the page polling it sees each step as
@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 from django_tasks import task
 
+from pushin.leases import Heartbeat, worker_id
 from pushin.planning.models import PlanRun, RunStatus
 from pushin.planning.services import default_time_limit, solver_limits
 from pushin.planning.validation import check_plan
@@ -63,11 +64,16 @@ def _fail(run_id: int, progress: str, error: str) -> str:
 def plan_run_execute(run_id: int) -> str:
     """Solve one queued PlanRun and store its plan. Returns the final status."""
     # Claimed with a conditional UPDATE: a run enqueued twice (or cancelled while queued)
-    # is solved at most once.
+    # is solved at most once. The claim is a lease (pushin/leases.py): the worker beats
+    # while it solves, and a run silent past the lease is failed as stalled.
+    me = worker_id()
+    now = timezone.now()
     claimed = PlanRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
         status=RunStatus.RUNNING,
-        started_at=timezone.now(),
+        started_at=now,
         progress="Reading the week: schools, timetables, caseload",
+        claimed_by=me,
+        heartbeat_at=now,
     )
     run = PlanRun.objects.filter(pk=run_id).first()
     if run is None:
@@ -84,6 +90,11 @@ def plan_run_execute(run_id: int) -> str:
             f"(up to {limit:g} seconds)",
         )
         memory_mb, wall = solver_limits(limit)
+        # Polled every half second while the child solves: a heartbeat every few seconds;
+        # stop once the run is no longer this worker's (cancelled, or failed as stalled).
+        heartbeat = Heartbeat(
+            PlanRun.objects.filter(pk=run_id, status=RunStatus.RUNNING, claimed_by=me)
+        )
         plan = plan_from_dict(
             solve_bounded(
                 run.scenario,
@@ -92,7 +103,7 @@ def plan_run_execute(run_id: int) -> str:
                 seed=0,
                 memory_mb=memory_mb,
                 wall_seconds=wall,
-                should_stop=lambda: _cancelled(run_id),
+                should_stop=lambda: not heartbeat.beat() or _cancelled(run_id),
             )
         )
         _update(run_id, progress="Checking the plan against every rule")
@@ -144,13 +155,16 @@ def plan_run_execute(run_id: int) -> str:
         # The engine's own plan failing its checker is a bug: keep it visible, not hidden.
         logger.error("plan run %s: the plan breaks %d rules", run_id, len(problems))
         broken = "\n".join(f"Rule {p.rule}: {p.message}" for p in problems)
-    _update(
-        run_id,
+    # Only a run still running is done: one failed as stalled meanwhile stays failed.
+    done = PlanRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
         status=RunStatus.DONE,
         finished_at=timezone.now(),
         solve_seconds=plan.stats.solve_seconds,
         plan=finite_json(plan_to_dict(plan)),
         progress="Done",
         error=broken,
+        heartbeat_at=timezone.now(),
     )
+    if not done:
+        return str(PlanRun.objects.values_list("status", flat=True).get(pk=run_id))
     return RunStatus.DONE

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pushin.planning import views
+from pushin.planning import recovery_views, views
 
 app_name = "planning"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("runs/<int:pk>/accept/", views.run_accept, name="run_accept"),
     path("runs/<int:pk>/reject/", views.run_reject, name="run_reject"),
     path("runs/<int:pk>/cancel/", views.run_cancel, name="run_cancel"),
+    path("runs/<int:pk>/again/", recovery_views.run_again, name="run_again"),
     path("providers/<int:pk>/", views.provider_planning, name="provider"),
     path("providers/<int:pk>/schedule/", views.standing_schedule, name="schedule"),
     path("providers/<int:pk>/replan/", views.replan, name="replan"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pushin.sessions import import_views, ledger_views
+from pushin.sessions import import_views, ledger_views, recovery_views
 
 app_name = "minutes"
 urlpatterns = [
@@ -14,6 +14,16 @@ urlpatterns = [
         "providers/<int:pk>/makeups/runs/<int:run_pk>/",
         ledger_views.makeup_run,
         name="makeup_run",
+    ),
+    path(
+        "providers/<int:pk>/makeups/runs/<int:run_pk>/cancel/",
+        recovery_views.makeup_run_cancel,
+        name="makeup_run_cancel",
+    ),
+    path(
+        "providers/<int:pk>/makeups/runs/<int:run_pk>/again/",
+        recovery_views.makeup_run_again,
+        name="makeup_run_again",
     ),
     path("providers/<int:pk>/makeups/accept/", ledger_views.makeup_accept, name="makeup_accept"),
     path("schools/<int:pk>/", ledger_views.school_compliance, name="school"),

@@ -39,7 +39,7 @@ import dataclasses
 import datetime as dt
 import functools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -307,8 +307,12 @@ def makeup_propose(
     today: dt.date,
     days: int = DEFAULT_DAYS,
     time_limit: float = DEFAULT_TIME_LIMIT,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> MakeupPlan:
-    """Dated makeup proposals for the provider's owed minutes in the next `days` school days."""
+    """Dated makeup proposals for the provider's owed minutes in the next `days` school days.
+
+    `should_stop` is polled while each week solves (the worker's heartbeat and cancel);
+    True stops the solve with `Cancelled`."""
     owed, calendar = makeup_owed(provider=provider, today=today)
     window = calendar.after(today, max(1, min(days, MAX_DAYS)))
     plan = MakeupPlan(days=window, owed=owed)
@@ -378,6 +382,7 @@ def makeup_propose(
                 scenario_to_dict(checked),
                 time_limit=time_limit,
                 memory_mb=settings.PUSHIN_SOLVER_MEMORY_MB,
+                should_stop=should_stop,
             )
         )
         plan.proposals += _proposals(

@@ -226,6 +226,8 @@ ROUTE_ARGS: dict[str, Callable[[RichWorld], list[Args]]] = {
     "planning:run_progress": lambda r: [{"pk": r.run.pk}, {"pk": r.queued_run.pk}],
     "planning:run_accept": lambda r: [{"pk": r.run.pk}],
     "planning:run_reject": lambda r: [{"pk": r.run.pk}],
+    "planning:run_cancel": lambda r: [{"pk": r.queued_run.pk}],
+    "planning:run_again": lambda r: [{"pk": r.run.pk}],
     "planning:provider": lambda r: _providers(r),
     "planning:schedule": lambda r: _providers(r),
     "planning:replan": lambda r: _providers(r),
@@ -276,6 +278,10 @@ ROUTE_ARGS: dict[str, Callable[[RichWorld], list[Args]]] = {
         {"pk": r.provider.pk, "run_pk": r.makeup_run.pk},
         {"pk": r.provider.pk, "run_pk": r.queued_makeup_run.pk},
     ],
+    "minutes:makeup_run_cancel": lambda r: [
+        {"pk": r.provider.pk, "run_pk": r.queued_makeup_run.pk}
+    ],
+    "minutes:makeup_run_again": lambda r: [{"pk": r.provider.pk, "run_pk": r.makeup_run.pk}],
     "minutes:makeup_accept": lambda r: [{"pk": r.provider.pk}],
     "minutes:school": lambda r: [{"pk": r.world.school.pk}, {"pk": r.world.other_school.pk}],
     "minutes:student": lambda r: _students(r),

@@ -1,0 +1,36 @@
+"""`{% load leases %}`: `run|stalled` on the pages of plan runs, makeup runs and follow-ups.
+
+Read-only: a page only says what the recovery (pushin/planning/recovery.py) would do."""
+
+from __future__ import annotations
+
+from django import template
+
+from pushin.accounts.models import User
+from pushin.collaboration.models import FollowUp
+from pushin.collaboration.recovery import followup_stalled
+from pushin.planning.access import can_decide_run
+from pushin.planning.models import PlanRun
+from pushin.planning.recovery import plan_run_stalled
+from pushin.sessions.models import MakeupRun
+from pushin.sessions.recovery import makeup_run_stalled
+
+register = template.Library()
+
+
+@register.filter
+def stalled(work: object) -> bool:
+    """Its worker stopped: silent past its lease, or failed (not sent) for it."""
+    if isinstance(work, PlanRun):
+        return plan_run_stalled(work)
+    if isinstance(work, MakeupRun):
+        return makeup_run_stalled(work)
+    if isinstance(work, FollowUp):
+        return followup_stalled(work)
+    return False
+
+
+@register.filter
+def runnable_by(run: PlanRun, user: User) -> bool:
+    """May `user` run this plan again (or cancel it): they may plan for all its providers."""
+    return user.is_authenticated and can_decide_run(user, run)
