@@ -7,7 +7,13 @@ from typing import Any
 
 from django import forms
 
-from pushin.district.models import ExceptionKind, School, TeacherPreference
+from pushin.district.models import (
+    SESSION_IDLE_MAX_MINUTES,
+    SESSION_IDLE_MIN_MINUTES,
+    ExceptionKind,
+    School,
+    TeacherPreference,
+)
 from pushin.vocabulary import DEFAULT_MAKEUP_OWED, Activity, MissReason, Weekday
 
 TIME = forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
@@ -130,6 +136,18 @@ class RecordsStartForm(forms.Form):
         label="Records start",
         help_text="Adopted mid-year? Before this day nothing counts as owed or never "
         "scheduled, and lapse alerts count from it. Empty: the whole school year.",
+    )
+
+
+class SessionIdleForm(forms.Form):
+    """Minutes without activity before a person is signed out."""
+
+    session_idle_minutes = forms.IntegerField(
+        min_value=SESSION_IDLE_MIN_MINUTES,
+        max_value=SESSION_IDLE_MAX_MINUTES,
+        label="Idle sign-out (minutes)",
+        help_text=f"{SESSION_IDLE_MIN_MINUTES} to {SESSION_IDLE_MAX_MINUTES}. A sign-in also "
+        "ends after ten hours, however active.",
     )
 
 

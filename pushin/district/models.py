@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -17,6 +17,12 @@ from pushin.vocabulary import (
     MissReason,
     Weekday,
 )
+
+# The bounds of a district's idle sign-out, in minutes: at most the absolute lifetime of a
+# sign-in (SESSION_COOKIE_AGE, ten hours).
+SESSION_IDLE_DEFAULT_MINUTES = 30
+SESSION_IDLE_MIN_MINUTES = 5
+SESSION_IDLE_MAX_MINUTES = 600
 
 
 class District(models.Model):
@@ -40,6 +46,16 @@ class District(models.Model):
         blank=True,
         help_text="The day Push-In's records start (adopted mid-year): before it the ledger "
         "counts nothing as owed or never scheduled. Empty: the records cover the whole year.",
+    )
+    # Idle sign-out: a request this long after the person's last one signs them out (on
+    # top of the absolute lifetime of a sign-in, SESSION_COOKIE_AGE).
+    session_idle_minutes = models.PositiveSmallIntegerField(
+        default=SESSION_IDLE_DEFAULT_MINUTES,
+        validators=[
+            MinValueValidator(SESSION_IDLE_MIN_MINUTES),
+            MaxValueValidator(SESSION_IDLE_MAX_MINUTES),
+        ],
+        help_text="Minutes without activity after which a person is signed out.",
     )
 
     def __str__(self) -> str:

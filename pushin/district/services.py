@@ -19,6 +19,8 @@ from pushin.accounts.audit import audit_record
 from pushin.accounts.models import AuditAction, User
 from pushin.collaboration.models import Notification
 from pushin.district.models import (
+    SESSION_IDLE_MAX_MINUTES,
+    SESSION_IDLE_MIN_MINUTES,
     ActivityBlock,
     Availability,
     BusyTime,
@@ -565,6 +567,31 @@ def district_records_start_set(
         action=AuditAction.UPDATE,
         obj=district,
         detail={"records_start": records_start.isoformat() if records_start else None},
+    )
+    return district
+
+
+@transaction.atomic
+def district_session_idle_set(
+    *, actor: User, district: District, session_idle_minutes: int
+) -> District:
+    """Set how long a person may be idle before a request signs them out."""
+    if not SESSION_IDLE_MIN_MINUTES <= session_idle_minutes <= SESSION_IDLE_MAX_MINUTES:
+        raise ValidationError(
+            {
+                "session_idle_minutes": (
+                    f"The idle sign-out must be between {SESSION_IDLE_MIN_MINUTES} and "
+                    f"{SESSION_IDLE_MAX_MINUTES} minutes."
+                )
+            }
+        )
+    district.session_idle_minutes = session_idle_minutes
+    district.save(update_fields=["session_idle_minutes"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=district,
+        detail={"session_idle_minutes": session_idle_minutes},
     )
     return district
 

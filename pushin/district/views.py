@@ -49,6 +49,7 @@ from pushin.district.forms import (
     RecordsStartForm,
     SchoolForm,
     SchoolYearForm,
+    SessionIdleForm,
     TravelForm,
 )
 from pushin.district.models import (
@@ -526,6 +527,9 @@ def district_settings(request: HttpRequest) -> HttpResponse:
         "policy_form": MakeupPolicyForm(current=current),
         "period_form": ProgressPeriodForm(),
         "records_form": RecordsStartForm(initial={"records_start": district.records_start}),
+        "idle_form": SessionIdleForm(
+            initial={"session_idle_minutes": district.session_idle_minutes}
+        ),
     }
     if request.method == "POST":
         action = request.POST.get("action")
@@ -575,6 +579,14 @@ def district_settings(request: HttpRequest) -> HttpResponse:
                     actor=user, district=district, **data
                 ),
                 "Saved the records start.",
+            ),
+            "session_idle": (
+                "idle_form",
+                SessionIdleForm,
+                lambda data: services.district_session_idle_set(
+                    actor=user, district=district, **data
+                ),
+                "Saved the idle sign-out.",
             ),
         }
         if action not in posted:
