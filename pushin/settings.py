@@ -22,6 +22,13 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_count(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip() or str(default)
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number 0 or more, not {value!r}")
+    return int(value)
+
+
 def _env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -142,6 +149,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # its start-up banner on every command is noise
+# On top of that pair, one address is locked after this many failures across usernames
+# within the cool-off period (spraying one password over the staff list).
+PUSHIN_SIGNIN_ADDRESS_LIMIT = _env_count("PUSHIN_SIGNIN_ADDRESS_LIMIT", 20)
+AXES_HANDLER = "pushin.accounts.signin_limits.SignInLimitHandler"
+# The client's address: the connection's, or behind N reverse proxies that each append to
+# X-Forwarded-For, the N-th entry from the right (what the outermost trusted proxy saw).
+PUSHIN_PROXY_COUNT = _env_count("PUSHIN_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "pushin.accounts.signin_limits.client_address"
 
 TASKS = {
     "default": {
@@ -178,17 +193,27 @@ STORAGES = {
     },
 }
 
+# Development writes each e-mail to a file under var/mail (follow-ups carry names and
+# notes: never to the console, where the worker's log would keep them); production sends
+# it over SMTP with STARTTLS unless told otherwise (EMAIL_USE_TLS=0 for a local relay,
+# EMAIL_USE_SSL=1 for implicit TLS).
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if PRODUCTION
-    else "django.core.mail.backends.console.EmailBackend",
+    else "django.core.mail.backends.filebased.EmailBackend",
 )
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", PRODUCTION and not EMAIL_USE_SSL)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on")
+EMAIL_PORT = int(
+    os.environ.get("EMAIL_PORT", "465" if EMAIL_USE_SSL else "587" if EMAIL_USE_TLS else "25")
+)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Push-In <no-reply@localhost>")
 # Seconds before an SMTP connection or command gives up (the follow-up task then retries).
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
@@ -245,6 +270,11 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Behind a reverse proxy that terminates TLS: trust its X-Forwarded-Proto only when it is
+# said to set the header itself (overwriting any a client sent); otherwise anyone could
+# claim https.
+if _env_bool("PUSHIN_TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Application logs never carry student names: records are referred to by opaque ids.
