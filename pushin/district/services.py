@@ -466,6 +466,7 @@ def school_year_update(*, actor: User, district: District, start: dt.date, end: 
     district.school_year_end = end
     district.full_clean()
     district.save(update_fields=["school_year_start", "school_year_end"])
+    _calendars_follow(district=district, actor=actor)
 
 
 def _check_inside_year(district: District, start: dt.date, end: dt.date) -> None:
@@ -486,12 +487,24 @@ def closure_create(
     closure = Closure(district=district, name=name.strip(), start=start, end=end)
     closure.full_clean()
     closure.save()
+    _calendars_follow(district=district, actor=actor)
     return closure
 
 
 @transaction.atomic
 def closure_delete(*, actor: User, closure: Closure) -> None:
+    district = closure.district
     closure.delete()
+    _calendars_follow(district=district, actor=actor)
+
+
+def _calendars_follow(*, district: District, actor: User) -> None:
+    """The providers' stored sessions from now on follow the changed school days (the
+    past stays as it was: see pushin/sessions/calendar.py)."""
+    # Imported here: the calendar sits above the district app in the data flow.
+    from pushin.sessions.calendar import calendar_sync_district
+
+    calendar_sync_district(district=district, actor=actor)
 
 
 @transaction.atomic

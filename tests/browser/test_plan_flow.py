@@ -18,7 +18,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def plan_world(transactional_db: None, settings) -> World:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "solver"],
+        }
+    }
     settings.PUSHIN_PLAN_TIME_LIMIT = 5.0
     world = make_world()
     give_availability(world)
