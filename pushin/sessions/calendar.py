@@ -160,7 +160,9 @@ def calendar_sync(*, provider: Provider, actor: User | None) -> SyncResult:
     weekly_by_pk = {w.pk: w for s in schedules for w in s.sessions.all()}
 
     existing = list(
-        DatedSession.objects.filter(provider_id=provider.pk, date__gte=today)
+        # An override moved earlier in its week still holds its weekly occurrence.
+        DatedSession.objects.filter(provider_id=provider.pk)
+        .filter(Q(date__gte=today) | Q(original_date__gte=today))
         .prefetch_related("members")
         .order_by("date", "start", "pk")
     )

@@ -134,9 +134,6 @@ MISSES = list(MissReason.values)
 # checking everything else. When a fix lands, its xfail passes (and fails the suite): then
 # delete the xfail marker and the entry here.
 STEER_AROUND = {
-    # test_a_session_moved_earlier_in_its_week_is_not_stored_again: a one-week re-plan
-    # never moves a session to an earlier day of its week.
-    "override_before_original",
     # test_taking_back_a_call_off_after_a_move_keeps_one_session and
     # test_taking_back_a_call_off_on_a_closure_day_keeps_no_session: a call-off is taken
     # back only on a school day, while its weekly session is in force that day, on that
@@ -1199,7 +1196,6 @@ def week_replan(stage: Stage, monday: dt.date, entries: Sequence[Entry]) -> Plan
     return solved(run, hand_plan(run, entries))
 
 
-@pytest.mark.xfail(strict=True, reason="calendar_sync misses an override dated before today")
 def test_a_session_moved_earlier_in_its_week_is_not_stored_again(
     stage: Stage, time_machine: TimeMachineFixture
 ) -> None:
