@@ -264,7 +264,9 @@ def run_accept(request: HttpRequest, pk: int) -> HttpResponse:
             losses_confirmed=form.cleaned_data["confirm_losses"],
         )
     except services.AcceptRefused as error:
-        return _render_run(request, run, accept_form=form, refused=f"Not accepted: {error}.")
+        return _render_run(
+            request, run, accept_form=form, refused=f"Not accepted: {str(error).rstrip('.')}."
+        )
     messages.success(request, f"Accepted: the standing weekly schedule from {start:%A %B %-d}.")
     if len(schedules) == 1:
         return redirect("planning:schedule", pk=schedules[0].provider_id)
@@ -283,7 +285,9 @@ def _accept_week(request: HttpRequest, run: PlanRun, user: User) -> HttpResponse
             reason=form.cleaned_data["reason"],
         )
     except services.AcceptRefused as error:
-        return _render_run(request, run, accept_form=form, refused=f"Not accepted: {error}.")
+        return _render_run(
+            request, run, accept_form=form, refused=f"Not accepted: {str(error).rstrip('.')}."
+        )
     assert run.week_of is not None
     messages.success(
         request,

@@ -344,11 +344,6 @@ def test_the_page_says_when_the_week_changed(assembly: World, login) -> None:
     assert not DatedSession.objects.filter(is_override=True).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="planning.views: 'Not accepted: {error}.' adds a second full stop to the "
-    "one-week refusals, whose messages end with one ('re-plan the week again..')",
-)
 def test_the_week_changed_refusal_ends_with_one_full_stop(assembly: World, login) -> None:
     _, page = _accept_after_a_call_off(assembly, login)
     assert f"<li>Not accepted: {CHANGED}</li>" in page
