@@ -87,7 +87,10 @@ def _carrier(session: DatedSession) -> ScheduledSession:
     return ScheduledSession(
         pk=session.pk,
         classroom_id=session.classroom_id,
-        block_id=session.standing.block_id if session.standing else None,
+        # A one-day override no longer sits in its weekly session's block.
+        block_id=session.standing.block_id
+        if session.standing and not session.is_override
+        else None,
         day=WEEKDAY_BY_ISO[session.date.isoweekday()],
         start=session.start,
         end=session.end,

@@ -119,6 +119,8 @@ def session_flags(sessions: Sequence[DatedSession]) -> dict[int, list[SessionFla
     sessions with `classroom__school` selected and `members__focus_goal` prefetched.
     """
     flags: dict[int, list[SessionFlag]] = defaultdict(list)
+    # A session called off in advance has nothing left to re-plan or check.
+    sessions = [s for s in sessions if not s.cancel_reason]
     if not sessions:
         return flags
     rooms = {s.classroom_id for s in sessions}

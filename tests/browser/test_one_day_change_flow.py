@@ -350,12 +350,6 @@ def _replan_next_week(world: World) -> DatedSession:
     return DatedSession.objects.get(provider=world.provider, date=TEST_DAY)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="planning/week.py `_carrier` gives a moved one-day override its standing "
-    "session's block, so the week's check says the 13:15 session is in 'a block cancelled "
-    "that day' and asks for another re-plan",
-)
 def test_a_session_moved_for_one_day_is_not_flagged_again(movable_world: World) -> None:
     thursday = _replan_next_week(movable_world)
     assert thursday.is_override
@@ -363,11 +357,6 @@ def test_a_session_moved_for_one_day_is_not_flagged_again(movable_world: World) 
     assert [flag.message for flag in flags.flags] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sessions/selectors.py `session_flags` flags a session called off in advance: "
-    "the week view still says 'Re-plan ... re-plan or log as unavailable'",
-)
 def test_a_session_called_off_for_one_day_is_not_flagged_again(stuck_world: World) -> None:
     thursday = _replan_next_week(stuck_world)
     assert thursday.cancel_reason
