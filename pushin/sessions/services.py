@@ -606,6 +606,13 @@ def session_call_off_undo(*, actor: User, session: DatedSession) -> DatedSession
     locked.cancel_reason = ""
     locked.status = SessionStatus.PLANNED
     locked.save(update_fields=["cancel_reason", "status"])
+    # Back to a plain planned occurrence: it follows the schedule in force again (a move
+    # or a closure made while it was called off applies to it now).
+    from pushin.sessions.calendar import calendar_sync
+
+    calendar_sync(provider=locked.provider, actor=actor)
+    if DatedSession.objects.filter(pk=locked.pk).exists():  # it may no longer be due
+        locked.refresh_from_db()
     return locked
 
 

@@ -134,11 +134,6 @@ MISSES = list(MissReason.values)
 # checking everything else. When a fix lands, its xfail passes (and fails the suite): then
 # delete the xfail marker and the entry here.
 STEER_AROUND = {
-    # test_taking_back_a_call_off_after_a_move_keeps_one_session and
-    # test_taking_back_a_call_off_on_a_closure_day_keeps_no_session: a call-off is taken
-    # back only on a school day, while its weekly session is in force that day, on that
-    # day and time.
-    "undo_after_schedule_change",
     # test_an_older_replan_accepted_over_a_newer_schedule_names_its_losses: a re-plan is
     # accepted only over a schedule with the weekly minutes its previous plan had.
     "stale_replan",
@@ -1222,7 +1217,6 @@ def test_a_session_moved_earlier_in_its_week_is_not_stored_again(
     assert [(s.date, s.start) for s in week] == [(dt.date(2026, 12, 8), tuesday.start)]
 
 
-@pytest.mark.xfail(strict=True, reason="session_call_off_undo leaves the calendar out of step")
 def test_taking_back_a_call_off_after_a_move_keeps_one_session(
     stage: Stage, time_machine: TimeMachineFixture
 ) -> None:
@@ -1252,7 +1246,6 @@ def test_taking_back_a_call_off_after_a_move_keeps_one_session(
     assert not calendar_sync(provider=stage.provider, actor=None).changed
 
 
-@pytest.mark.xfail(strict=True, reason="session_call_off_undo leaves the calendar out of step")
 def test_taking_back_a_call_off_on_a_closure_day_keeps_no_session(
     stage: Stage, time_machine: TimeMachineFixture
 ) -> None:
