@@ -43,7 +43,7 @@ def test_session_change_page_and_read_only_record(superuser_client, logged):
         ).status_code
         == 200
     )
-    record = SessionStudent.objects.get()
+    record = SessionStudent.objects.get(session=logged)
     change = reverse("admin:therapy_sessions_sessionstudent_change", args=[record.pk])
     response = superuser_client.get(change)
     assert response.status_code == 200
