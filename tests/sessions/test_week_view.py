@@ -10,6 +10,7 @@ from django.urls import reverse
 from pushin.district.models import Closure, TimetableException
 from pushin.sessions.models import DatedSession
 from pushin.vocabulary import Activity
+from tests.page_text import says_word
 from tests.sessions.factories import (
     MONDAY,
     THURSDAY,
@@ -56,7 +57,11 @@ def test_permission_matrix(world, login, name):
     if name == "anonymous":
         assert is_login_redirect(response)
     if name == "other_provider":
-        assert world.student.initials not in response.content.decode()
+        # Another provider's week: none of this provider's sessions, by link or initials.
+        html = response.content.decode()
+        for session in DatedSession.objects.filter(provider=world.provider):
+            assert reverse("sessions:detail", args=[session.pk]) not in html
+        assert not says_word(html, world.student.initials)
 
 
 def test_shows_the_stored_week_and_flags_the_test(world, login):
@@ -84,6 +89,7 @@ def test_shows_the_stored_week_and_flags_the_test(world, login):
     html = response.content.decode()
     assert "1 session to re-plan or check" in html
     assert "Thu Dec 3 10:00-10:45 is a test in Room 2A" in html
+    assert says_word(html, world.student.initials)  # the word the matrix looks for
 
 
 def test_imported_minutes_are_not_sessions_of_a_day(world, login):
