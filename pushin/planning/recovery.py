@@ -35,10 +35,12 @@ from pushin.leases import (
 )
 from pushin.planning import services
 from pushin.planning.models import PlanRun, RunStatus
+from pushin.sessions.models import MakeupRun
 
 logger = logging.getLogger(__name__)
 
 PLAN_TASK = "pushin.planning.tasks.plan_run_execute"
+MAKEUP_TASK = "pushin.sessions.tasks.makeup_run_execute"
 STALLED = "Stalled"
 STALLED_PROGRESS = "Stalled: the worker stopped"
 STALLED_ERROR = "Stalled: the worker stopped while solving; run it again."
@@ -66,16 +68,17 @@ def runs_recover(*, now: dt.datetime) -> Recovered:
     """Every kind of work whose lease expired by `now`: failed as stalled (runs) or back
     to "not sent" (e-mails), with the queue's rows of their dead tasks."""
     from pushin.collaboration.recovery import followups_recover
-    from pushin.sessions.recovery import makeup_runs_recover
 
     return Recovered(
         plan_runs=plan_runs_recover(now=now),
-        makeup_runs=makeup_runs_recover(now=now),
+        makeup_runs=solver_runs_recover(MakeupRun, now=now),
         followups=followups_recover(now=now),
     )
 
 
-# --- Plan runs -----------------------------------------------------------------------------
+SOLVER_TASKS: dict[type, str] = {PlanRun: PLAN_TASK, MakeupRun: MAKEUP_TASK}
+
+# --- Solver runs -----------------------------------------------------------------------------
 
 
 def silent_since(cutoff: dt.datetime) -> Q:
@@ -84,76 +87,117 @@ def silent_since(cutoff: dt.datetime) -> Q:
     return Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
 
 
-def plan_run_lease_expired(run: PlanRun) -> bool:
+# A solver run is a plan run or a makeup run: both are claimed by a worker, beat while
+# they solve and fail the same way when their worker stops.
+SolverRun = PlanRun | MakeupRun
+SolverRunModel = type[PlanRun] | type[MakeupRun]
+
+
+def solver_run_lease_expired(run: SolverRun) -> bool:
     """Running, but its worker has been silent for longer than the lease."""
     return run.status == RunStatus.RUNNING and lease_expired(
         run.heartbeat_at or run.started_at, lease=solver_lease()
     )
 
 
-def plan_run_stalled(run: PlanRun) -> bool:
+def solver_run_stalled(run: SolverRun) -> bool:
     """What the run's page calls "Stalled": silent past its lease, or failed for it."""
-    return plan_run_lease_expired(run) or (
+    return solver_run_lease_expired(run) or (
         run.status == RunStatus.FAILED and run.error.startswith(STALLED)
     )
 
 
-def _stall(pk: int, *, now: dt.datetime, was: RunStatus, cutoff: dt.datetime) -> bool:
+def _failed_as_stalled(model: SolverRunModel, *, now: dt.datetime) -> dict[str, object]:
+    fields: dict[str, object] = {
+        "status": RunStatus.FAILED,
+        "finished_at": now,
+        "error": STALLED_ERROR,
+    }
+    if model is PlanRun:
+        fields["progress"] = STALLED_PROGRESS
+    return fields
+
+
+def _stall(
+    model: SolverRunModel,
+    pk: int,
+    *,
+    now: dt.datetime,
+    was: RunStatus,
+    cutoff: dt.datetime,
+    task_path: str,
+) -> bool:
     """Fail one run as stalled if it still is `was` (and, running, still silent)."""
-    rows = PlanRun.objects.filter(pk=pk, status=was)
+    rows = model.objects.filter(pk=pk, status=was)
     if was == RunStatus.RUNNING:
         rows = rows.filter(silent_since(cutoff))
     with transaction.atomic():
-        changed = rows.update(
-            status=RunStatus.FAILED,
-            finished_at=now,
-            progress=STALLED_PROGRESS,
-            error=STALLED_ERROR,
-        )
-        if not changed:
+        if not rows.update(**_failed_as_stalled(model, now=now)):
             return False
         audit_record(
             actor=None,
             action=AuditAction.UPDATE,
-            obj=PlanRun(pk=pk),
+            obj=model(pk=pk),
             detail={"status": RunStatus.FAILED, "stalled": True, "was": was},
         )
-        task_results_fail(task_path=PLAN_TASK, object_ids=[pk], now=now, reason=STALLED_ERROR)
-    logger.warning("plan run %s: its worker stopped (no sign of life); failed as stalled", pk)
+        task_results_fail(task_path=task_path, object_ids=[pk], now=now, reason=STALLED_ERROR)
+    logger.warning(
+        "%s %s: its worker stopped (no sign of life); failed as stalled",
+        model._meta.verbose_name,
+        pk,
+    )
     return True
 
 
-def plan_runs_recover(*, now: dt.datetime) -> list[int]:
-    """Plan runs whose worker stopped: failed as stalled. Returns their ids."""
+def solver_run_stall(run: SolverRun, *, now: dt.datetime) -> None:
+    """Fail `run` as stalled now if it is still running and silent past its lease."""
+    _stall(
+        type(run),
+        run.pk,
+        now=now,
+        was=RunStatus.RUNNING,
+        cutoff=now - solver_lease(),
+        task_path=SOLVER_TASKS[type(run)],
+    )
+
+
+def solver_runs_recover(model: SolverRunModel, *, now: dt.datetime) -> list[int]:
+    """Runs of `model` whose worker stopped: failed as stalled. Returns their ids."""
+    task_path = SOLVER_TASKS[model]
     cutoff = now - solver_lease()
-    silent = PlanRun.objects.filter(status=RunStatus.RUNNING).filter(silent_since(cutoff))
+    silent = model.objects.filter(status=RunStatus.RUNNING).filter(silent_since(cutoff))
     stalled = [
         pk
         for pk in silent.values_list("pk", flat=True)
-        if _stall(pk, now=now, was=RunStatus.RUNNING, cutoff=cutoff)
+        if _stall(model, pk, now=now, was=RunStatus.RUNNING, cutoff=cutoff, task_path=task_path)
     ]
     # The queue's rows of tasks a dead worker took: a run its worker took but never
     # claimed would otherwise wait for ever, and the row would stay RUNNING.
-    for _row, pk in running_task_results(task_path=PLAN_TASK, started_before=cutoff):
-        run = PlanRun.objects.filter(pk=pk).first()
+    for _row, pk in running_task_results(task_path=task_path, started_before=cutoff):
+        run = model.objects.filter(pk=pk).first()
         if run is not None and run.status == RunStatus.RUNNING and pk not in stalled:
             continue  # its run shows life: the row is its live worker's
         if (
             run is not None
             and run.status == RunStatus.QUEUED
-            and not task_waiting(task_path=PLAN_TASK, object_id=pk)
-            and _stall(pk, now=now, was=RunStatus.QUEUED, cutoff=cutoff)
+            and not task_waiting(task_path=task_path, object_id=pk)
+            and _stall(model, pk, now=now, was=RunStatus.QUEUED, cutoff=cutoff, task_path=task_path)
         ):
             stalled.append(pk)
             continue
         task_results_fail(
-            task_path=PLAN_TASK,
+            task_path=task_path,
             object_ids=[pk],
             now=now,
             reason=STALLED_ERROR,
             started_before=cutoff,
         )
     return stalled
+
+
+def plan_runs_recover(*, now: dt.datetime) -> list[int]:
+    """Plan runs whose worker stopped: failed as stalled. Returns their ids."""
+    return solver_runs_recover(PlanRun, now=now)
 
 
 @transaction.atomic
@@ -166,8 +210,8 @@ def plan_run_again(*, run: PlanRun, user: User) -> PlanRun:
     PlanInputError when the week can no longer be planned as it is."""
     locked = PlanRun.objects.select_for_update().get(pk=run.pk)
     now = timezone.now()
-    if plan_run_lease_expired(locked):
-        _stall(locked.pk, now=now, was=RunStatus.RUNNING, cutoff=now - solver_lease())
+    if solver_run_lease_expired(locked):
+        solver_run_stall(locked, now=now)
         locked.refresh_from_db()
     if locked.status in (RunStatus.QUEUED, RunStatus.RUNNING):
         raise services.AcceptRefused("this plan is still running: wait for it, or cancel it")

@@ -19,10 +19,10 @@ from django_tasks_db.models import DBTaskResult
 
 from pushin.leases import solver_lease
 from pushin.planning.models import RunStatus
-from pushin.planning.recovery import STALLED_ERROR
+from pushin.planning.recovery import STALLED_ERROR, solver_runs_recover
 from pushin.sessions.makeups import makeup_run_create
 from pushin.sessions.models import MakeupRun
-from pushin.sessions.recovery import makeup_run_cancel, makeup_runs_recover
+from pushin.sessions.recovery import makeup_run_cancel
 from pushin.sessions.tasks import makeup_run_execute
 from tests.sessions.test_makeups import TODAY, makeup_world
 from tests.worker_process import WorkerDatabase, WorkerProcess, wait_for
@@ -142,8 +142,8 @@ def _running(mworld, *, silent_for: dt.timedelta) -> MakeupRun:
 def test_only_a_silent_makeup_run_is_recovered(queued) -> None:
     live = _running(queued, silent_for=solver_lease() - dt.timedelta(seconds=5))
     silent = _running(queued, silent_for=solver_lease() + dt.timedelta(seconds=5))
-    assert makeup_runs_recover(now=timezone.now()) == [silent.pk]
-    assert makeup_runs_recover(now=timezone.now()) == []
+    assert solver_runs_recover(MakeupRun, now=timezone.now()) == [silent.pk]
+    assert solver_runs_recover(MakeupRun, now=timezone.now()) == []
     live.refresh_from_db()
     silent.refresh_from_db()
     assert live.status == RunStatus.RUNNING

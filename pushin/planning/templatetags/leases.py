@@ -11,9 +11,8 @@ from pushin.collaboration.models import FollowUp
 from pushin.collaboration.recovery import followup_stalled
 from pushin.planning.access import can_decide_run
 from pushin.planning.models import PlanRun
-from pushin.planning.recovery import plan_run_stalled
+from pushin.planning.recovery import solver_run_stalled
 from pushin.sessions.models import MakeupRun
-from pushin.sessions.recovery import makeup_run_stalled
 
 register = template.Library()
 
@@ -21,10 +20,8 @@ register = template.Library()
 @register.filter
 def stalled(work: object) -> bool:
     """Its worker stopped: silent past its lease, or failed (not sent) for it."""
-    if isinstance(work, PlanRun):
-        return plan_run_stalled(work)
-    if isinstance(work, MakeupRun):
-        return makeup_run_stalled(work)
+    if isinstance(work, PlanRun | MakeupRun):
+        return solver_run_stalled(work)
     if isinstance(work, FollowUp):
         return followup_stalled(work)
     return False
