@@ -1,42 +1,25 @@
-"""Import students from a CSV file: upload, preview what would happen, confirm.
-
-The flow and its helpers are those of the timetable import
-(pushin.district.import_views): a dry-run preview whose page carries the text back in a
-signed hidden field, then a confirmation that re-checks it and applies it atomically.
-"""
+"""Import students from a CSV file: upload, preview what would happen, confirm (the flow
+every import shares: pushin.district.import_flow). Mandate changes take effect from a date
+the upload form asks for."""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from pushin.accounts.audit import audit_record
-from pushin.accounts.models import AuditAction, User
+from pushin.accounts.http import signed_in_user
+from pushin.accounts.models import User
 from pushin.caseload.csv_import import can_import_students, students_import
 from pushin.district.access import district_for_user
 from pushin.district.csv_import import ImportResult
-from pushin.district.import_views import (
-    DB_FAILED,
-    EXPIRED,
-    csv_file_field,
-    example_response,
-    sign_preview,
-    unsign_preview,
-)
-
-logger = logging.getLogger(__name__)
-
-SALT = "pushin.caseload.student_import"
-TEMPLATE = "caseload/import_students.html"
+from pushin.district.import_flow import CsvImport, csv_file_field, csv_import_respond
+from pushin.district.models import District
 
 
 class StudentImportForm(forms.Form):
@@ -48,78 +31,49 @@ class StudentImportForm(forms.Form):
     )
 
 
-def audit_preview(actor: User, result: ImportResult) -> None:
-    """The preview shows existing students' mandates and goals: a read of their records."""
-    for item in result.items:
-        if item.record is not None:
-            audit_record(
-                actor=actor,
-                action=AuditAction.READ,
-                obj=item.record,
-                student_id=item.record.pk,
-                detail={"via": "import_preview"},
-            )
+def _run(*, actor: User, district: District, payload: Any, dry_run: bool) -> ImportResult:
+    return students_import(
+        actor=actor,
+        district=district,
+        text=payload["t"],
+        effective_from=dt.date.fromisoformat(payload["e"]),
+        dry_run=dry_run,
+    )
+
+
+def _payload(cleaned: Mapping[str, Any]) -> dict[str, str]:
+    return {"t": cleaned["file"], "e": cleaned["effective_from"].isoformat()}
+
+
+def _effective_from(payload: Mapping[str, str]) -> dict[str, Any]:
+    return {"effective_from": dt.date.fromisoformat(payload["e"])}
+
+
+STUDENT_IMPORT = CsvImport(
+    what="student import",
+    salt="pushin.caseload.student_import",
+    template="caseload/import_students.html",
+    url_name="caseload:import_students",
+    example="students.csv",
+    run=_run,
+    form_class=StudentImportForm,
+    payload_of=_payload,
+    initial_of=_effective_from,
+    preview_context=_effective_from,
+    audits_reads=True,
+)
 
 
 @login_required
 def student_import(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     if not can_import_students(user):
         raise Http404("No such page")
-    district = district_for_user(user)
-    context: dict[str, Any] = {"provider_only": not (user.is_superuser or user.is_district_admin)}
-
-    if request.method != "POST":
-        if request.GET.get("example"):
-            return example_response("students.csv")
-        context["form"] = StudentImportForm(initial={"effective_from": timezone.localdate()})
-        return render(request, TEMPLATE, context)
-
-    if "confirm" in request.POST:
-        data = unsign_preview(
-            request.POST.get("payload", ""), salt=SALT, user=user, district_id=district.pk
-        )
-        if data is None:
-            messages.error(request, EXPIRED)
-            return redirect("caseload:import_students")
-        effective_from = dt.date.fromisoformat(data["e"])
-        try:
-            result = students_import(
-                actor=user,
-                district=district,
-                text=data["t"],
-                effective_from=effective_from,
-                dry_run=False,
-            )
-        except DatabaseError as exc:
-            logger.warning("student import rolled back: %s", type(exc).__name__)
-            messages.error(request, DB_FAILED)
-            return redirect("caseload:import_students")
-        if result.ok:
-            messages.success(request, f"Import done. {result.summary_text()}.")
-            return redirect("caseload:import_students")
-        # The database changed since the preview: show what is wrong now.
-        context.update(
-            form=StudentImportForm(initial={"effective_from": effective_from}), result=result
-        )
-        return render(request, TEMPLATE, context)
-
-    form = StudentImportForm(request.POST, request.FILES)
-    context["form"] = form
-    if not form.is_valid():
-        return render(request, TEMPLATE, context)
-    text: str = form.cleaned_data["file"]
-    effective_from = form.cleaned_data["effective_from"]
-    result = students_import(
-        actor=user, district=district, text=text, effective_from=effective_from, dry_run=True
+    return csv_import_respond(
+        request,
+        flow=STUDENT_IMPORT,
+        user=user,
+        district=district_for_user(user),
+        context={"provider_only": not (user.is_superuser or user.is_district_admin)},
+        initial={"effective_from": timezone.localdate()},
     )
-    audit_preview(user, result)
-    context.update(result=result, effective_from=effective_from)
-    if result.ok:
-        context["payload"] = sign_preview(
-            salt=SALT,
-            user=user,
-            district_id=district.pk,
-            payload={"t": text, "e": effective_from.isoformat()},
-        )
-    return render(request, TEMPLATE, context)
