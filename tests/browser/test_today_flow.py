@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Locator, Page, expect
 
 from pushin.caseload.models import Goal, Method
@@ -13,7 +14,7 @@ from pushin.sessions.models import DataPoint, DatedSession, SessionStudent
 from pushin.vocabulary import Activity
 from tests.browser.fixtures import screenshot, sign_in
 from tests.factories import World, make_world
-from tests.sessions.factories import MONDAY, add_student, monday_writing
+from tests.sessions.factories import MONDAY, add_student, dated_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +23,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def day_world(transactional_db: None) -> World:
     world = make_world()
     casey = add_student(world)
-    monday_writing(world, [world.student, casey])
+    # Stored ahead, as accepting the plan would: no page read makes sessions.
+    dated_session(world, [world.student, casey])
     TimetableException.objects.create(
         classroom=world.classroom,
         date=MONDAY,
@@ -77,7 +79,7 @@ def test_provider_logs_a_session_on_a_phone(
     _fits_the_phone(page)
     screenshot(page, "sessions-today-phone")
 
-    session = DatedSession.objects.get(date=MONDAY)  # signing in showed today too
+    session = DatedSession.objects.get(date=MONDAY)
     avery = SessionStudent.objects.get(session=session, student=world.student)
     casey = SessionStudent.objects.exclude(pk=avery.pk).get(session=session)
 
@@ -162,7 +164,7 @@ def test_provider_logs_a_session_on_a_phone(
     monkeypatch.setattr("pushin.sessions.ledger_views._today", lambda: MONDAY)
 
     def week_row(student_pk: int) -> Locator:
-        page.goto(f"/minutes/students/{student_pk}/")
+        page.goto(reverse("minutes:student", args=[student_pk]))
         return page.locator("table.minutes-ledger tr", has_text="Nov 30 \u2013 Dec 6")
 
     delivered_column, missed_column = 3, 4
@@ -178,7 +180,7 @@ def test_provider_logs_a_session_on_a_phone(
 def test_duration_timer_is_two_taps(phone_page: Page, transactional_db: None) -> None:
     world = make_world()
     Goal.objects.filter(iep__student=world.student).update(method=Method.DURATION)
-    monday_writing(world)
+    dated_session(world)
     page = phone_page
     sign_in(page, world.provider.user)
     page.goto(f"/sessions/?date={MONDAY:%Y-%m-%d}")
