@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from pushin.accounts.audit import audit_record
 from pushin.accounts.models import AuditAction, Role, User
+from pushin.caseload.csv_import import can_import_students
 from pushin.caseload.models import Student
 from pushin.district.access import providers_visible_to
 from pushin.district.csv_import import (
@@ -61,13 +62,9 @@ MINUTES_LABELS = {
 }
 
 
-def can_import_minutes(user: User) -> bool:
-    """Administrators import for the district; providers for their own caseload."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser or user.role == Role.ADMIN:
-        return True
-    return user.role == Role.PROVIDER and hasattr(user, "provider")
+# Past minutes are imported by those who import students: administrators for the
+# district, providers for their own caseload.
+can_import_minutes = can_import_students
 
 
 @dataclass(frozen=True)
