@@ -38,6 +38,9 @@ class Student(models.Model):
     comfort = models.CharField(max_length=12, choices=Comfort.choices, blank=True)
     comfort_asked_on = models.DateField(null=True, blank=True)
     active = models.BooleanField(default=True)
+    # Optimistic locking of the student's edit forms (comfort, mandate amendments):
+    # pushin/concurrency.py.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name"]

@@ -242,6 +242,8 @@ class ActivityBlock(TimedSpan):
     teacher_preference = models.CharField(
         max_length=4, choices=TeacherPreference.choices, blank=True
     )
+    # Optimistic locking of the block's edit form (pushin/concurrency.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["classroom_id", "day", "start"]
@@ -337,6 +339,9 @@ class Provider(models.Model):
         blank=True,
         help_text="This provider's records start, when it differs from the district's.",
     )
+    # Moves on with every accepted plan (and imported schedule): a plan run remembers the
+    # revision it was planned against, so an accept made meanwhile refuses the others.
+    schedule_revision = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]

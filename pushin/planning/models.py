@@ -65,6 +65,12 @@ class PlanRun(models.Model):
         blank=True,
         help_text="A one-week re-plan: the week's dated sessions still open when it was made.",
     )
+    base_revisions = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Each provider's schedule revision when the run was made (provider pk -> "
+        "revision): an accept made since then refuses this run.",
+    )
     error = models.TextField(blank=True)
     decision = models.CharField(
         max_length=8, choices=RunDecision.choices, default=RunDecision.PENDING, blank=True
@@ -165,6 +171,8 @@ class ScheduledSession(models.Model):
     end = models.TimeField()
     delivery = models.CharField(max_length=8, choices=Delivery.choices, default=Delivery.PUSH_IN)
     pinned = models.BooleanField(default=False)
+    # Optimistic locking of the move form (pushin/concurrency.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
     students: models.ManyToManyField[Student, ScheduledSessionStudent] = models.ManyToManyField(
         "caseload.Student", through="ScheduledSessionStudent", related_name="scheduled_sessions"
     )

@@ -70,6 +70,9 @@ class DatedSession(models.Model):
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Optimistic locking of the session's own forms (call off, take back, sign); each
+    # student record has its own (pushin/concurrency.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["date", "start", "id"]
@@ -140,6 +143,9 @@ class SessionStudent(models.Model):
     makeup_for = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="made_up_by"
     )
+    # Optimistic locking of the record's card (plan, attendance, data, note):
+    # pushin/concurrency.py.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["session_id", "student__last_name"]
