@@ -28,6 +28,7 @@ from pushin.accounts.audit import audit_record
 from pushin.accounts.models import AuditAction, AuditEntry, AuditRetention, Role, User
 from pushin.caseload.models import Student
 from pushin.district.models import District
+from pushin.spreadsheet import csv_cell
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 500
@@ -169,14 +170,6 @@ CSV_COLUMNS = [
     "page",
     "detail",
 ]
-# Spreadsheets run a cell that starts like a formula; a leading apostrophe keeps it text
-# (the rule of the service-log export, pushin/sessions/export.py).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 class _Echo:

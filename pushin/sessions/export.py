@@ -53,6 +53,7 @@ from pushin.accounts.models import AuditAction, AuditEntry, Role, User
 from pushin.caseload.models import Student
 from pushin.district.models import District
 from pushin.sessions.models import Amendment, Attendance, SessionStatus, SessionStudent
+from pushin.spreadsheet import csv_cell
 from pushin.vocabulary import Delivery, Discipline, Domain, MissReason
 
 MAX_RANGE_DAYS = 400
@@ -110,8 +111,6 @@ COLUMN_NOTES: dict[str, str] = {
     "last_amended_at": "When it was last changed after signing, local date-time; empty if never.",
     "imported": "yes for minutes imported from before the district adopted Push-In.",
 }
-# Spreadsheets run a cell that starts like a formula; a leading apostrophe keeps it text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -252,11 +251,6 @@ def service_log_records(
     )
 
 
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def _label(choices: Any, value: str) -> str:
     """The vocabulary word for a stored code ("" stays ""; an unknown code is kept)."""
     return str(choices(value).label) if value in choices.values else value
@@ -308,7 +302,7 @@ def row_for(record: Any, *, rule: BillingRule, notes: bool) -> list[str]:
         _local(record.last_amended_at) if amendments else "",
         _yes(session.is_imported),
     ]
-    return [_cell(value) for value in values]
+    return [csv_cell(value) for value in values]
 
 
 class _Echo:
