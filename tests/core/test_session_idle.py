@@ -4,10 +4,15 @@ of a sign-in (SESSION_COOKIE_AGE). The clock is moved with time-machine."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pushin.accounts.models import AuditAction, AuditEntry
@@ -191,3 +196,36 @@ def test_only_the_administrator_changes_the_idle_time(world: World, login, name:
     assert response.status_code == 404
     world.district.refresh_from_db()
     assert world.district.session_idle_minutes == 30
+
+
+# --- What it costs a page ----------------------------------------------------------------------
+
+
+def test_signing_in_starts_the_clocks_in_a_process_that_served_no_request() -> None:
+    """The receiver that starts the clocks lives in the middleware's module, which Django
+    imports only for the first request. Unless the app imports it when ready, a sign-in
+    before any request (a test's force_login, a management shell) leaves the session
+    without clocks and the first page pays for starting them (a read and a session write)."""
+    code = (
+        "import django; django.setup()\n"
+        "from django.contrib.auth.signals import user_logged_in\n"
+        "names = [getattr(e[1](), '__name__', '') for e in user_logged_in.receivers]\n"
+        "print('sign_in_started' in names)\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "pushin.settings"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "True"
+
+
+def test_the_first_page_after_signing_in_costs_no_more_queries_than_the_next(
+    world: World, login, clock
+) -> None:
+    client = login(world.provider.user)
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(TODAY_URL).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
