@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from pushin.accounts.audit import audit_record
@@ -75,6 +75,17 @@ class AcceptRefused(ValueError):
     """An accept that cannot go ahead as asked (a date in the past, losses not confirmed)."""
 
 
+ACCEPTED_MEANWHILE = "someone accepted another plan a moment ago"
+
+
+class AcceptedMeanwhile(AcceptRefused):
+    """Another plan was accepted for one of the run's providers after the run read their
+    schedule: accepting this one would silently undo it. Nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__(ACCEPTED_MEANWHILE)
+
+
 class LossesNotConfirmed(AcceptRefused):
     """The plan leaves students with fewer minutes; the provider must confirm it."""
 
@@ -118,6 +129,26 @@ def solver_limits(time_limit: float) -> tuple[int, float]:
         settings.PUSHIN_SOLVER_MEMORY_MB,
         time_limit * WALL_FACTOR + WALL_MARGIN_SECONDS,
     )
+
+
+def schedule_revisions(providers: Sequence[Provider]) -> dict[str, int]:
+    """Each provider's schedule revision now, as a run stores it (JSON keys are text)."""
+    rows = Provider.objects.filter(pk__in=[p.pk for p in providers])
+    return {str(pk): rev for pk, rev in rows.values_list("pk", "schedule_revision")}
+
+
+def _schedules_claim(run: PlanRun | None, providers: Sequence[Provider]) -> None:
+    """Lock the providers' rows (in pk order, so two accepts never deadlock) and move their
+    schedule revisions on. Refuses (AcceptedMeanwhile) when another accept moved one since
+    `run` read it: both would otherwise show "accepted" and the first would be lost."""
+    pks = sorted(p.pk for p in providers)
+    locked = Provider.objects.select_for_update().filter(pk__in=pks).order_by("pk")
+    now = dict(locked.values_list("pk", "schedule_revision"))
+    base = run.base_revisions if run is not None else {}
+    # A run made before runs kept their base (no entry) is not checked.
+    if any(str(pk) in base and base[str(pk)] != now.get(pk) for pk in pks):
+        raise AcceptedMeanwhile()
+    Provider.objects.filter(pk__in=pks).update(schedule_revision=F("schedule_revision") + 1)
 
 
 def active_schedule(provider: Provider) -> StandingSchedule | None:
@@ -175,6 +206,8 @@ def plan_run_create(
     from pushin.planning.tasks import plan_run_execute
 
     providers = sorted(providers, key=lambda p: p.pk)
+    # Read before the scenario: an accept from here on makes this run out of date.
+    base_revisions = schedule_revisions(providers)
     week_sessions: list[int] = []
     if kind == RunKind.WEEK:
         if len(providers) != 1 or week_of is None:
@@ -228,6 +261,7 @@ def plan_run_create(
         scenario=data,
         id_map=id_map.to_json(),
         week_sessions=week_sessions,
+        base_revisions=base_revisions,
     )
     run.providers.set(providers)
     audit_record(
@@ -366,6 +400,8 @@ def plan_accept(
     run = _decidable(run)
     if run.kind == RunKind.WEEK:
         raise AcceptRefused("a one-week re-plan changes its week only: use week_plan_accept")
+    providers = list(run.providers.order_by("pk"))
+    _schedules_claim(run, providers)
     losses = run_losses(run.scenario, run.plan_data)
     if losses and not losses_confirmed:
         raise LossesNotConfirmed(losses)
@@ -381,7 +417,7 @@ def plan_accept(
         kept_ids = {s.id for s in plan.sessions}
         keep_pins = {sid for sid in pinned if sid in kept_ids}
     schedules = []
-    for provider in run.providers.order_by("pk"):
+    for provider in providers:
         own = [s for s in plan.sessions if s.provider == f"p{provider.pk}"]
         schedules.append(
             _store_schedule(
@@ -413,6 +449,9 @@ def week_plan_accept(
     run = _decidable(run)
     if run.kind != RunKind.WEEK:
         raise AcceptRefused("only a one-week re-plan changes a single week")
+    # A weekly accept since the run changes that week's sessions too, and the other way
+    # round: one revision per provider orders both kinds.
+    _schedules_claim(run, list(run.providers.all()))
     losses = run_losses(run.scenario, run.plan_data)
     if losses and not losses_confirmed:
         raise LossesNotConfirmed(losses)
@@ -487,6 +526,7 @@ def plan_import(
     problems += [p for p in check_plan(scenario, plan) if p.rule != 8]
     if problems:
         raise PlanRefused(problems, id_map=id_map, scenario=scenario)
+    _schedules_claim(None, [provider])
     schedule = _store_schedule(
         provider=provider,
         sessions=plan.sessions,

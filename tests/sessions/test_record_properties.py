@@ -72,7 +72,7 @@ from pushin.accounts.models import User
 from pushin.caseload.models import Student
 from pushin.district.models import ActivityBlock, Availability, Classroom, ExceptionKind, Provider
 from pushin.district.services import closure_create, timetable_exception_create
-from pushin.planning.losses import minutes_per_student, run_losses
+from pushin.planning.losses import run_losses
 from pushin.planning.models import (
     PlanRun,
     RunDecision,
@@ -82,6 +82,7 @@ from pushin.planning.models import (
     StandingSchedule,
 )
 from pushin.planning.services import (
+    AcceptedMeanwhile,
     AcceptRefused,
     LossesNotConfirmed,
     PlanInputError,
@@ -89,6 +90,7 @@ from pushin.planning.services import (
     active_schedule,
     plan_accept,
     plan_run_create,
+    schedule_revisions,
     session_move,
     week_plan_accept,
 )
@@ -134,9 +136,6 @@ MISSES = list(MissReason.values)
 # checking everything else. When a fix lands, its xfail passes (and fails the suite): then
 # delete the xfail marker and the entry here.
 STEER_AROUND = {
-    # test_an_older_replan_accepted_over_a_newer_schedule_names_its_losses: a re-plan is
-    # accepted only over a schedule with the weekly minutes its previous plan had.
-    "stale_replan",
     # test_a_one_week_replan_accepted_later_places_nothing_in_the_past: a one-week re-plan
     # is accepted only while every session it moves or adds is still ahead.
     "week_plan_in_the_past",
@@ -516,13 +515,6 @@ def leaves_students_out(run: PlanRun) -> bool:
     return False
 
 
-def previous_minutes(run: PlanRun) -> dict[int, int]:
-    """Each student's weekly minutes in a re-plan's previous plan, by student pk."""
-    previous = (run.scenario.get("previous_plan") or {}).get("sessions", [])
-    students = run.id_map.get("students", {})
-    return {students[key]: minutes for key, minutes in minutes_per_student(previous).items()}
-
-
 def fewer(before: Mapping[int, int], after: Mapping[int, int]) -> dict[int, tuple[int, int]]:
     return {
         pk: (minutes, after.get(pk, 0))
@@ -728,12 +720,8 @@ class RecordMachine(RuleBasedStateMachine):
         start = today + dt.timedelta(days=data.draw(st.integers(-2, 40), label="from"))
         in_force = schedule_on(schedules_in_force(self.provider.pk, start, start), start)
         minutes_before = schedule_minutes(in_force)
-        if (
-            "stale_replan" in STEER_AROUND
-            and run.kind == RunKind.REPLAN
-            and previous_minutes(run) != minutes_before
-        ):
-            return
+        # A run made before another accept is refused (optimistic locking): this one.
+        stale = run.base_revisions != schedule_revisions([self.provider])
         earlier = Q(provider=self.provider, date__lt=start)
         before = record_rows(earlier)
         snapshot = Snapshot.take()
@@ -745,9 +733,15 @@ class RecordMachine(RuleBasedStateMachine):
             except AcceptRefused as error:
                 refused = error
         event(f"{run.kind} accept", "refused" if refused else "accepted")
+        assert stale == isinstance(refused, AcceptedMeanwhile), (
+            f"run {run.pk} made at schedule revision {run.base_revisions}, accepted at "
+            f"{schedule_revisions([self.provider])}: {refused or 'accepted'}"
+        )
         if refused is not None:
             assert not snapshot.changes(), f"a refused accept wrote: {snapshot.changes()}"
-            if isinstance(refused, LossesNotConfirmed):
+            if stale:
+                self.pending.remove(run.pk)  # it can never be accepted now
+            elif isinstance(refused, LossesNotConfirmed):
                 assert not confirm
                 assert refused.losses
             elif start < today:
@@ -784,6 +778,7 @@ class RecordMachine(RuleBasedStateMachine):
         )
         before = record_rows(outside)
         minutes_before = week_minutes(self.provider, monday)
+        stale = run.base_revisions != schedule_revisions([self.provider])
         snapshot = Snapshot.take()
         event("week losses", str(bool(run_losses(run.scenario, run.plan_data))))
         refused: AcceptRefused | None = None
@@ -793,9 +788,15 @@ class RecordMachine(RuleBasedStateMachine):
             except AcceptRefused as error:
                 refused = error
         event("week accept", type(refused).__name__ if refused else "accepted")
+        assert stale == isinstance(refused, AcceptedMeanwhile), (
+            f"one-week run {run.pk} made at schedule revision {run.base_revisions}, accepted "
+            f"at {schedule_revisions([self.provider])}: {refused or 'accepted'}"
+        )
         if refused is not None:
             assert not snapshot.changes(), f"a refused accept wrote: {snapshot.changes()}"
-            if isinstance(refused, LossesNotConfirmed):
+            if stale:
+                self.pending.remove(run.pk)  # it can never be accepted now
+            elif isinstance(refused, LossesNotConfirmed):
                 assert not confirm
                 assert refused.losses
             return
@@ -1274,14 +1275,14 @@ def test_taking_back_a_call_off_on_a_closure_day_keeps_no_session(
     assert not calendar_sync(provider=stage.provider, actor=None).changed
 
 
-@pytest.mark.xfail(strict=True, reason="plan_accept judges losses against the run's old schedule")
 def test_an_older_replan_accepted_over_a_newer_schedule_names_its_losses(
     stage: Stage, time_machine: TimeMachineFixture
 ) -> None:
     """A re-plan is made while the schedule has one student; a new plan adding a second
     student is then accepted; accepting the older re-plan afterwards drops the second
     student's only weekly session. It must be refused, or ask to confirm the loss (its
-    losses are computed against the schedule it was made from, which has no such student)."""
+    losses are computed against the schedule it was made from, which has no such student).
+    It is refused: another plan was accepted since the re-plan read the schedule."""
     first, second = stage.students[0], stage.students[1]
     monday = block_of(stage.world.classroom, Weekday.MON)
     tuesday = block_of(stage.world.classroom, Weekday.TUE)
@@ -1298,7 +1299,7 @@ def test_an_older_replan_accepted_over_a_newer_schedule_names_its_losses(
     )
     plan_accept(run=newer, user=user, effective_from=dt.date(2026, 12, 7))
 
-    with pytest.raises(AcceptRefused):
+    with pytest.raises(AcceptedMeanwhile):
         plan_accept(run=older, user=user, effective_from=dt.date(2026, 12, 14))
 
 
