@@ -9,6 +9,7 @@ as `Amendment`s next to the values they replaced, never as silent overwrites.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q
@@ -23,6 +24,14 @@ class SessionStatus(models.TextChoices):
     PLANNED = "planned", "Planned"
     LOGGED = "logged", "Logged"
     SIGNED = "signed", "Signed"
+
+
+@dataclass(frozen=True)
+class StatusWord:
+    """What a session's badge says, and its colour (a `.badge` class, "" for grey)."""
+
+    word: str
+    tone: str
 
 
 class DatedSession(models.Model):
@@ -108,6 +117,35 @@ class DatedSession(models.Model):
     @property
     def is_called_off(self) -> bool:
         return bool(self.cancel_reason)
+
+    def status_word(self, now: dt.datetime | None = None) -> StatusWord:
+        """The one status every page shows. A call-off is stored as `logged` (its records
+        hold the miss), but a provider reading "Logged" would think it happened; and a
+        session that started with nobody logging it is not "Planned" any more."""
+        if self.cancel_reason:
+            return StatusWord("Called off", "")
+        if self.status == SessionStatus.SIGNED:
+            return StatusWord("Signed", "ok")
+        if self.status == SessionStatus.LOGGED:
+            return StatusWord("Logged", "warn")
+        if self.has_started(now):
+            return StatusWord("Not logged", "bad")
+        return StatusWord("Planned", "")
+
+    @property
+    def moved_from(self) -> str:
+        """ "Moved from Thu Dec 3" for an occurrence a one-day change put on another day
+        ("Moved from 10:00" when it stayed on its day); "" otherwise. The usual time is
+        the weekly session's: select `standing` with the session."""
+        if not (self.is_override and self.original_date and self.standing_id):
+            return ""
+        day = self.original_date
+        if day != self.date:
+            return f"Moved from {day:%a %b} {day.day}"
+        usual = self.standing.start if self.standing else None
+        if usual is not None and usual != self.start:
+            return f"Moved from {usual:%H:%M}"
+        return ""
 
 
 class Attendance(models.TextChoices):

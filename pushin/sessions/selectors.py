@@ -269,7 +269,7 @@ def sessions_of(provider: Provider, start: dt.date, end: dt.date) -> QuerySet[Da
         DatedSession.objects.filter(
             provider=provider, date__gte=start, date__lte=end, is_imported=False
         )
-        .select_related("classroom__school")
+        .select_related("classroom__school", "standing")
         .prefetch_related(_records_prefetch(with_data=False))
         .order_by("date", "start", "pk")
     )
@@ -619,7 +619,7 @@ def session_page(session: DatedSession) -> SessionPage:
     """The session with every record's data, plan choices and amendments."""
     full = (
         DatedSession.objects.filter(pk=session.pk)
-        .select_related("classroom__school", "signed_by")
+        .select_related("classroom__school", "signed_by", "standing")
         .prefetch_related(_records_prefetch(with_data=True))
         .get()
     )
