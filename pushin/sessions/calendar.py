@@ -15,6 +15,11 @@ What it may touch is only what has not happened yet:
 - so a past occurrence nobody logged stays "planned" (not logged) at its original time,
   and before the first schedule's effective date there are no sessions at all.
 
+A weekly session occurs once a week. An occurrence held by the record (logged, called off,
+moved for one day) is not created again that week, even on another day; and a one-day
+override, that week's decision for its students, also holds the week's occurrence of a
+newer schedule's weekly session with those students.
+
 The sync is idempotent (a second call writes nothing) and re-points an occurrence to the
 new schedule's weekly session when nothing about it changes, so accepting a re-plan that
 keeps most sessions rewrites only what moved.
@@ -36,7 +41,7 @@ from pushin.accounts.models import AuditAction, User
 from pushin.district.models import Closure, District, Provider
 from pushin.planning.models import ScheduledSession, ScheduledSessionStudent, StandingSchedule
 from pushin.sessions.models import DatedSession, SessionStatus, SessionStudent
-from pushin.timespans import spans_overlap
+from pushin.timespans import monday_of, spans_overlap
 from pushin.vocabulary import WEEKDAY_BY_ISO
 
 
@@ -160,9 +165,10 @@ def calendar_sync(*, provider: Provider, actor: User | None) -> SyncResult:
     weekly_by_pk = {w.pk: w for s in schedules for w in s.sessions.all()}
 
     existing = list(
-        # An override moved earlier in its week still holds its weekly occurrence.
+        # What this week already holds counts too: an override moved earlier in its week,
+        # or one whose days are over, still holds its weekly occurrence of the week.
         DatedSession.objects.filter(provider_id=provider.pk)
-        .filter(Q(date__gte=today) | Q(original_date__gte=today))
+        .filter(Q(date__gte=today) | Q(original_date__gte=monday_of(today)))
         .prefetch_related("members")
         .order_by("date", "start", "pk")
     )
@@ -184,13 +190,27 @@ def calendar_sync(*, provider: Provider, actor: User | None) -> SyncResult:
             dated.activity = _activity(source)
             changed.append(dated)
 
-    occupied = {(d.standing_id, d.original_date or d.date) for d in kept if d.standing_id}
+    # A weekly session occurs once a week: an occurrence held by a session that no longer
+    # follows it (logged, called off, moved for the day) is not created again that week,
+    # even on another day (the weekly session was moved since).
+    occupied = {
+        (d.standing_id, monday_of(d.original_date or d.date)) for d in kept if d.standing_id
+    }
     # A session the provider already holds at that time (logged, called off, moved for the
     # day, a makeup) keeps its place: the weekly occurrence overlapping it is not created.
     held: dict[dt.date, list[DatedSession]] = defaultdict(list)
     for dated in kept:
         if not follows_schedule(dated, now):
             held[dated.date].append(dated)
+    # A one-day override (moved to another day, or called off, by a one-week re-plan) is
+    # that week's decision for its students. Under a newer schedule it stands for the
+    # week's occurrence of the newer weekly session with those students, or the week would
+    # get both.
+    overrides: dict[dt.date, list[DatedSession]] = defaultdict(list)
+    for dated in kept:
+        if dated.is_override and dated.standing_id and dated.original_date:
+            overrides[monday_of(dated.original_date)].append(dated)
+    taken: dict[tuple[dt.date, int], set[int]] = {}
 
     to_create: list[tuple[DatedSession, ScheduledSession]] = []
     for day in days:
@@ -198,10 +218,13 @@ def calendar_sync(*, provider: Provider, actor: User | None) -> SyncResult:
         if schedule is None:
             continue
         weekday = WEEKDAY_BY_ISO[day.isoweekday()]
+        week = monday_of(day)
+        if (week, schedule.pk) not in taken:
+            taken[week, schedule.pk] = _taken_by_overrides(schedule, overrides.get(week, []))
         for weekly in schedule.sessions.all():
             if weekly.day != weekday or not weekly.members.all():
                 continue
-            if (weekly.pk, day) in occupied:
+            if (weekly.pk, week) in occupied or weekly.pk in taken[week, schedule.pk]:
                 continue
             candidate = DatedSession(
                 provider_id=provider.pk,
@@ -245,6 +268,30 @@ def calendar_sync(*, provider: Provider, actor: User | None) -> SyncResult:
             },
         )
     return SyncResult(created=len(to_create), removed=len(stale), updated=len(changed))
+
+
+def _taken_by_overrides(schedule: StandingSchedule, overrides: Sequence[DatedSession]) -> set[int]:
+    """The weekly sessions of `schedule` whose occurrence in a week is held by one of that
+    week's overrides of another schedule's weekly sessions (see `calendar_sync`): each
+    override holds one, the one with the same students, else the one sharing the most of
+    them (on the override's original weekday first)."""
+    weekly = list(schedule.sessions.all())
+    own = {w.pk for w in weekly}
+    taken: set[int] = set()
+    for dated in overrides:
+        if dated.standing_id in own:
+            continue  # it holds its own weekly session's occurrence (`occupied`)
+        students = {m.student_id for m in dated.members.all()}
+        assert dated.original_date is not None
+        weekday = WEEKDAY_BY_ISO[dated.original_date.isoweekday()]
+        ranked = [
+            ((group == students, len(group & students), w.day == weekday, -w.pk), w.pk)
+            for w in weekly
+            if w.pk not in taken and students & (group := {m.student_id for m in w.members.all()})
+        ]
+        if ranked:
+            taken.add(max(ranked)[1])
+    return taken
 
 
 def _matching_weekly(

@@ -574,13 +574,6 @@ def test_an_override_moved_to_another_day_is_not_put_back(world):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="calendar_sync: a one-day override moved to another day of its week does not "
-    "keep the newer weekly schedule's occurrence out of its original date (the 'occupied' "
-    "check matches the old weekly session's pk only), so the student gets two sessions "
-    "that week and the day the one-week re-plan avoided is booked again",
-)
 def test_a_newer_schedule_does_not_double_a_week_with_a_moved_override(world):
     monday_writing(world)
     sync(world)
@@ -595,6 +588,49 @@ def test_a_newer_schedule_does_not_double_a_week_with_a_moved_override(world):
         date__gte=DEC_14, date__lte=DEC_14 + dt.timedelta(days=4), members__student=world.student
     )
     assert list(week.values_list("pk", flat=True)) == [moved.pk]
+
+
+def test_a_weekly_session_moved_to_another_day_keeps_one_occurrence_in_an_overridden_week(
+    world,
+):
+    """The weekly session itself moves from Monday to Thursday (a schedule that begins
+    today is edited in place, the same pk): the week whose Monday occurrence a one-week
+    re-plan moved to Tuesday keeps that override only, no Thursday beside it."""
+    schedule = standing_schedule(world.provider, effective_from=TODAY)
+    monday = weekly(world, schedule, "mon", dt.time(9))
+    sync(world)
+    moved = DatedSession.objects.get(date=DEC_14)
+    DatedSession.objects.filter(pk=moved.pk).update(
+        date=DEC_14 + dt.timedelta(days=1), start=dt.time(10), end=dt.time(10, 30), is_override=True
+    )
+    ScheduledSession.objects.filter(pk=monday.pk).update(day="thu")
+    sync(world)
+
+    def week_of(day: dt.date) -> list[dt.date]:
+        week = DatedSession.objects.filter(date__gte=day, date__lte=day + dt.timedelta(days=4))
+        return list(week.values_list("date", flat=True))
+
+    assert week_of(DEC_14) == [dt.date(2026, 12, 15)]
+    assert week_of(DEC_7) == [dt.date(2026, 12, 10)]  # the other weeks follow the move
+
+
+def test_an_override_earlier_this_week_holds_the_weeks_occurrence_under_a_newer_schedule(
+    world, time_machine: TimeMachineFixture
+):
+    """Monday's occurrence of this week was moved to Tuesday by a one-week re-plan; on
+    Wednesday a new schedule puts the student on Thursdays from today. This week already
+    had its session (Tuesday's): no Thursday this week, one every week after."""
+    monday_writing(world)
+    stored_ahead(world.provider, before=MONDAY)
+    this_monday = DatedSession.objects.get(date=MONDAY)
+    DatedSession.objects.filter(pk=this_monday.pk).update(
+        date=MONDAY + dt.timedelta(days=1), is_override=True
+    )
+    new = standing_schedule(world.provider, effective_from=TODAY)
+    weekly(world, new, "thu", dt.time(10))
+    sync(world)
+    assert not DatedSession.objects.filter(date=THURSDAY).exists()
+    assert DatedSession.objects.filter(date=THURSDAY + dt.timedelta(days=7)).exists()
 
 
 def test_follows_schedule_says_what_the_calendar_may_still_replace(world):
