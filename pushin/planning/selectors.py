@@ -25,7 +25,7 @@ from pushin.planning.scenario_build import (
 )
 from pushin.planning.standing import schedule_as_plan, schedule_sessions
 from pushin.planning.validation import Problem, schedule_problems
-from pushin.planning.week import week_scenario, week_session_pk
+from pushin.planning.week import PLAN_ID_PREFIX, week_scenario, week_session_pk
 from pushin.planning.words import REASON_WORDS, RULE_WORDS, NameBook, name_book
 from pushin.scheduling.changes import plan_changes
 from pushin.scheduling.plan import PLAN_FORMAT, PlannedSession, plan_from_dict
@@ -468,11 +468,14 @@ def schedule_flags_for(
         closed = closed_days_of(district, monday)
         previous = week.previous_plan
         views.update(_dated_views(previous.sessions if previous else ()))
+        # A change of the usual week shows in its stored sessions too: flagged once, as
+        # the usual week's (its sessions named by their weekly ids to compare).
         known_keys = {p.key for _, p in found}
+        as_weekly = _weekly_ids(previous.sessions if previous else (), schedule)
         week_problems = [
             problem
             for problem in (schedule_problems(week, previous) if previous else [])
-            if problem.key not in known_keys and problem.rule != 6
+            if problem.renamed(as_weekly).key not in known_keys and problem.rule != 6
         ]
         found += [("week", problem) for problem in week_problems]
         if week_problems:  # names of that week's one-off blocks
@@ -505,6 +508,16 @@ def schedule_flags_for(
                 )
             )
     return ScheduleFlags(week_of=monday, flags=flags, closed_days=closed, has_schedule=True)
+
+
+def _weekly_ids(sessions: Iterable[PlannedSession], schedule: StandingSchedule) -> dict[str, str]:
+    """A week's stored sessions ("d<pk>") that still follow their weekly session of
+    `schedule` (not moved for the day), as that weekly session's plan id."""
+    pks = [pk for s in sessions if (pk := week_session_pk(s.id)) is not None]
+    rows = DatedSession.objects.filter(
+        pk__in=pks, standing__schedule=schedule, is_override=False
+    ).values_list("pk", "standing__plan_session_id")
+    return {f"{PLAN_ID_PREFIX}{pk}": ident for pk, ident in rows}
 
 
 def _dated_views(sessions: Iterable[PlannedSession]) -> dict[str, SessionView]:

@@ -7,7 +7,7 @@ number, the engine's message (ids, never names) and the plan sessions it concern
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from pushin.scheduling.check import check_plan as engine_check
@@ -27,6 +27,21 @@ class Problem:
     @property
     def key(self) -> tuple[int, str]:
         return (self.rule, self.message)
+
+    def renamed(self, ids: Mapping[str, str]) -> Problem:
+        """The same problem with plan session ids renamed (a week's stored session "d<pk>"
+        as its weekly session "sess-3"), to compare it with a problem of another plan."""
+
+        def rename(match: re.Match[str]) -> str:
+            token = match.group(0)
+            bare = token.rstrip(".")
+            return ids.get(bare, bare) + token[len(bare) :]
+
+        return Problem(
+            rule=self.rule,
+            message=_TOKEN.sub(rename, self.message),
+            sessions=tuple(ids.get(s, s) for s in self.sessions),
+        )
 
 
 def check_plan(scenario: Scenario, plan: Plan) -> list[Problem]:

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -85,14 +84,9 @@ def test_a_shortened_block_flags_the_session(pworld: World) -> None:
     assert "Literacy centers (Thu 10:15-10:45)" in flag.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="schedule_flags_for: a change of the usual week is flagged again as a flag of the "
-    "week asked for (the week's stored sessions have plan ids d<pk>, the usual week's "
-    "sess-N, so the known_keys filter never matches), and the page then offers 'Re-plan "
-    "the week of ... only' for a change that is not for one week",
-)
 def test_a_change_of_the_usual_week_is_not_flagged_again_for_the_week(pworld: World, login) -> None:
+    """The week's stored sessions ("d<pk>") break the same rule as their weekly sessions
+    ("sess-N"): one flag, of the usual week, and no 'Re-plan the week ... only' for it."""
     fixed_schedule(pworld)
     centers = ActivityBlock.objects.get(classroom=pworld.classroom, day=Weekday.THU)
     centers.start = dt.time(10, 15)
