@@ -210,6 +210,7 @@ def _render_run(
     *,
     accept_form: AcceptForm | WeekAcceptForm | None = None,
     refused: str = "",
+    status: int = 400,
 ) -> HttpResponse:
     user = signed_in_user(request)
     result = selectors.run_result(run, user=user)
@@ -230,7 +231,19 @@ def _render_run(
         and run.decision == RunDecision.PENDING
         and can_decide_run(user, run),
     }
-    return render(request, "planning/run.html", context, status=400 if refused else 200)
+    return render(request, "planning/run.html", context, status=status if refused else 200)
+
+
+def _refused(
+    request: HttpRequest,
+    run: PlanRun,
+    form: AcceptForm | WeekAcceptForm,
+    error: services.AcceptRefused,
+) -> HttpResponse:
+    # Another accept won the race: 409, the page as it was, and the run still undecided.
+    status = 409 if isinstance(error, services.AcceptedMeanwhile) else 400
+    refused = f"Not accepted: {str(error).rstrip('.')}."
+    return _render_run(request, run, accept_form=form, refused=refused, status=status)
 
 
 @login_required
@@ -264,9 +277,7 @@ def run_accept(request: HttpRequest, pk: int) -> HttpResponse:
             losses_confirmed=form.cleaned_data["confirm_losses"],
         )
     except services.AcceptRefused as error:
-        return _render_run(
-            request, run, accept_form=form, refused=f"Not accepted: {str(error).rstrip('.')}."
-        )
+        return _refused(request, run, form, error)
     messages.success(request, f"Accepted: the standing weekly schedule from {start:%A %B %-d}.")
     if len(schedules) == 1:
         return redirect("planning:schedule", pk=schedules[0].provider_id)
@@ -285,9 +296,7 @@ def _accept_week(request: HttpRequest, run: PlanRun, user: User) -> HttpResponse
             reason=form.cleaned_data["reason"],
         )
     except services.AcceptRefused as error:
-        return _render_run(
-            request, run, accept_form=form, refused=f"Not accepted: {str(error).rstrip('.')}."
-        )
+        return _refused(request, run, form, error)
     assert run.week_of is not None
     messages.success(
         request,
