@@ -1,0 +1,102 @@
+"""The app on a 390x844 phone: every page of the main menu is reachable (Notifications
+included, the rest behind "More"), and the plan run page does not scroll sideways."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Browser, Page, ViewportSize, expect
+
+from tests.browser.fixtures import screenshot, sign_in
+from tests.factories import World, make_student, make_world
+from tests.planning.conftest import give_availability
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE_390: ViewportSize = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone_390(browser: Browser, live_server) -> Iterator[Page]:
+    context = browser.new_context(
+        viewport=PHONE_390,
+        base_url=live_server.url,
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def plan_world(transactional_db: None, settings) -> World:
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "solver"],
+        }
+    }
+    settings.PUSHIN_PLAN_TIME_LIMIT = 5.0
+    world = make_world()
+    give_availability(world)
+    return world
+
+
+def _no_sideways_scroll(page: Page) -> None:
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"the page scrolls sideways: {widths[0]}px in {widths[1]}px"
+
+
+def _on_screen(page: Page, selector: str) -> None:
+    """Visible and inside the viewport's width (not scrolled out of a sideways strip)."""
+    target = page.locator(selector)
+    expect(target).to_be_visible()
+    box = target.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0, box
+    assert box["x"] + box["width"] <= PHONE_390["width"], box
+
+
+def test_the_provider_menu_reaches_every_page_on_a_phone(phone_390: Page) -> None:
+    world = make_world()
+    page = phone_390
+    sign_in(page, world.provider.user)
+    page.goto(reverse("sessions:today"))
+    _on_screen(page, ".mainnav .nav-notifications")
+    _no_sideways_scroll(page)
+    screenshot(page, "nav-phone-390")
+
+    # The rest of the menu opens in place, without scrolling sideways.
+    page.locator(".nav-more > summary").tap()
+    _on_screen(page, ".nav-more a:has-text('Import past minutes')")
+    _no_sideways_scroll(page)
+    screenshot(page, "nav-phone-390-more")
+    page.locator(".nav-more a", has_text="Strategies").tap()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Strateg")
+
+    page.locator(".mainnav .nav-notifications").tap()
+    expect(page).to_have_url(re.compile(re.escape(reverse("collaboration:notifications")) + "$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Notifications")
+
+
+def test_the_plan_run_page_fits_a_phone(phone_390: Page, plan_world: World) -> None:
+    world, page = plan_world, phone_390
+    # More students than the room's blocks hold: the page lists shortfalls and their reasons.
+    for number in range(3, 13):
+        make_student(ref=f"S-{number:04d}", classroom=world.classroom, provider=world.provider)
+    sign_in(page, world.provider.user)
+    page.goto(reverse("planning:provider", args=[world.provider.pk]))
+    _no_sideways_scroll(page)
+    page.get_by_role("button", name="Plan the week").tap()
+    expect(page.get_by_role("heading", name="Totals")).to_be_visible(timeout=20_000)
+    expect(page.locator(".week").first).to_contain_text(world.student.initials)
+    screenshot(page, "plan-result-phone-390")
+    expect(page.locator(".shortfalls > li").first).to_be_visible()
+    _no_sideways_scroll(page)
+    _on_screen(page, "button:has-text('Accept as the standing schedule')")
