@@ -14,3 +14,6 @@ urlpatterns = [
     path("minutes/", include("pushin.sessions.ledger_urls")),
     path("django-admin/", admin.site.urls),
 ]
+
+# A query-string date a page cannot show is a 400 naming the parameter (pushin/query.py).
+handler400 = "pushin.errors.bad_request"

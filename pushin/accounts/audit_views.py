@@ -18,6 +18,7 @@ from pushin.accounts import audit_trail
 from pushin.accounts.models import AuditRetention, User
 from pushin.caseload.models import Student
 from pushin.district.models import District
+from pushin.query import DateField
 
 
 class TrailFilterForm(forms.Form):
@@ -30,12 +31,8 @@ class TrailFilterForm(forms.Form):
     user = forms.CharField(
         required=False, max_length=150, label="User", help_text="A username (kept after deletion)."
     )
-    start = forms.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, district: District, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

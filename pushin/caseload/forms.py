@@ -11,6 +11,7 @@ from pushin.caseload.models import MANDATE_MINUTES_MAX, MANDATE_MINUTES_TOO_MANY
 from pushin.caseload.selectors import caseload_filter_options
 from pushin.caseload.services import WEIGHT_ERROR
 from pushin.district.models import Classroom, Provider, School
+from pushin.query import DateField
 from pushin.vocabulary import Activity, Comfort
 
 WEIGHT_ERRORS = {
@@ -73,7 +74,7 @@ class ComfortForm(forms.Form):
         required=False,
         label="What the student prefers",
     )
-    asked_on = forms.DateField(
+    asked_on = DateField(
         required=False, widget=DateInput, label="Asked on", help_text="Leave empty for today."
     )
 

@@ -20,11 +20,12 @@ from pushin.district.access import district_for_user
 from pushin.district.csv_import import ImportResult
 from pushin.district.import_flow import CsvImport, csv_file_field, csv_import_respond
 from pushin.district.models import District
+from pushin.query import DateField
 
 
 class StudentImportForm(forms.Form):
     file = csv_file_field()
-    effective_from = forms.DateField(
+    effective_from = DateField(
         label="Mandate changes take effect from",
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="A changed mandate adds a new version from this date; earlier versions stay.",

@@ -11,6 +11,7 @@ from pushin.collaboration.models import Outcome, Strategy
 from pushin.collaboration.starter_strategies import PAPER_KINDS
 from pushin.district.forms import DATE, BlockForm, ExceptionForm
 from pushin.district.models import TeacherPreference
+from pushin.query import DateField
 from pushin.sessions.models import SessionStudent
 from pushin.timespans import monday_of
 from pushin.vocabulary import Domain
@@ -78,7 +79,7 @@ class SessionRecordChoiceField(forms.ModelChoiceField[SessionStudent]):
 class StrategyUseForm(forms.Form):
     """The provider's log: the day, the outcome, and the session whose data shows it."""
 
-    used_on = forms.DateField(widget=DATE, label="Used on")
+    used_on = DateField(widget=DATE, label="Used on")
     outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect)
     session_record = SessionRecordChoiceField(
         queryset=SessionStudent.objects.none(),
@@ -119,7 +120,7 @@ class PreferenceForm(forms.Form):
 
 
 class WeekForm(forms.Form):
-    week = forms.DateField(required=False, widget=DATE)
+    week = DateField(required=False, widget=DATE)
 
     def monday(self, default: dt.date) -> dt.date:
         day = self.cleaned_data.get("week") if self.is_valid() else None

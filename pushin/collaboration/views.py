@@ -57,6 +57,7 @@ from pushin.collaboration.forms import (
 from pushin.collaboration.models import Strategy, StudentStrategy
 from pushin.district.access import district_for_user
 from pushin.district.models import ActivityBlock, Classroom
+from pushin.query import check_date_params
 from pushin.sessions.models import SessionStudent
 from pushin.timespans import monday_of
 from pushin.vocabulary import Domain
@@ -365,6 +366,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
 
 def _portal_monday(request: HttpRequest) -> dt.date:
     form = WeekForm(request.GET or None)
+    check_date_params(form)
     return form.monday(timezone.localdate())
 
 

@@ -27,6 +27,7 @@ from pushin.accounts.models import AuditAction, Role, User
 from pushin.collaboration.models import Notification
 from pushin.district.models import ActivityBlock, Classroom, District, School, TeacherPreference
 from pushin.planning.models import ScheduledSession
+from pushin.query import EARLIEST, LATEST, WINDOW
 from pushin.vocabulary import Activity, Weekday, in_week_order
 
 MAX_DATA_ROWS = 5000
@@ -358,6 +359,9 @@ class RowCheck:
             day = dt.date.fromisoformat(value)
         except ValueError:
             self.error(column, f"'{value}' is not a date (use YYYY-MM-DD, e.g. 2026-09-08)")
+            return None
+        if not EARLIEST <= day <= LATEST:
+            self.error(column, f"'{value}' is not a date {WINDOW}")
             return None
         self.canon[column] = day.isoformat()
         return day

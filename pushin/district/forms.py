@@ -14,6 +14,7 @@ from pushin.district.models import (
     School,
     TeacherPreference,
 )
+from pushin.query import DateField
 from pushin.vocabulary import DEFAULT_MAKEUP_OWED, Activity, MissReason, Weekday
 
 TIME = forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
@@ -46,7 +47,7 @@ class BlockForm(_SpanForm):
 
 
 class ExceptionForm(_SpanForm):
-    date = forms.DateField(widget=DATE)
+    date = DateField(widget=DATE)
     kind = forms.ChoiceField(choices=ExceptionKind.choices, initial=ExceptionKind.ACTIVITY)
     activity = forms.ChoiceField(
         choices=[("", "(pick when a different activity)"), *Activity.choices],
@@ -116,8 +117,8 @@ class ProviderHoursForm(forms.Form):
 
 
 class SchoolYearForm(forms.Form):
-    start = forms.DateField(widget=DATE, label="First day")
-    end = forms.DateField(widget=DATE, label="Last day")
+    start = DateField(widget=DATE, label="First day")
+    end = DateField(widget=DATE, label="Last day")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -130,7 +131,7 @@ class SchoolYearForm(forms.Form):
 class RecordsStartForm(forms.Form):
     """The day Push-In's records start; empty clears it."""
 
-    records_start = forms.DateField(
+    records_start = DateField(
         widget=DATE,
         required=False,
         label="Records start",
@@ -153,8 +154,8 @@ class SessionIdleForm(forms.Form):
 
 class ClosureForm(forms.Form):
     name = forms.CharField(max_length=120, help_text="e.g. Winter break, Snow day")
-    start = forms.DateField(widget=DATE, label="First day")
-    end = forms.DateField(widget=DATE, label="Last day", help_text="Same as the first for one day.")
+    start = DateField(widget=DATE, label="First day")
+    end = DateField(widget=DATE, label="Last day", help_text="Same as the first for one day.")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -166,8 +167,8 @@ class ClosureForm(forms.Form):
 
 class ProgressPeriodForm(forms.Form):
     name = forms.CharField(max_length=60, help_text="e.g. Quarter 1")
-    start = forms.DateField(widget=DATE)
-    end = forms.DateField(widget=DATE)
+    start = DateField(widget=DATE)
+    end = DateField(widget=DATE)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

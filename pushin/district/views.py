@@ -59,6 +59,7 @@ from pushin.district.models import (
     School,
     TimetableException,
 )
+from pushin.query import date_param
 from pushin.sessions.conflicts import SessionsHit, sessions_outside_hours, sessions_words
 from pushin.sessions.models import DatedSession
 from pushin.timespans import monday_of
@@ -67,15 +68,6 @@ from pushin.vocabulary import in_week_order
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
-
-
-def _parse_date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 # --- Classrooms -------------------------------------------------------------------------
@@ -102,8 +94,8 @@ def classroom_list(request: HttpRequest) -> HttpResponse:
 
 
 def _week_of(request: HttpRequest) -> dt.date:
-    raw = request.POST.get("week") or request.GET.get("week")
-    return _parse_date(raw) or timezone.localdate()
+    params = request.POST if request.POST.get("week") else request.GET
+    return date_param(params, "week", default=timezone.localdate())
 
 
 def _timetable_url(classroom: Classroom, week_of: dt.date) -> str:
@@ -618,7 +610,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not can_edit_district(user):
         raise Http404("No dashboard")
     district = district_for_user(user)
-    on = _parse_date(request.GET.get("on")) or timezone.localdate()
+    on = date_param(request.GET, "on", default=timezone.localdate())
     return render(
         request,
         "district/dashboard.html",

@@ -8,6 +8,7 @@ from django import forms
 
 from pushin.district.models import ActivityBlock, Provider
 from pushin.planning.models import ScheduledSession
+from pushin.query import DateField
 from pushin.timespans import minutes_of
 from pushin.vocabulary import MissReason, in_week_order
 
@@ -39,7 +40,7 @@ class PlanForm(forms.Form):
 
 
 class WeekForm(forms.Form):
-    week = forms.DateField(
+    week = DateField(
         required=False,
         label="Check the week of",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -114,7 +115,7 @@ class AcceptForm(forms.Form):
     """Accept a plan as the standing schedule from a date (never before today); a plan
     that leaves students with fewer minutes asks for an explicit confirmation."""
 
-    effective_from = forms.DateField(
+    effective_from = DateField(
         label="In force from",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={

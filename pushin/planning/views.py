@@ -49,6 +49,7 @@ from pushin.planning.models import (
 )
 from pushin.planning.scenario_build import IdMap
 from pushin.planning.words import RULE_WORDS, name_book
+from pushin.query import check_date_params
 from pushin.scheduling.scenario import scenario_to_dict
 from pushin.timespans import monday_of
 
@@ -124,6 +125,7 @@ def provider_planning(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     provider = provider_for_user(user, pk)
     week_form = WeekForm(request.GET or None)
+    check_date_params(week_form)
     week = _default_week()
     if week_form.is_valid() and week_form.cleaned_data["week"] is not None:
         week = monday_of(week_form.cleaned_data["week"])

@@ -52,6 +52,7 @@ from django.utils import timezone
 from pushin.accounts.models import AuditAction, AuditEntry, Role, User
 from pushin.caseload.models import Student
 from pushin.district.models import District
+from pushin.query import DateField
 from pushin.sessions.models import Amendment, Attendance, SessionStatus, SessionStudent
 from pushin.spreadsheet import csv_cell
 from pushin.vocabulary import Delivery, Discipline, Domain, MissReason
@@ -142,8 +143,8 @@ class BillingRule:
 
 
 class ExportForm(forms.Form):
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    start = DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
     include_unsigned = forms.BooleanField(
         required=False,
         label="Include unsigned sessions",

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from pushin.accounts.forms import add_service_errors
 from pushin.accounts.http import is_htmx, signed_in_user
 from pushin.accounts.models import User
+from pushin.query import date_param
 from pushin.sessions import selectors, services
 from pushin.sessions.access import dated_session_for_user, own_provider
 from pushin.sessions.forms import (
@@ -40,15 +41,6 @@ from pushin.timespans import monday_of
 from pushin.vocabulary import MissReason
 
 
-def _parse_date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
 def _errors_text(form: forms.BaseForm) -> list[str]:
     return [str(e) for errors in form.errors.values() for e in errors]
 
@@ -61,7 +53,7 @@ def today(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     provider = own_provider(user)
     now = timezone.localdate()
-    day = _parse_date(request.GET.get("date")) or now
+    day = date_param(request.GET, "date", default=now)
     page = selectors.today_page(provider, day=day, today=now)
     services.session_read_audit(actor=user, records=page.records, page="today")
     return render(request, "sessions/today.html", {"page": page})
@@ -72,7 +64,7 @@ def week(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     provider = own_provider(user)
     now = timezone.localdate()
-    monday = monday_of(_parse_date(request.GET.get("date")) or now)
+    monday = monday_of(date_param(request.GET, "date", default=now))
     page = selectors.week_page(provider, monday=monday, today=now)
     services.session_read_audit(actor=user, records=page.records, page="week")
     return render(

@@ -145,9 +145,10 @@ def test_default_week_is_this_week(world, login):
     assert response.context["week"].monday == today - dt.timedelta(days=today.weekday())
 
 
-def test_bad_week_parameter_falls_back_to_this_week(world, login):
+def test_a_bad_week_parameter_is_a_400(world, login):
     response = login(world.teacher).get(url(world, "not-a-date"))
-    assert response.status_code == 200
+    assert response.status_code == 400  # tests/core/test_crafted_dates.py: every page alike
+    assert "“?week=” must be a date written YYYY-MM-DD" in response.content.decode()
 
 
 def test_read_only_for_someone_who_sees_but_cannot_edit(world, login, monkeypatch):
