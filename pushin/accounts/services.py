@@ -10,6 +10,7 @@ from django.db import transaction
 from pushin.accounts.audit import audit_record
 from pushin.accounts.models import AuditAction, Role, User
 from pushin.district.models import District, Provider
+from pushin.planning.services import calendar_token_regenerate
 
 
 def _provider_profile_set(
@@ -22,6 +23,15 @@ def _provider_profile_set(
     profile.full_clean(exclude=["user"])
     profile.save()
     return profile
+
+
+def _calendar_address_rotate(*, actor: User, user: User) -> None:
+    """A new secret calendar address for a provider who was deactivated or changed role:
+    a phone or shared calendar subscribed to the old one stops receiving the schedule. A
+    feed that was off stays off."""
+    provider = Provider.objects.filter(user=user).exclude(calendar_token="").first()
+    if provider is not None:
+        calendar_token_regenerate(provider=provider, user=actor)
 
 
 @transaction.atomic
@@ -102,6 +112,8 @@ def user_update(
     user.role, user.is_active = role, is_active
     user.full_clean(exclude=["password"])
     user.save()
+    if role != before.role or (before.is_active and not is_active):
+        _calendar_address_rotate(actor=actor, user=user)
     if role == Role.PROVIDER:
         if not discipline:
             raise ValidationError({"discipline": "Choose the provider's discipline."})

@@ -440,11 +440,16 @@ def calendar_settings(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """The .ics feed; the secret token in the address is the only key."""
+    """The .ics feed; the secret token in the address is the only key, and only while its
+    owner is an active provider (a deactivated account's calendar must not keep serving)."""
     if len(token) < 32:
         raise Http404("No such calendar")
     provider = (
-        Provider.objects.filter(calendar_token=token).select_related("district", "user").first()
+        Provider.objects.filter(
+            calendar_token=token, user__is_active=True, user__role=Role.PROVIDER
+        )
+        .select_related("district", "user")
+        .first()
     )
     if provider is None:
         raise Http404("No such calendar")
