@@ -44,18 +44,32 @@ class EditConflict(Exception):
 
 
 def version_claim(
-    queryset: models.QuerySet[Any], *, pk: int, expected: int | None, what: str
+    queryset: models.QuerySet[Any] | models.Manager[Any],
+    *,
+    pk: int,
+    expected: int | None,
+    what: str,
+    bump: bool = True,
 ) -> None:
     """Move the row's version on by one, if it still is `expected` (any, when None).
 
-    Call it inside the service's transaction before writing: a failed service rolls the
-    claim back with everything else. Raises EditConflict when the row changed (or is gone).
+    Call it first in the service's transaction: the UPDATE holds the row (and on SQLite
+    the database) until the end, and a failed service rolls the claim back with the rest.
+    `bump=False` checks and holds without moving the version on, for an addition that
+    leaves the row as others see it (a data point: taps in a row must not trip each
+    other). Raises EditConflict when the row changed (or is gone).
     """
     rows = queryset.filter(pk=pk)
     if expected is not None:
         rows = rows.filter(version=expected)
-    if rows.update(version=models.F("version") + 1) != 1:
+    if rows.update(version=models.F("version") + (1 if bump else 0)) != 1:
         raise EditConflict(what)
+
+
+def version_bump(queryset: models.QuerySet[Any]) -> None:
+    """Move the versions of rows changed as a side effect on (the records of a session
+    called off), so forms drawn before conflict."""
+    queryset.update(version=models.F("version") + 1)
 
 
 class VersionField(forms.IntegerField):

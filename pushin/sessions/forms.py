@@ -1,5 +1,6 @@
 """The small forms behind the session buttons. Each carries `reason`, which a signed
-session requires for any change (the service says so when it is missing)."""
+session requires for any change (the service says so when it is missing), and the
+`version` of the record or session it was drawn with (pushin/concurrency.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django import forms
 
 from pushin.caseload.models import Goal
 from pushin.collaboration.models import Strategy
+from pushin.concurrency import VersionField
 from pushin.sessions.models import Attendance, PromptLevel, SessionStudent
 from pushin.sessions.services import NOTE_MAX
 from pushin.vocabulary import MissReason
@@ -18,6 +20,7 @@ REASON_HELP = "The session is signed: say why this changes."
 
 class _ReasonForm(forms.Form):
     reason = forms.CharField(max_length=200, required=False, help_text=REASON_HELP)
+    version = VersionField()
 
 
 class PlanForm(_ReasonForm):
@@ -88,11 +91,19 @@ class NoteForm(_ReasonForm):
 
 
 class UndoForm(_ReasonForm):
-    pass
+    points = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+
+class SessionForm(forms.Form):
+    """Sign, or take a call-off back: nothing to fill in but the session's version."""
+
+    version = VersionField()
 
 
 class CallOffForm(forms.Form):
     """Call a session off before it starts: why it will not happen, in a choice and words."""
+
+    version = VersionField()
 
     attendance = forms.ChoiceField(
         choices=MissReason.choices,

@@ -14,6 +14,10 @@ Logging follows time (`DatedSession.has_started`, the one rule): before a sessio
 a miss is recorded only by calling the whole session off in advance with a reason
 (`session_call_off`, kept in `DatedSession.cancel_reason`; `session_call_off_undo` takes
 it back). Makeups are dated sessions and follow the same rule.
+
+Two people (or one in two tabs) never overwrite each other: each record's card and the
+session's own forms send the `version` they were drawn with, and a change to a record or
+a session that changed since answers EditConflict (pushin/concurrency.py), writing nothing.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from pushin.accounts.audit import audit_record
 from pushin.accounts.models import AuditAction, AuditEntry, User
 from pushin.caseload.models import Goal, Method
 from pushin.collaboration.models import Strategy, StudentStrategy
+from pushin.concurrency import EditConflict, version_bump, version_claim
 from pushin.sessions.models import (
     Amendment,
     Attendance,
@@ -66,6 +71,9 @@ RUBRIC_MAX = 4
 MAX_SECONDS = 4 * 60 * 60
 NOTE_MAX = 2000
 LATE_ENTRY = "Late entry"
+# What changed under a stale form, in the conflict message (no names: see EditConflict).
+RECORD = "This student's record"
+SESSION = "This session"
 
 
 def data_kind_for(goal: Goal) -> str:
@@ -103,9 +111,13 @@ def _require_started(session: DatedSession) -> None:
 # --- Helpers ------------------------------------------------------------------------------
 
 
-def _locked(record: SessionStudent) -> tuple[DatedSession, SessionStudent]:
-    """The session and the record, locked in that order (signing locks the session too)."""
+def _locked(
+    record: SessionStudent, version: int | None = None, *, bump: bool = True
+) -> tuple[DatedSession, SessionStudent]:
+    """The session and the record, locked in that order (signing and calling off lock the
+    session first too); the record claimed at the `version` its form was drawn with."""
     session = DatedSession.objects.select_for_update().get(pk=record.session_id)
+    version_claim(SessionStudent.objects, pk=record.pk, expected=version, what=RECORD, bump=bump)
     locked = SessionStudent.objects.select_for_update().get(pk=record.pk)
     locked.session = session
     return session, locked
@@ -244,10 +256,11 @@ def session_plan_set(
     strategy: Strategy | None,
     strategy_text: str = "",
     reason: str = "",
+    version: int | None = None,
 ) -> SessionStudent:
     """What the session targets for the student and the support to try; changeable on
     arrival. After signing it is an amendment (`reason` required)."""
-    session, locked = _locked(record)
+    session, locked = _locked(record, version)
     _check_plan(locked, focus_goal, strategy)
     text = strategy_text.strip()
     values: dict[str, Any] = {
@@ -280,6 +293,7 @@ def attendance_record(
     minutes: int | None = None,
     short_reason: str = "",
     reason: str = "",
+    version: int | None = None,
 ) -> SessionStudent:
     """Whether the session happened for the student and how many minutes were delivered.
 
@@ -289,7 +303,7 @@ def attendance_record(
     Before the session starts nothing is recorded here: delivered minutes wait for the
     start, and a miss known ahead calls the session off (`session_call_off`).
     """
-    session, locked = _locked(record)
+    session, locked = _locked(record, version)
     if not session.has_started() and not session.is_signed:  # signed: `_amend` checks
         if attendance == Attendance.DELIVERED:
             raise ValidationError(not_started_message(session))
@@ -391,14 +405,19 @@ def data_point_add(
     value: int | None = None,
     text: str = "",
     reason: str = "",
+    version: int | None = None,
 ) -> DataPoint:
     """One observation for the record's focus goal, in the goal's measurement method.
 
     Taking data means the student was seen: a record without attendance becomes
     delivered (the whole session). A record marked absent or unavailable takes no data.
     After signing the point is a late entry. No data before the session starts.
+
+    Checked against `version` (another focus goal, a miss recorded meanwhile) but moving
+    it on only when it records attendance: data points add up, and taps in a row must
+    not refuse each other.
     """
-    session, locked = _locked(record)
+    session, locked = _locked(record, version, bump=False)
     _require_started(session)
     if locked.focus_goal_id is None:
         raise ValidationError("Choose a focus goal before taking data.")
@@ -417,6 +436,7 @@ def data_point_add(
         locked.minutes_delivered = session.minutes
         locked.short_reason = ""
         locked.save(update_fields=["attendance", "minutes_delivered", "short_reason"])
+        version_bump(SessionStudent.objects.filter(pk=locked.pk))
         _mark_logged(session)
     point.recorded_by = actor
     point.save()
@@ -441,11 +461,24 @@ def data_point_add(
 
 
 @transaction.atomic
-def data_point_undo(*, actor: User, record: SessionStudent, reason: str = "") -> DataPoint:
+def data_point_undo(
+    *,
+    actor: User,
+    record: SessionStudent,
+    reason: str = "",
+    version: int | None = None,
+    points_seen: int | None = None,
+) -> DataPoint:
     """Remove the record's last data point (a mis-tap). After signing it is an amendment
-    that keeps the removed point as its old value (`reason` required)."""
-    session, locked = _locked(record)
-    last = DataPoint.objects.filter(record=locked).order_by("-pk").first()
+    that keeps the removed point as its old value (`reason` required).
+
+    `points_seen` is how many points the card showed: adding a point leaves the version
+    as it was (see `data_point_add`), so "the last" is checked by the count."""
+    session, locked = _locked(record, version)
+    points = DataPoint.objects.filter(record=locked)
+    if points_seen is not None and points.count() != points_seen:
+        raise EditConflict(RECORD)
+    last = points.order_by("-pk").first()
     if last is None:
         raise ValidationError("There is no data to undo.")
     if session.is_signed:
@@ -476,13 +509,18 @@ def data_point_undo(*, actor: User, record: SessionStudent, reason: str = "") ->
 
 @transaction.atomic
 def session_note_set(
-    *, actor: User, record: SessionStudent, note: str, reason: str = ""
+    *,
+    actor: User,
+    record: SessionStudent,
+    note: str,
+    reason: str = "",
+    version: int | None = None,
 ) -> SessionStudent:
     """What happened, in a few words (clinical: only the provider ever sees it)."""
     note = note.strip()
     if len(note) > NOTE_MAX:
         raise ValidationError({"note": f"Keep the note under {NOTE_MAX} characters."})
-    session, locked = _locked(record)
+    session, locked = _locked(record, version)
     if session.is_signed:
         _amend(actor=actor, session=session, record=locked, values={"note": note}, reason=reason)
         return locked
@@ -499,9 +537,10 @@ def session_note_set(
 
 
 @transaction.atomic
-def session_sign(*, actor: User, session: DatedSession) -> DatedSession:
+def session_sign(*, actor: User, session: DatedSession, version: int | None = None) -> DatedSession:
     """Sign the session: every student has an attendance; later changes are amendments.
     Signing opens when the session starts."""
+    version_claim(DatedSession.objects, pk=session.pk, expected=version, what=SESSION)
     locked = DatedSession.objects.select_for_update().get(pk=session.pk)
     if locked.is_signed:
         raise ValidationError("This session is already signed.")
@@ -552,12 +591,18 @@ def _session_records(session: DatedSession) -> list[SessionStudent]:
 
 @transaction.atomic
 def session_call_off(
-    *, actor: User, session: DatedSession, attendance: str, reason: str
+    *,
+    actor: User,
+    session: DatedSession,
+    attendance: str,
+    reason: str,
+    version: int | None = None,
 ) -> DatedSession:
     """Call off a session that has not started: every student's record gets the miss
     (0 minutes) and the session keeps the reason (`cancel_reason`), so the calendar and
     the ledger know it will not happen. Any miss reason may be known ahead (a provider
     out sick, a class trip, a family trip, a closure); the reason is required."""
+    version_claim(DatedSession.objects, pk=session.pk, expected=version, what=SESSION)
     locked = DatedSession.objects.select_for_update().get(pk=session.pk)
     if locked.has_started():
         raise ValidationError(HAS_STARTED)
@@ -581,6 +626,8 @@ def session_call_off(
                 setattr(record, field, values[field])
             record.save(update_fields=changed)
         _audit(actor, AuditAction.UPDATE, record, {"fields": changed, "called_off": True})
+    # Every record changed under its card: a card drawn before must not overwrite the miss.
+    version_bump(SessionStudent.objects.filter(session=locked))
     locked.cancel_reason = reason
     locked.status = SessionStatus.LOGGED
     locked.save(update_fields=["cancel_reason", "status"])
@@ -588,8 +635,11 @@ def session_call_off(
 
 
 @transaction.atomic
-def session_call_off_undo(*, actor: User, session: DatedSession) -> DatedSession:
+def session_call_off_undo(
+    *, actor: User, session: DatedSession, version: int | None = None
+) -> DatedSession:
     """Take back a call-off before the session starts: the records wait for a log again."""
+    version_claim(DatedSession.objects, pk=session.pk, expected=version, what=SESSION)
     locked = DatedSession.objects.select_for_update().get(pk=session.pk)
     if not locked.cancel_reason:
         raise ValidationError("This session was not called off.")
@@ -603,6 +653,7 @@ def session_call_off_undo(*, actor: User, session: DatedSession) -> DatedSession
                 setattr(record, field, values[field])
             record.save(update_fields=changed)
             _audit(actor, AuditAction.UPDATE, record, {"fields": changed, "called_off": False})
+    version_bump(SessionStudent.objects.filter(session=locked))
     locked.cancel_reason = ""
     locked.status = SessionStatus.PLANNED
     locked.save(update_fields=["cancel_reason", "status"])

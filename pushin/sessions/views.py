@@ -4,18 +4,23 @@ Each view: parse, one access helper (`own_provider` for the provider's own pages
 `dated_session_for_user` for a session), one service or selector, render. Everyone but
 the session's provider gets a 404. Record changes answer htmx with the changed card
 (200 with the error shown in the card when the change is refused), and plain posts with
-a redirect back to the page.
+a redirect back to the page. A change made to a record or session that someone else
+(or another tab) changed since the form was drawn answers 409: the card, or without htmx
+the session page, as it now is, with what was entered shown beside it (never a redirect,
+which would lose it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.forms.utils import pretty_name
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +30,9 @@ from django.views.decorators.http import require_POST
 from pushin.accounts.forms import add_service_errors
 from pushin.accounts.http import is_htmx, signed_in_user
 from pushin.accounts.models import User
+from pushin.caseload.models import Goal
+from pushin.collaboration.models import Strategy
+from pushin.concurrency import EditConflict
 from pushin.query import date_param
 from pushin.sessions import selectors, services
 from pushin.sessions.access import dated_session_for_user, own_provider
@@ -34,6 +42,7 @@ from pushin.sessions.forms import (
     DataForm,
     NoteForm,
     PlanForm,
+    SessionForm,
     UndoForm,
 )
 from pushin.sessions.models import Attendance, DatedSession, PromptLevel, SessionStudent
@@ -43,6 +52,29 @@ from pushin.vocabulary import MissReason
 
 def _errors_text(form: forms.BaseForm) -> list[str]:
     return [str(e) for errors in form.errors.values() for e in errors]
+
+
+def _words(field: forms.Field, value: Any) -> str:
+    if isinstance(value, Goal):
+        return f"{value.get_domain_display()}: {value.text}"
+    if isinstance(value, Strategy):
+        return value.name
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(field, forms.ChoiceField):
+        return str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
+    return str(value)
+
+
+def _typed(form: forms.Form) -> list[tuple[str, str]]:
+    """What the person entered, in words, to show beside a conflict: nothing is lost."""
+    shown = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if name in ("version", "points") or value is None or value == "":
+            continue
+        shown.append((str(field.label or pretty_name(name)), _words(field, value)))
+    return shown
 
 
 # --- The day and the week -----------------------------------------------------------------
@@ -99,17 +131,33 @@ def _session_context(session: DatedSession) -> dict[str, Any]:
     }
 
 
-@login_required
-def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def _session_page(
+    request: HttpRequest,
+    session: DatedSession,
+    *,
+    conflict: EditConflict | None = None,
+    conflict_record: int | None = None,
+    typed: list[tuple[str, str]] | None = None,
+) -> HttpResponse:
+    """The session page; after a conflict (409), as it now is, with what was entered."""
     user = signed_in_user(request)
-    session = dated_session_for_user(user, pk)
     page = selectors.session_page(session)
     services.session_read_audit(
         actor=user, records=[r.record for r in page.records], page="session"
     )
     context = _session_context(page.session)
     context["page"] = page
-    return render(request, "sessions/session.html", context)
+    if conflict is not None:
+        context.update(
+            conflict=conflict.shown_message, conflict_record=conflict_record, typed=typed or []
+        )
+    return render(request, "sessions/session.html", context, status=409 if conflict else 200)
+
+
+@login_required
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    return _session_page(request, dated_session_for_user(user, pk))
 
 
 @login_required
@@ -117,10 +165,14 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def session_sign(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     session = dated_session_for_user(user, pk)
+    form = SessionForm(request.POST)
+    form.is_valid()
     try:
-        services.session_sign(actor=user, session=session)
+        services.session_sign(actor=user, session=session, version=form.cleaned_data.get("version"))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    except EditConflict as conflict:
+        return _session_page(request, session, conflict=conflict)
     else:
         messages.success(request, "Session signed. Later changes are kept as amendments.")
     return redirect("sessions:detail", pk=session.pk)
@@ -140,9 +192,12 @@ def session_call_off(request: HttpRequest, pk: int) -> HttpResponse:
                 session=session,
                 attendance=form.cleaned_data["attendance"],
                 reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
+        except EditConflict as conflict:
+            return _session_page(request, session, conflict=conflict, typed=_typed(form))
     if form.errors:
         for text in _errors_text(form):
             messages.error(request, text)
@@ -156,10 +211,16 @@ def session_call_off(request: HttpRequest, pk: int) -> HttpResponse:
 def session_call_off_undo(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     session = dated_session_for_user(user, pk)
+    form = SessionForm(request.POST)
+    form.is_valid()
     try:
-        services.session_call_off_undo(actor=user, session=session)
+        services.session_call_off_undo(
+            actor=user, session=session, version=form.cleaned_data.get("version")
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    except EditConflict as conflict:
+        return _session_page(request, session, conflict=conflict)
     else:
         messages.success(request, "The session is on again.")
     return redirect("sessions:detail", pk=session.pk)
@@ -177,11 +238,21 @@ def _record(session: DatedSession, record_pk: int) -> SessionStudent:
 
 
 def _answer(
-    request: HttpRequest, session: DatedSession, record: SessionStudent, form: forms.BaseForm
+    request: HttpRequest,
+    session: DatedSession,
+    record: SessionStudent,
+    form: forms.Form,
+    conflict: EditConflict | None = None,
 ) -> HttpResponse:
-    """The changed record's card (htmx), or back to the page it came from."""
+    """The changed record's card (htmx), or back to the page it came from. A conflict
+    answers 409 with the record as it now is and what was entered beside it."""
     errors = _errors_text(form)
     on_today = request.POST.get("view") == "today"
+    typed = _typed(form) if conflict is not None else []
+    if conflict is not None and not is_htmx(request):
+        return _session_page(
+            request, session, conflict=conflict, conflict_record=record.pk, typed=typed
+        )
     if not is_htmx(request):
         for error in errors:
             messages.error(request, error)
@@ -196,8 +267,26 @@ def _answer(
     fresh = DatedSession.objects.select_related("classroom__school").get(pk=session.pk)
     context = _session_context(fresh)
     context.update({"rd": detail, "rv": detail.view, "errors": errors, "oob": True})
+    if conflict is not None:
+        context.update(conflict=conflict.shown_message, conflict_record=record.pk, typed=typed)
     template = "sessions/_plan.html" if on_today else "sessions/_record.html"
-    return render(request, template, context)
+    return render(request, template, context, status=409 if conflict else 200)
+
+
+def _apply(
+    request: HttpRequest, record: SessionStudent, form: forms.Form, change: Callable[[], object]
+) -> HttpResponse:
+    """Run the service `change` for a valid form: a refusal shows in the form's errors,
+    a conflict answers 409 (`_answer`)."""
+    conflict = None
+    if form.is_valid():
+        try:
+            change()
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except EditConflict as error:
+            conflict = error
+    return _answer(request, record.session, record, form, conflict)
 
 
 def _record_change(request: HttpRequest, pk: int, record_pk: int) -> tuple[User, SessionStudent]:
@@ -213,19 +302,20 @@ def _record_change(request: HttpRequest, pk: int, record_pk: int) -> tuple[User,
 def record_plan(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
     user, record = _record_change(request, pk, record_pk)
     form = PlanForm(request.POST, record=record)
-    if form.is_valid():
-        try:
-            services.session_plan_set(
-                actor=user,
-                record=record,
-                focus_goal=form.cleaned_data["focus_goal"],
-                strategy=form.cleaned_data["strategy"],
-                strategy_text=form.cleaned_data["strategy_text"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-    return _answer(request, record.session, record, form)
+    return _apply(
+        request,
+        record,
+        form,
+        lambda: services.session_plan_set(
+            actor=user,
+            record=record,
+            focus_goal=form.cleaned_data["focus_goal"],
+            strategy=form.cleaned_data["strategy"],
+            strategy_text=form.cleaned_data["strategy_text"],
+            reason=form.cleaned_data["reason"],
+            version=form.cleaned_data["version"],
+        ),
+    )
 
 
 @login_required
@@ -233,19 +323,20 @@ def record_plan(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
 def record_attendance(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
     user, record = _record_change(request, pk, record_pk)
     form = AttendanceForm(request.POST)
-    if form.is_valid():
-        try:
-            services.attendance_record(
-                actor=user,
-                record=record,
-                attendance=form.cleaned_data["attendance"],
-                minutes=form.cleaned_data["minutes_delivered"],
-                short_reason=form.cleaned_data["short_reason"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-    return _answer(request, record.session, record, form)
+    return _apply(
+        request,
+        record,
+        form,
+        lambda: services.attendance_record(
+            actor=user,
+            record=record,
+            attendance=form.cleaned_data["attendance"],
+            minutes=form.cleaned_data["minutes_delivered"],
+            short_reason=form.cleaned_data["short_reason"],
+            reason=form.cleaned_data["reason"],
+            version=form.cleaned_data["version"],
+        ),
+    )
 
 
 @login_required
@@ -253,20 +344,21 @@ def record_attendance(request: HttpRequest, pk: int, record_pk: int) -> HttpResp
 def data_add(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
     user, record = _record_change(request, pk, record_pk)
     form = DataForm(request.POST)
-    if form.is_valid():
-        try:
-            services.data_point_add(
-                actor=user,
-                record=record,
-                correct=form.cleaned_data["correct"],
-                prompt=form.cleaned_data["prompt"],
-                value=form.cleaned_data["value"],
-                text=form.cleaned_data["text"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-    return _answer(request, record.session, record, form)
+    return _apply(
+        request,
+        record,
+        form,
+        lambda: services.data_point_add(
+            actor=user,
+            record=record,
+            correct=form.cleaned_data["correct"],
+            prompt=form.cleaned_data["prompt"],
+            value=form.cleaned_data["value"],
+            text=form.cleaned_data["text"],
+            reason=form.cleaned_data["reason"],
+            version=form.cleaned_data["version"],
+        ),
+    )
 
 
 @login_required
@@ -274,12 +366,18 @@ def data_add(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
 def data_undo(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
     user, record = _record_change(request, pk, record_pk)
     form = UndoForm(request.POST)
-    if form.is_valid():
-        try:
-            services.data_point_undo(actor=user, record=record, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-    return _answer(request, record.session, record, form)
+    return _apply(
+        request,
+        record,
+        form,
+        lambda: services.data_point_undo(
+            actor=user,
+            record=record,
+            reason=form.cleaned_data["reason"],
+            version=form.cleaned_data["version"],
+            points_seen=form.cleaned_data["points"],
+        ),
+    )
 
 
 @login_required
@@ -287,14 +385,15 @@ def data_undo(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
 def record_note(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
     user, record = _record_change(request, pk, record_pk)
     form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.session_note_set(
-                actor=user,
-                record=record,
-                note=form.cleaned_data["note"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-    return _answer(request, record.session, record, form)
+    return _apply(
+        request,
+        record,
+        form,
+        lambda: services.session_note_set(
+            actor=user,
+            record=record,
+            note=form.cleaned_data["note"],
+            reason=form.cleaned_data["reason"],
+            version=form.cleaned_data["version"],
+        ),
+    )
