@@ -28,6 +28,12 @@ def can_plan_for(user: User, provider: Provider) -> bool:
     return user.role == Role.ADMIN and user.district_id == provider.district_id
 
 
+def can_see_calendar_address(user: User, provider: Provider) -> bool:
+    """The feed's secret address is its provider's alone: reads through it are audited as
+    theirs. Whoever plans for them (the administrator) may turn it off or renew it."""
+    return bool(user.is_authenticated) and provider.user_id == user.pk
+
+
 def plannable_provider_for_user(user: User, pk: int) -> Provider:
     try:
         return plannable_providers(user).get(pk=pk)

@@ -25,6 +25,7 @@ from pushin.planning import selectors, services
 from pushin.planning.access import (
     can_decide_run,
     can_plan_for,
+    can_see_calendar_address,
     plan_run_for_user,
     plannable_provider_for_user,
     scheduled_session_for_user,
@@ -431,11 +432,12 @@ def calendar_settings(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "The calendar feed is off.")
         return redirect("planning:calendar", pk=provider.pk)
     feed_url = ""
-    if provider.calendar_token:
+    if provider.calendar_token and can_see_calendar_address(user, provider):
         feed_url = request.build_absolute_uri(
             reverse("planning:calendar_feed", args=[provider.calendar_token])
         )
-    return render(request, "planning/calendar.html", {"provider": provider, "feed_url": feed_url})
+    context = {"provider": provider, "feed_url": feed_url, "feed_on": bool(provider.calendar_token)}
+    return render(request, "planning/calendar.html", context)
 
 
 @require_GET

@@ -194,3 +194,24 @@ def test_settings_page_shows_the_address_and_makes_a_new_one(pworld: World, logi
     client.post(url, {"action": "revoke"})
     pworld.provider.refresh_from_db()
     assert pworld.provider.calendar_token == ""
+
+
+def test_the_administrator_turns_the_feed_off_or_renews_it_but_never_sees_its_address(
+    pworld: World, login
+) -> None:
+    # Reads through the address are audited as the provider's: it is theirs alone.
+    token = calendar_token_regenerate(provider=pworld.provider, user=pworld.provider.user)
+    url = reverse("planning:calendar", args=[pworld.provider.pk])
+    client = login(pworld.admin)
+    page = client.get(url).content.decode()
+    assert token not in page
+    assert "The feed is on" in page
+    client.post(url, {"action": "regenerate"})
+    pworld.provider.refresh_from_db()
+    renewed = pworld.provider.calendar_token
+    assert renewed != token
+    assert renewed not in client.get(url).content.decode()
+    assert renewed in login(pworld.provider.user).get(url).content.decode()
+    login(pworld.admin).post(url, {"action": "revoke"})
+    pworld.provider.refresh_from_db()
+    assert pworld.provider.calendar_token == ""
