@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .bounded import MAX_CANDIDATES, MAX_STUDENTS
-from .jsonread import ScenarioError, ScenarioIssue
+from .jsonread import MAX_INPUT_BYTES, ScenarioError, ScenarioIssue, input_error, json_input
 from .plan import Plan, plan_from_dict, plan_to_dict
 
 
@@ -22,35 +22,16 @@ def _write_json(data: dict[str, Any], path: str | None) -> None:
             handle.write(text)
 
 
-# A scenario of the largest district planned at once is a few megabytes.
-MAX_INPUT_BYTES = 50 * 1024 * 1024
-
-
-def _input_error(message: str) -> ScenarioError:
-    return ScenarioError([ScenarioIssue("$", message)])
-
-
 def _read_json(path: str) -> object:
     """The JSON in `path`; every way it can be unreadable is a ScenarioError at `$`."""
     try:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_INPUT_BYTES + 1)
     except OSError as error:
-        raise _input_error(f"cannot read {path}: {error.strerror or error}") from None
+        raise input_error(f"cannot read {path}: {error.strerror or error}") from None
     if len(raw) > MAX_INPUT_BYTES:
-        raise _input_error(f"{path} is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise _input_error(f"{path} is not UTF-8 text (byte {error.start})") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise _input_error(
-            f"{path} is not JSON: {error.msg} (line {error.lineno}, column {error.colno})"
-        ) from None
-    except RecursionError:
-        raise _input_error(f"{path} is nested too deeply to be a scenario or a plan") from None
+        raise input_error(f"{path} is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
+    return json_input(raw, source=path)
 
 
 def _plan(args: argparse.Namespace) -> int:

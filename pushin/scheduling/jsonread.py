@@ -6,6 +6,7 @@ mistake in a scenario at once.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,46 @@ class ScenarioError(Exception):
     def __init__(self, errors: list[ScenarioIssue]) -> None:
         super().__init__("\n".join(str(issue) for issue in errors))
         self.errors = errors
+
+
+# A scenario of the largest district planned at once is a few megabytes.
+MAX_INPUT_BYTES = 50 * 1024 * 1024
+NESTED_TOO_DEEPLY = "nested too deeply to be a scenario or a plan"
+
+
+def input_error(message: str) -> ScenarioError:
+    """A problem with the input as a whole (it cannot be read at all): at `$`."""
+    return ScenarioError([ScenarioIssue("$", message)])
+
+
+def json_input(raw: object, *, source: str = "the input") -> object:
+    """Decoded JSON text (a str, or bytes as UTF-8). Every way it can be unreadable (too
+    large, not UTF-8, not text, not JSON, nested past Python's recursion limit) is a
+    ScenarioError at `$` naming `source`, never a traceback: the planner, the makeups and
+    the command line all read untrusted files through here."""
+    if isinstance(raw, bytes | bytearray | memoryview):
+        raw = bytes(raw)
+        _refuse_a_large(len(raw), source)
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise input_error(f"{source} is not UTF-8 text (byte {error.start})") from None
+    if not isinstance(raw, str):
+        raise input_error(f"expected JSON text (a string or bytes), got {_kind(raw)}")
+    _refuse_a_large(len(raw), source)
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise input_error(
+            f"{source} is not JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+        ) from None
+    except RecursionError:
+        raise input_error(f"{source} is {NESTED_TOO_DEEPLY}") from None
+
+
+def _refuse_a_large(size: int, source: str) -> None:
+    if size > MAX_INPUT_BYTES:
+        raise input_error(f"{source} is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
 
 
 class Reader:

@@ -5,13 +5,20 @@ Times are minutes since midnight, days are `mon`..`fri`. See shared/scenario-for
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from .jsonread import Reader, ScenarioError, ScenarioIssue
+from .jsonread import (
+    MAX_INPUT_BYTES,
+    NESTED_TOO_DEEPLY,
+    Reader,
+    ScenarioError,
+    ScenarioIssue,
+    input_error,
+    json_input,
+)
 from .plan import Plan, plan_to_dict
 from .timeutil import format_hhmm
 
@@ -232,18 +239,14 @@ class Scenario:
 
 def load_scenario(path: str) -> Scenario:
     """Read a scenario file; bad JSON and bad content both raise ScenarioError."""
-    with open(path, encoding="utf-8") as handle:
-        return scenario_from_json(handle.read())
+    with open(path, "rb") as handle:
+        return scenario_from_json(handle.read(MAX_INPUT_BYTES + 1), source=path)
 
 
-def scenario_from_json(text: str) -> Scenario:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ScenarioError(
-            [ScenarioIssue("$", f"not valid JSON: {error.msg} at line {error.lineno}")]
-        ) from error
-    return parse_scenario(data)
+def scenario_from_json(text: str | bytes | bytearray, *, source: str = "the input") -> Scenario:
+    """A scenario from JSON text (bytes are read as UTF-8); anything that is not one,
+    however malformed, raises ScenarioError."""
+    return parse_scenario(json_input(text, source=source))
 
 
 def parse_scenario(data: object) -> Scenario:
@@ -251,7 +254,10 @@ def parse_scenario(data: object) -> Scenario:
     from .scenario_parse import read_scenario  # the parser needs the classes above
 
     reader = Reader()
-    scenario = read_scenario(reader, data)
+    try:
+        scenario = read_scenario(reader, data)
+    except RecursionError:  # decoded elsewhere, nested just short of the json module's limit
+        raise input_error(NESTED_TOO_DEEPLY) from None
     if reader.issues or scenario is None:
         raise ScenarioError(reader.issues or [ScenarioIssue("$", "not a scenario")])
     return scenario

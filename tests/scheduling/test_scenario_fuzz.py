@@ -1,5 +1,6 @@
-"""Fuzzing the scenario reader (issue 10): random JSON values, random text and the tiny
-example scenario with random parts replaced, removed or added never make
+"""Fuzzing the scenario reader (issue 10): random JSON values, random text and bytes,
+documents nested past the recursion limit, and the tiny example scenario with random
+parts replaced, removed or added never make
 `parse_scenario` / `scenario_from_json` raise anything but ScenarioError (the clean
 "$.path: message" list the CLI and the planner show); a scenario it accepts writes out
 and reads back as the same scenario."""
@@ -7,6 +8,7 @@ and reads back as the same scenario."""
 from __future__ import annotations
 
 import copy
+import json
 import math
 import os
 from dataclasses import replace
@@ -177,6 +179,46 @@ def test_the_tiny_scenario_with_random_edits(data: object) -> None:
 def test_random_text(text: str) -> None:
     try:
         scenario_from_json(text)
+    except ScenarioError as error:
+        refusal(error)
+
+
+@FUZZ
+@given(raw=st.one_of(st.binary(max_size=300), JSON.map(lambda d: json.dumps(d).encode("utf-16"))))
+def test_random_bytes(raw: bytes) -> None:
+    try:
+        scenario_from_json(raw)
+    except ScenarioError as error:
+        refusal(error)
+
+
+@st.composite
+def nested(draw: st.DrawFn) -> str:
+    """A document nested from a few levels to far past the recursion limit, at the top or
+    under a key the reader describes in its messages."""
+    depth = draw(st.one_of(st.integers(1, 50), st.integers(900, 1100), st.integers(1, 50_000)))
+    opening, closing = draw(st.sampled_from([("[", "]"), ('{"a":', "}")]))
+    inner = opening * depth + draw(st.sampled_from(["0", '"x"', "[]", "{}"])) + closing * depth
+    return draw(
+        st.sampled_from(
+            [
+                inner,
+                '{"format": ' + inner + "}",
+                '{"format": "pushin-scenario/1", "schools": [{"id": ' + inner + "}]}",
+            ]
+        )
+    )
+
+
+@settings(FUZZ, max_examples=60)
+@given(text=nested())
+def test_deeply_nested_text(text: str) -> None:
+    try:
+        scenario_from_json(text)
+    except ScenarioError as error:
+        refusal(error)
+    try:
+        scenario_from_json(text.encode())
     except ScenarioError as error:
         refusal(error)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,6 +12,7 @@ import pytest
 from pushin.scheduling.scenario import (
     DEFAULT_FIT,
     ScenarioError,
+    load_scenario,
     parse_scenario,
     scenario_from_json,
     scenario_to_dict,
@@ -70,7 +73,10 @@ def test_unknown_keys_are_rejected_at_every_level(tiny_scenario: dict[str, Any])
 def test_bad_json_and_wrong_shapes_are_input_errors() -> None:
     with pytest.raises(ScenarioError) as caught:
         scenario_from_json("{not json")
-    assert str(caught.value.errors[0]).startswith("$: not valid JSON")
+    assert [str(e) for e in caught.value.errors] == [
+        "$: the input is not JSON: Expecting property name enclosed in double quotes "
+        "(line 1, column 2)"
+    ]
     assert errors_of([]) == ["$: expected an object, got a list"]
     errors = errors_of({"format": "pushin-scenario/1", "schools": {}})
     assert "$.schools: expected a list, got an object" in errors
@@ -123,3 +129,57 @@ def test_fit_overrides_extend_the_default_table(tiny_scenario: dict[str, Any]) -
 def test_round_trip_keeps_the_scenario(tiny_scenario: dict[str, Any]) -> None:
     scenario = parse_scenario(tiny_scenario)
     assert parse_scenario(scenario_to_dict(scenario)) == scenario
+
+
+# --- Text that is not a scenario at all (the library, like the command line) ---------------
+
+
+def json_errors(text: object) -> list[str]:
+    with pytest.raises(ScenarioError) as caught:
+        scenario_from_json(text)  # type: ignore[arg-type]
+    return [str(issue) for issue in caught.value.errors]
+
+
+NESTED = "$: the input is nested too deeply to be a scenario or a plan"
+
+
+@pytest.mark.parametrize("depth", [2_000, 100_000])
+def test_deeply_nested_json_is_an_input_error(depth: int) -> None:
+    assert json_errors("[" * depth + "]" * depth) == [NESTED]
+    inside = '{"format": "pushin-scenario/1", "schools": [{"id": %s}]}'
+    assert json_errors(inside % ("[" * depth + "]" * depth)) == [NESTED]
+
+
+@pytest.mark.parametrize("depth", [900, 980, 995])
+def test_nesting_just_short_of_the_limit_is_an_input_error(depth: int) -> None:
+    """Decoded by json, it may still exhaust the stack while being read and described."""
+    errors = json_errors('{"schools": [{"id": %s}]}' % ("[" * depth + "]" * depth))
+    assert errors
+    assert all(error.startswith("$") for error in errors)
+
+
+def test_bytes_are_read_as_utf8(tiny_scenario: dict[str, Any]) -> None:
+    text = json.dumps(tiny_scenario, ensure_ascii=False)
+    assert scenario_from_json(text.encode()) == scenario_from_json(text)
+    assert scenario_from_json(bytearray(text.encode())) == scenario_from_json(text)
+
+
+def test_bytes_that_are_not_utf8_are_an_input_error() -> None:
+    raw = b'{"format": "pushin-scenario/1", "name": "caf\xe9"}'
+    assert json_errors(raw) == [f"$: the input is not UTF-8 text (byte {raw.index(0xE9)})"]
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [(12, "int"), (None, "null"), ({"format": 1}, "an object"), (["{}"], "a list")],
+)
+def test_what_is_not_text_is_an_input_error(value: object, kind: str) -> None:
+    assert json_errors(value) == [f"$: expected JSON text (a string or bytes), got {kind}"]
+
+
+def test_a_scenario_file_that_is_not_utf8_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.json"
+    path.write_bytes(b'{"name": "caf\xe9"}')
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(str(path))
+    assert [str(e) for e in caught.value.errors] == [f"$: {path} is not UTF-8 text (byte 13)"]
