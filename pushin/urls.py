@@ -1,5 +1,11 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from pushin.ids import OpaqueIdConverter
+
+# Before the includes below import their patterns: every object id in a URL is `<pid:...>`,
+# an opaque public id (pushin/ids.py), never the sequential primary key.
+register_converter(OpaqueIdConverter, "pid")
 
 urlpatterns = [
     path("", include("pushin.accounts.urls")),

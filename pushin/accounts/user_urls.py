@@ -6,5 +6,5 @@ app_name = "accounts"
 urlpatterns = [
     path("", user_views.user_list, name="users"),
     path("new/", user_views.user_create, name="user_create"),
-    path("<int:pk>/", user_views.user_edit, name="user_edit"),
+    path("<pid:pk>/", user_views.user_edit, name="user_edit"),
 ]

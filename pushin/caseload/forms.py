@@ -11,6 +11,7 @@ from pushin.caseload.models import MANDATE_MINUTES_MAX, MANDATE_MINUTES_TOO_MANY
 from pushin.caseload.selectors import caseload_filter_options
 from pushin.caseload.services import WEIGHT_ERROR
 from pushin.district.models import Classroom, Provider, School
+from pushin.ids import OpaqueModelChoiceField
 from pushin.query import DateField
 from pushin.vocabulary import Activity, Comfort
 
@@ -26,12 +27,12 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class ProviderChoiceField(forms.ModelChoiceField[Provider]):
+class ProviderChoiceField(OpaqueModelChoiceField[Provider]):
     def label_from_instance(self, obj: Provider) -> str:
         return obj.user.display_name
 
 
-class ClassroomChoiceField(forms.ModelChoiceField[Classroom]):
+class ClassroomChoiceField(OpaqueModelChoiceField[Classroom]):
     def label_from_instance(self, obj: Classroom) -> str:
         return f"{obj.name} · {obj.school.name}"
 
@@ -39,7 +40,8 @@ class ClassroomChoiceField(forms.ModelChoiceField[Classroom]):
 class CaseloadFilterForm(forms.Form):
     """The caseload filters; each offers only what the user can see."""
 
-    school = forms.ModelChoiceField(
+    # Sent by GET: the choices are public ids, since they end up in the URL.
+    school = OpaqueModelChoiceField[School](
         queryset=School.objects.none(), required=False, empty_label="All schools"
     )
     classroom = ClassroomChoiceField(

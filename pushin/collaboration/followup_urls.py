@@ -12,13 +12,13 @@ app_name = "followups"
 
 urlpatterns = [
     path("", views.followup_list, name="list"),
-    path("session/<int:session_pk>/new/", views.followup_new, name="new"),
-    path("<int:pk>/", views.followup_detail, name="detail"),
-    path("<int:pk>/retry/", views.followup_retry, name="retry"),
-    path("<int:pk>/discard/", views.followup_discard, name="discard"),
+    path("session/<pid:session_pk>/new/", views.followup_new, name="new"),
+    path("<pid:pk>/", views.followup_detail, name="detail"),
+    path("<pid:pk>/retry/", views.followup_retry, name="retry"),
+    path("<pid:pk>/discard/", views.followup_discard, name="discard"),
     path("inbox/", views.teacher_inbox, name="inbox"),
-    path("inbox/<int:pk>/acknowledge/", views.followup_acknowledge, name="acknowledge"),
-    path("inbox/<int:pk>/reply/", views.followup_reply, name="reply"),
+    path("inbox/<pid:pk>/acknowledge/", views.followup_acknowledge, name="acknowledge"),
+    path("inbox/<pid:pk>/reply/", views.followup_reply, name="reply"),
     path("paper/", views.printables, name="printables"),
     path("paper/print/", views.printable, name="printable"),
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -146,11 +146,11 @@ class TimetableWeek:
 
 
 def timetable_week(
-    classroom: Classroom, *, week_of: dt.date, block_url: str | None = None
+    classroom: Classroom, *, week_of: dt.date, block_url: Callable[[int], str] | None = None
 ) -> TimetableWeek:
     """The weekly blocks with the exceptions and closures of the week containing `week_of`.
 
-    `block_url` is a URL with `0` standing for the block pk (for the edit links).
+    `block_url` gives a block's edit link from its pk.
     """
     monday = monday_of(week_of)
     friday = monday + dt.timedelta(days=4)
@@ -167,7 +167,7 @@ def timetable_week(
             label=f"{b.start:%H:%M} {b.get_activity_display()}",
             css=f"act-{b.activity}"
             + (f" pref-{b.teacher_preference}" if b.teacher_preference else ""),
-            url=block_url.replace("/0/", f"/{b.pk}/") if block_url else "",
+            url=block_url(b.pk) if block_url else "",
             title=str(b)
             + (f" ({b.get_teacher_preference_display()})" if b.teacher_preference else ""),
         )

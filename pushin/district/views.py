@@ -119,7 +119,9 @@ def _render_timetable(
     week = selectors.timetable_week(
         classroom,
         week_of=week_of,
-        block_url=reverse("district:block_edit", args=[classroom.pk, 0]) if editable else None,
+        block_url=(lambda pk: reverse("district:block_edit", args=[classroom.pk, pk]))
+        if editable
+        else None,
     )
     context: dict[str, Any] = {
         "classroom": classroom,

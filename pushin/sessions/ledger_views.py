@@ -40,6 +40,7 @@ from pushin.district.access import (
     provider_for_user,
 )
 from pushin.district.models import Provider
+from pushin.ids import encode_id
 from pushin.planning.access import can_plan_for
 from pushin.planning.models import RunStatus
 from pushin.sessions import compliance, export, makeups
@@ -202,7 +203,7 @@ def lapse_notice(request: HttpRequest, pk: int) -> HttpResponse:
         if s.service.iep_start <= today <= s.service.iep_end
     ]
     wanted = request.GET.get("service", "")
-    chosen = next((s for s in current if str(s.service.pk) == wanted), None)
+    chosen = next((s for s in current if encode_id(s.service.pk) == wanted), None)
     if chosen is None:
         chosen = next((s for s in current if s.lapsed), current[0] if current else None)
     if chosen is None:

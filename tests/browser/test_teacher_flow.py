@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -43,7 +44,9 @@ def test_teacher_reports_a_test_and_the_provider_sees_the_flag(
     sign_in(page, world.teacher)
     expect(page.locator(".mainnav a").first).to_have_text("My classroom")
     page.locator(".mainnav a").first.click()
-    page.goto(f"/collaboration/classrooms/{world.classroom.pk}/?week={MONDAY:%Y-%m-%d}")
+    page.goto(
+        f"{reverse('collaboration:portal', args=[world.classroom.pk])}?week={MONDAY:%Y-%m-%d}"
+    )
     expect(page.locator("table.visits")).to_contain_text("Thu Dec 3")
     expect(page.locator("#students")).to_be_visible()
     expect(page.locator("body")).to_contain_text("support as small-group help")
@@ -85,7 +88,7 @@ def test_teacher_reports_a_test_and_the_provider_sees_the_flag(
     expect(page.locator(".session-flags")).to_have_count(0)
 
     # The student's strategies on the student page, where the provider logs a use.
-    page.goto(f"/caseload/students/{world.student.pk}/#carryover")
+    page.goto(f"{reverse('caseload:student', args=[world.student.pk])}#carryover")
     panel = page.locator("#carryover")
     expect(panel).to_contain_text("Raised-line paper")
     panel.locator(".log-use summary").first.click()
@@ -99,7 +102,9 @@ def test_teacher_reports_a_test_and_the_provider_sees_the_flag(
 def test_teacher_portal_and_para_two_taps_on_a_phone(phone_page: Page, class_world: World) -> None:
     world, page = class_world, phone_page
     sign_in(page, world.teacher)
-    page.goto(f"/collaboration/classrooms/{world.classroom.pk}/?week={MONDAY:%Y-%m-%d}")
+    page.goto(
+        f"{reverse('collaboration:portal', args=[world.classroom.pk])}?week={MONDAY:%Y-%m-%d}"
+    )
     expect(page.locator(".portal-student")).to_contain_text("Raised-line paper")
     _fits_the_phone(page)
     screenshot(page, "teacher-portal-phone")

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pushin.caseload.models import IEP, MandateVersion
+from pushin.ids import encode_id
 from pushin.vocabulary import Comfort
 from tests.caseload.personas import PERSONAS, is_login_redirect, persona_user
 from tests.factories import make_provider, make_student
@@ -101,9 +102,9 @@ def test_para_sees_no_mandate_or_iep_columns(world, login):
 
 def test_filters_by_school_classroom_and_provider(world, login):
     client = login(world.admin)
-    assert refs(client.get(URL, {"school": world.other_school.pk})) == {"S-0002"}
-    assert refs(client.get(URL, {"classroom": world.classroom.pk})) == {"S-0001"}
-    assert refs(client.get(URL, {"provider": world.other_provider.pk})) == {"S-0002"}
+    assert refs(client.get(URL, {"school": encode_id(world.other_school.pk)})) == {"S-0002"}
+    assert refs(client.get(URL, {"classroom": encode_id(world.classroom.pk)})) == {"S-0001"}
+    assert refs(client.get(URL, {"provider": encode_id(world.other_provider.pk)})) == {"S-0002"}
 
 
 def test_filter_dropdowns_only_offer_what_the_user_sees(world, login):
@@ -114,7 +115,9 @@ def test_filter_dropdowns_only_offer_what_the_user_sees(world, login):
 
 
 def test_filter_on_someone_elses_classroom_is_an_error_not_a_leak(world, login):
-    response = login(world.provider.user).get(URL, {"classroom": world.other_classroom.pk})
+    response = login(world.provider.user).get(
+        URL, {"classroom": encode_id(world.other_classroom.pk)}
+    )
     assert response.status_code == 200
     assert refs(response) == {"S-0001"}
     assert "not one of yours" in response.content.decode()
@@ -140,5 +143,5 @@ def test_caseload_of_sixty_students_has_no_n_plus_one(world, login, django_asser
     assert response.context["caseload"].student_count == 62
     assert response.context["caseload"].weekly_minutes == 62 * 60
     with django_assert_max_num_queries(15):
-        response = client.get(URL, {"school": world.school.pk})
+        response = client.get(URL, {"school": encode_id(world.school.pk)})
     assert response.context["caseload"].student_count == 31

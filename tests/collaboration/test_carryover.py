@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from pushin.accounts.models import AuditAction, AuditEntry
@@ -23,7 +24,7 @@ PAGE = "/collaboration/carryover/"
 
 
 def use_url(link) -> str:
-    return f"/collaboration/student-strategies/{link.pk}/uses/"
+    return reverse("collaboration:strategy_use", args=[link.pk])
 
 
 @pytest.mark.parametrize(
@@ -116,7 +117,9 @@ def test_the_provider_sees_the_para_uses_next_to_the_session_data(world: World, 
     record = with_trials(SessionStudent.objects.get(session=session), 7, 10)
     strategy_use_log(actor=world.provider.user, link=link, outcome="partly", session_record=record)
     login(world.para).post(use_url(link), {"outcome": "worked"})
-    body = login(world.provider.user).get(f"/caseload/students/{world.student.pk}/").content
+    body = (
+        login(world.provider.user).get(reverse("caseload:student", args=[world.student.pk])).content
+    )
     text = body.decode()
     assert "Para Tester" in text
     assert "between sessions" in text

@@ -10,6 +10,7 @@ import socket
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -149,7 +150,7 @@ def test_backoff_grows_then_it_gives_up_and_tells_the_provider(
     note = Notification.objects.get(recipient=world.provider.user)
     assert "could not be e-mailed after 5 tries" in note.text
     assert "Avery" not in note.text
-    assert note.link == f"/followups/{followup.pk}/"
+    assert note.link == reverse("followups:detail", args=[followup.pk])
     # Still in the teacher's Push-In page.
     assert followups.followups_of_teacher(world.teacher).get() == followup
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from pushin.collaboration.models import Notification
 from tests.caseload.personas import is_login_redirect, persona_user
@@ -57,7 +58,9 @@ def test_the_nav_badge_counts_unread(world: World, login) -> None:
 
 def test_opening_marks_read_and_follows_the_link(world: World, login) -> None:
     note = notify(world)
-    response = login(world.provider.user).post(f"/collaboration/notifications/{note.pk}/open/")
+    response = login(world.provider.user).post(
+        reverse("collaboration:notification_open", args=[note.pk])
+    )
     assert response.status_code == 302
     assert response["Location"] == "/planning/"
     note.refresh_from_db()
@@ -68,14 +71,16 @@ def test_an_outside_link_is_not_followed(world: World, login) -> None:
     note = notify(world)
     note.link = "https://example.com/phish"
     note.save()
-    response = login(world.provider.user).post(f"/collaboration/notifications/{note.pk}/open/")
+    response = login(world.provider.user).post(
+        reverse("collaboration:notification_open", args=[note.pk])
+    )
     assert response["Location"] == PAGE
 
 
 @pytest.mark.parametrize("persona", ["other_provider", "teacher", "para", "admin"])
 def test_someone_elses_notification_is_404(world: World, login, persona: str) -> None:
     note = notify(world)
-    url = f"/collaboration/notifications/{note.pk}/open/"
+    url = reverse("collaboration:notification_open", args=[note.pk])
     assert login(persona_user(world, persona)).post(url).status_code == 404
     note.refresh_from_db()
     assert note.read_at is None

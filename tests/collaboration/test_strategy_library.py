@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from pushin.accounts.models import AuditEntry
 from pushin.collaboration.models import Strategy, StudentStrategy
@@ -96,7 +97,7 @@ def test_provider_adds_a_strategy(world: World, login) -> None:
     response = login(world.provider.user).post(NEW, VALID)
     strategy = Strategy.objects.get(district=world.district, name="Pencil-box checklist")
     assert response.status_code == 302
-    assert response["Location"] == f"/collaboration/strategies/{strategy.pk}/"
+    assert response["Location"] == reverse("collaboration:strategy", args=[strategy.pk])
     assert strategy.created_by == world.provider.user
     assert not strategy.is_starter
     assert strategy.domains == ["attention", "self_care"]
@@ -132,7 +133,7 @@ def test_card_of_a_students_strategy_by_persona(
 ) -> None:
     link = chosen(world, "Slant board")
     response = login(persona_user(world, persona)).get(
-        f"/collaboration/strategies/{link.strategy_id}/"
+        reverse("collaboration:strategy", args=[link.strategy_id])
     )
     assert response.status_code == status
     if status == 200:
@@ -147,7 +148,9 @@ def test_teachers_and_paras_do_not_read_cards_of_no_student_of_theirs(world: Wor
     for user in (world.teacher, world.para):
         client = login(user)
         for strategy in (fidget, starter(world, "Timer"), starter(world, "Visual schedule")):
-            assert client.get(f"/collaboration/strategies/{strategy.pk}/").status_code == 404
+            assert (
+                client.get(reverse("collaboration:strategy", args=[strategy.pk])).status_code == 404
+            )
 
 
 @pytest.mark.parametrize(
@@ -168,7 +171,7 @@ def test_editing_a_providers_own_strategy_by_persona(
     strategy = own_strategy(world)
     chosen(world, "Slant board")  # seeds the library
     StudentStrategy.objects.create(student=world.student, strategy=strategy)
-    url = f"/collaboration/strategies/{strategy.pk}/edit/"
+    url = reverse("collaboration:strategy_edit", args=[strategy.pk])
     assert login(persona_user(world, persona)).get(url).status_code == status
 
 
@@ -176,7 +179,7 @@ def test_any_provider_edits_the_districts_starter_copy(world: World, login) -> N
     seeded(world)
     strategy = starter(world, "Pencil grip")
     response = login(world.other_provider.user).post(
-        f"/collaboration/strategies/{strategy.pk}/edit/",
+        reverse("collaboration:strategy_edit", args=[strategy.pk]),
         {**VALID, "name": "Pencil grip (blue)", "domains": ["fine_motor"]},
     )
     assert response.status_code == 302
@@ -190,7 +193,7 @@ def test_edit_refuses_a_name_in_use(world: World, login) -> None:
     seeded(world)
     strategy = starter(world, "Pencil grip")
     response = login(world.provider.user).post(
-        f"/collaboration/strategies/{strategy.pk}/edit/", {**VALID, "name": "Timer"}
+        reverse("collaboration:strategy_edit", args=[strategy.pk]), {**VALID, "name": "Timer"}
     )
     assert response.status_code == 200
     assert "already has a strategy called" in response.content.decode()
@@ -201,16 +204,18 @@ def test_edit_refuses_a_name_in_use(world: World, login) -> None:
 def test_remove_an_unused_strategy_but_not_one_a_student_has(world: World, login) -> None:
     link = chosen(world, "Slant board")
     client = login(world.provider.user)
-    response = client.post(f"/collaboration/strategies/{link.strategy_id}/delete/", follow=True)
+    response = client.post(
+        reverse("collaboration:strategy_delete", args=[link.strategy_id]), follow=True
+    )
     assert "stays in the library" in response.content.decode()
     assert Strategy.objects.filter(pk=link.strategy_id).exists()
     unused = starter(world, "Fidget")
-    response = client.post(f"/collaboration/strategies/{unused.pk}/delete/")
+    response = client.post(reverse("collaboration:strategy_delete", args=[unused.pk]))
     assert response.status_code == 302
     assert not Strategy.objects.filter(pk=unused.pk).exists()
     assert (
         login(world.teacher)
-        .post(f"/collaboration/strategies/{link.strategy_id}/delete/")
+        .post(reverse("collaboration:strategy_delete", args=[link.strategy_id]))
         .status_code
         == 403
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from pushin.accounts.models import AuditAction, AuditEntry
@@ -28,11 +29,11 @@ from tests.factories import World, make_student
 
 
 def page(world: World) -> str:
-    return f"/caseload/students/{world.student.pk}/"
+    return reverse("caseload:student", args=[world.student.pk])
 
 
 def add_url(world: World) -> str:
-    return f"/collaboration/students/{world.student.pk}/strategies/"
+    return reverse("collaboration:student_strategies", args=[world.student.pk])
 
 
 @pytest.mark.parametrize(
@@ -97,7 +98,7 @@ def test_retire_and_bring_back_keep_the_history(world: World, login) -> None:
     link = chosen(world, "Slant board")
     strategy_use_log(actor=world.provider.user, link=link, outcome=Outcome.WORKED)
     client = login(world.provider.user)
-    url = f"/collaboration/student-strategies/{link.pk}/active/"
+    url = reverse("collaboration:student_strategy_active", args=[link.pk])
     response = client.post(url, {"active": "0"}, **HTMX)
     assert response.status_code == 200
     assert "Retired Slant board" in response.content.decode()
@@ -129,7 +130,8 @@ def test_editing_a_students_strategy_by_persona(
 ) -> None:
     link = chosen(world, "Slant board")
     response = login(persona_user(world, persona)).post(
-        f"/collaboration/student-strategies/{link.pk}/", {"notes": "Changed", "carryover": ""}
+        reverse("collaboration:student_strategy_edit", args=[link.pk]),
+        {"notes": "Changed", "carryover": ""},
     )
     assert response.status_code == status
     link.refresh_from_db()
@@ -152,7 +154,7 @@ def test_editing_a_students_strategy_by_persona(
 def test_logging_a_use_by_persona(world: World, login, persona: str, status: int) -> None:
     link = chosen(world, "Slant board")
     response = login(persona_user(world, persona)).post(
-        f"/collaboration/student-strategies/{link.pk}/uses/",
+        reverse("collaboration:strategy_use", args=[link.pk]),
         {"outcome": "worked", "used_on": timezone.localdate().isoformat()},
     )
     assert response.status_code == status
@@ -167,7 +169,7 @@ def test_provider_logs_a_use_linked_to_the_session_and_sees_its_data(world: Worl
     record = with_trials(SessionStudent.objects.get(session=session), 7, 10)
     client = login(world.provider.user)
     response = client.post(
-        f"/collaboration/student-strategies/{link.pk}/uses/",
+        reverse("collaboration:strategy_use", args=[link.pk]),
         {"outcome": "partly", "used_on": past_monday(world).isoformat(), "session_record": ""},
         **HTMX,
     )
@@ -201,13 +203,13 @@ def test_a_use_in_the_future_or_without_outcome_is_refused(world: World, login) 
     client = login(world.provider.user)
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     response = client.post(
-        f"/collaboration/student-strategies/{link.pk}/uses/",
+        reverse("collaboration:strategy_use", args=[link.pk]),
         {"outcome": "worked", "used_on": tomorrow.isoformat()},
         **HTMX,
     )
     assert "not before" in response.content.decode()
     response = client.post(
-        f"/collaboration/student-strategies/{link.pk}/uses/",
+        reverse("collaboration:strategy_use", args=[link.pk]),
         {"used_on": timezone.localdate().isoformat()},
         **HTMX,
     )
@@ -225,7 +227,7 @@ def test_student_page_panel_for_the_provider(world: World, login) -> None:
     assert "provider only" in body
     assert "Retired" in body
     assert "Bring back" in body
-    assert f'action="/collaboration/student-strategies/{active.pk}/uses/"' in body
+    assert f'action="{reverse("collaboration:strategy_use", args=[active.pk])}"' in body
     assert "Add a strategy" in body
     read = AuditEntry.objects.filter(
         action=AuditAction.READ, object_type="collaboration.studentstrategy"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from pushin.planning.scenario_build import scenario_build
 from pushin.vocabulary import Comfort
@@ -24,7 +25,9 @@ def ask(world: World, comfort: str) -> None:
 def test_the_teachers_card_shows_the_preference(world: World, login) -> None:
     chosen(world, "Slant board")
     ask(world, Comfort.SMALL_GROUP)
-    body = login(world.teacher).get(f"/collaboration/classrooms/{world.classroom.pk}/").content
+    body = (
+        login(world.teacher).get(reverse("collaboration:portal", args=[world.classroom.pk])).content
+    )
     assert SMALL_GROUP in body.decode()
 
 
@@ -37,7 +40,9 @@ def test_the_paras_cards_show_the_preference(world: World, login) -> None:
 
 def test_no_preference_no_line(world: World, login) -> None:
     chosen(world, "Slant board")
-    body = login(world.teacher).get(f"/collaboration/classrooms/{world.classroom.pk}/").content
+    body = (
+        login(world.teacher).get(reverse("collaboration:portal", args=[world.classroom.pk])).content
+    )
     assert b"comfort-note" not in body
 
 

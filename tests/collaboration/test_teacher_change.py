@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from pushin.collaboration.models import Notification
 from pushin.district.models import ActivityBlock, TimetableException
@@ -31,7 +32,7 @@ TEST_ON_THURSDAY = {
 
 
 def report_url(world: World) -> str:
-    return f"/collaboration/classrooms/{world.classroom.pk}/report/"
+    return reverse("collaboration:report_dated", args=[world.classroom.pk])
 
 
 def week_sessions(world: World, monday: dt.date) -> list[DatedSession]:
@@ -107,7 +108,10 @@ def test_the_rooms_providers_are_notified_without_student_names(world: World, lo
     for name in (world.student.first_name, world.student.last_name, world.student.ref):
         assert name not in note.text
     assert "Unit 3" not in note.text  # the teacher's free-text note stays on the timetable
-    assert note.link == f"/planning/providers/{world.provider.pk}/?week={MONDAY:%Y-%m-%d}"
+    assert (
+        note.link
+        == f"{reverse('planning:provider', args=[world.provider.pk])}?week={MONDAY:%Y-%m-%d}"
+    )
     assert note.read_at is None
 
 
@@ -137,7 +141,7 @@ def test_moving_writing_for_every_week_flags_exactly_the_monday_session(
 ) -> None:
     week = week_of_visits(world)
     writing = ActivityBlock.objects.get(classroom=world.classroom, day=Weekday.MON)
-    url = f"/collaboration/classrooms/{world.classroom.pk}/blocks/{writing.pk}/change/"
+    url = reverse("collaboration:block_change", args=[world.classroom.pk, writing.pk])
     client = login(world.teacher)
     assert client.get(url).status_code == 200
     response = client.post(
@@ -160,7 +164,7 @@ def test_moving_writing_for_every_week_flags_exactly_the_monday_session(
         "13:00-13:45, changed by Teacher Tester. Your session Mon 09:00-09:30 may be "
         "affected: see the flags."
     )
-    assert note.link == f"/planning/providers/{world.provider.pk}/"
+    assert note.link == reverse("planning:provider", args=[world.provider.pk])
 
 
 def test_a_weekly_change_that_overlaps_is_refused(world: World, login) -> None:
@@ -172,7 +176,7 @@ def test_a_weekly_change_that_overlaps_is_refused(world: World, login) -> None:
         end=dt.time(14),
         activity="math",
     )
-    url = f"/collaboration/classrooms/{world.classroom.pk}/blocks/{writing.pk}/change/"
+    url = reverse("collaboration:block_change", args=[world.classroom.pk, writing.pk])
     response = login(world.teacher).post(
         url, {"day": "mon", "start": "13:30", "end": "14:15", "activity": "writing"}
     )
@@ -181,14 +185,14 @@ def test_a_weekly_change_that_overlaps_is_refused(world: World, login) -> None:
     assert not Notification.objects.exists()
     other_block = ActivityBlock.objects.filter(classroom=world.other_classroom).first()
     assert other_block is not None
-    foreign = f"/collaboration/classrooms/{world.classroom.pk}/blocks/{other_block.pk}/change/"
+    foreign = reverse("collaboration:block_change", args=[world.classroom.pk, other_block.pk])
     assert login(world.teacher).get(foreign).status_code == 404
 
 
 def test_marking_a_bad_time_for_push_in(world: World, login) -> None:
     week = week_of_visits(world)
     centers = ActivityBlock.objects.get(classroom=world.classroom, day=Weekday.THU)
-    url = f"/collaboration/classrooms/{world.classroom.pk}/blocks/{centers.pk}/preference/"
+    url = reverse("collaboration:block_preference", args=[world.classroom.pk, centers.pk])
     response = login(world.teacher).post(url, {"teacher_preference": "bad"}, **HTMX)
     assert response.status_code == 200
     assert 'aria-pressed="true">Bad' in response.content.decode()

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.urls import reverse
+
 from pushin.collaboration.models import Notification, Strategy, StrategyUse, StudentStrategy
 from pushin.district.models import ActivityBlock, Closure, TimetableException
 from pushin.vocabulary import Weekday
@@ -20,11 +22,11 @@ SATURDAY = dt.datetime(2026, 12, 5, 10, 0, tzinfo=NEW_YORK)
 
 
 def portal_url(world: World) -> str:
-    return f"/collaboration/classrooms/{world.classroom.pk}/"
+    return reverse("collaboration:portal", args=[world.classroom.pk])
 
 
 def report_url(world: World) -> str:
-    return f"/collaboration/classrooms/{world.classroom.pk}/report/"
+    return reverse("collaboration:report_dated", args=[world.classroom.pk])
 
 
 def strategy_for_the_para(world: World) -> StudentStrategy:
@@ -38,7 +40,7 @@ def strategy_for_the_para(world: World) -> StudentStrategy:
 
 def test_the_weekly_change_page_names_the_block(world: World, login) -> None:
     centers = ActivityBlock.objects.get(classroom=world.classroom, day=Weekday.THU)
-    url = f"/collaboration/classrooms/{world.classroom.pk}/blocks/{centers.pk}/change/"
+    url = reverse("collaboration:block_change", args=[world.classroom.pk, centers.pk])
     page = login(world.teacher).get(url).content.decode()
     assert "<h1>Change Thursday 10:00-10:45 Literacy centers</h1>" in page
     assert "Block Node" not in page
@@ -99,7 +101,7 @@ def test_a_para_cannot_log_a_use_on_a_saturday(world: World, login, time_machine
     link = strategy_for_the_para(world)
     time_machine.move_to(SATURDAY, tick=False)
     response = login(world.para).post(
-        f"/collaboration/student-strategies/{link.pk}/uses/", {"outcome": "worked"}, **HTMX
+        reverse("collaboration:strategy_use", args=[link.pk]), {"outcome": "worked"}, **HTMX
     )
     assert response.status_code == 200
     assert (
@@ -118,7 +120,7 @@ def test_a_para_cannot_log_a_use_on_a_closure_day(world: World, login) -> None:
         end=dt.date(2026, 12, 2),
     )
     response = login(world.para).post(
-        f"/collaboration/student-strategies/{link.pk}/uses/", {"outcome": "worked"}, **HTMX
+        reverse("collaboration:strategy_use", args=[link.pk]), {"outcome": "worked"}, **HTMX
     )
     assert "There is no school that day: Snow day" in response.content.decode()
     assert not StrategyUse.objects.exists()
@@ -128,7 +130,7 @@ def test_a_para_cannot_log_a_use_after_the_school_year(world: World, login, time
     link = strategy_for_the_para(world)
     time_machine.move_to(dt.datetime(2027, 6, 23, 10, 0, tzinfo=NEW_YORK), tick=False)
     response = login(world.para).post(
-        f"/collaboration/student-strategies/{link.pk}/uses/", {"outcome": "worked"}, **HTMX
+        reverse("collaboration:strategy_use", args=[link.pk]), {"outcome": "worked"}, **HTMX
     )
     assert "That date is outside the school year" in response.content.decode()
     assert not StrategyUse.objects.exists()
@@ -137,6 +139,6 @@ def test_a_para_cannot_log_a_use_after_the_school_year(world: World, login, time
 def test_a_para_logs_a_use_on_a_school_day(world: World, login) -> None:
     link = strategy_for_the_para(world)
     login(world.para).post(
-        f"/collaboration/student-strategies/{link.pk}/uses/", {"outcome": "worked"}, **HTMX
+        reverse("collaboration:strategy_use", args=[link.pk]), {"outcome": "worked"}, **HTMX
     )
     assert StrategyUse.objects.get().used_on == dt.date(2026, 12, 2)

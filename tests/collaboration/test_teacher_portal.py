@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from pushin.accounts.models import AuditAction, AuditEntry
 from pushin.collaboration.services import strategy_use_log
@@ -26,7 +27,7 @@ from tests.factories import World, make_student
 
 def portal(world: World, room: Classroom | None = None, week=MONDAY) -> str:
     room = room or world.classroom
-    return f"/collaboration/classrooms/{room.pk}/?week={week:%Y-%m-%d}"
+    return f"{reverse('collaboration:portal', args=[room.pk])}?week={week:%Y-%m-%d}"
 
 
 @pytest.mark.parametrize(
@@ -52,7 +53,7 @@ def test_my_classroom_link_goes_to_the_teachers_room(world: World, login) -> Non
     client = login(world.teacher)
     response = client.get("/collaboration/my-classroom/")
     assert response.status_code == 302
-    assert response["Location"] == f"/collaboration/classrooms/{world.classroom.pk}/"
+    assert response["Location"] == reverse("collaboration:portal", args=[world.classroom.pk])
     second = Classroom.objects.create(
         school=world.school, name="Room 3B", code="3b", grade="3", teacher=world.teacher
     )

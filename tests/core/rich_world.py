@@ -17,6 +17,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from pushin.accounts.models import Role, User
@@ -467,7 +468,7 @@ def rich_world(capture: Capture) -> RichWorld:
     )
     notification = Notification.objects.create(
         recipient=provider_user, text="Room 2A: Thursday Dec 10 10:00-10:45 is a test.",
-        link=f"/planning/providers/{world.provider.pk}/",
+        link=reverse("planning:provider", args=[world.provider.pk]),
     )  # fmt: skip
     Notification.objects.create(
         recipient=provider_user, text="A teacher replied.", read_at=timezone.now()

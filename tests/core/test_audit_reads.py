@@ -18,6 +18,7 @@ from django.urls import reverse
 from pushin.accounts.audit import audit_reads, audit_record
 from pushin.accounts.models import AuditAction, AuditEntry, User
 from pushin.caseload.models import Student
+from pushin.ids import encode_id
 from tests.caseload.personas import HTMX
 from tests.core.rich_world import RichWorld, rich_world
 from tests.factories import World, make_student
@@ -56,7 +57,7 @@ def test_the_caseload_list_writes_an_entry_per_student_shown(world: World, clien
         (world.student.pk, "caseload.student", "caseload", admin.pk),
         (world.other_student.pk, "caseload.student", "caseload", admin.pk),
     ]
-    get(client, admin, reverse("caseload:list") + f"?school={world.school.pk}")
+    get(client, admin, reverse("caseload:list") + f"?school={encode_id(world.school.pk)}")
     assert reads() == [(world.student.pk, "caseload.student", "caseload", admin.pk)]
 
 

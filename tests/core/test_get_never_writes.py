@@ -36,6 +36,7 @@ from pushin.accounts.models import User
 from pushin.caseload.models import Student
 from pushin.collaboration.models import Notification
 from pushin.district.models import Provider
+from pushin.ids import encode_id
 from tests.caseload.personas import PERSONAS
 from tests.core.rich_world import (
     BEFORE_ANY_SCHEDULE,
@@ -374,10 +375,10 @@ VARIANTS: dict[str, Callable[[RichWorld], list[tuple[str, Args]]]] = {
     "planning:run": lambda r: [("", HTMX)],
     "planning:run_progress": lambda r: [("", HTMX)],
     "minutes:makeup_run": lambda r: [("", HTMX)],
-    "minutes:notice": lambda r: [(f"?service={r.service.pk}", {})],
+    "minutes:notice": lambda r: [(f"?service={encode_id(r.service.pk)}", {})],
     "collaboration:student_strategies": lambda r: [("", HTMX)],
     "collaboration:strategies": lambda r: [("?domain=handwriting&q=paper", {})],
-    "caseload:list": lambda r: [(f"?school={r.world.school.pk}", {})],
+    "caseload:list": lambda r: [(f"?school={encode_id(r.world.school.pk)}", {})],
     "caseload:import_students": lambda r: [("?example=1", {})],
     "district:import_timetables": lambda r: [("?example=1", {})],
     "followups:printable": lambda r: [("?kind=raised_line&grade=2", {}), ("?kind=box&grade=K", {})],

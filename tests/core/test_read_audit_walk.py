@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 from django.test import Client
+from django.urls import reverse
 
 from pushin.accounts.models import AuditAction, AuditEntry, User
 from pushin.caseload.models import Student
@@ -123,7 +124,7 @@ def test_the_walk_catches_a_page_that_shows_a_student_unaudited(
 
     monkeypatch.setattr(views, "audit_record", lambda **kwargs: None)
     monkeypatch.setattr(services, "student_strategies_read_audit", lambda **kwargs: None)
-    url = f"/caseload/students/{rich.world.student.pk}/"
+    url = reverse("caseload:student", args=[rich.world.student.pk])
     page = Case("caseload:student", url, {})
     gaps = Gaps()
     walk_reads(client, rich.provider.user, "provider", [page], gaps)

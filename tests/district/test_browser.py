@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from pushin.district.models import ActivityBlock, TravelTime
@@ -25,7 +26,7 @@ def test_teacher_edits_a_block_from_the_grid(
 ) -> None:
     world = browser_world
     sign_in(page, world.teacher)
-    page.goto(f"/district/classrooms/{world.classroom.pk}/?week=2026-11-16")
+    page.goto(f"{reverse('district:timetable', args=[world.classroom.pk])}?week=2026-11-16")
     page.locator(".week a.item", has_text="Writing").click()
     editor = page.locator("#block-editor form").first
     expect(editor).to_be_visible()
@@ -68,7 +69,7 @@ def test_district_pages_fit_a_phone(
 ) -> None:
     world = browser_world
     sign_in(phone_page, world.provider.user)
-    phone_page.goto(f"/district/classrooms/{world.classroom.pk}/?week=2026-11-16")
+    phone_page.goto(f"{reverse('district:timetable', args=[world.classroom.pk])}?week=2026-11-16")
     expect(phone_page.locator(".week")).to_be_visible()
     scrolls = phone_page.evaluate(
         "(() => { const w = document.querySelector('.week-wrap');"
@@ -77,7 +78,7 @@ def test_district_pages_fit_a_phone(
     assert scrolls, "the week grid should scroll inside its wrapper on a phone"
     widths = {"timetable": phone_page.evaluate("document.documentElement.scrollWidth")}
     screenshot(phone_page, "district-timetable-phone")
-    phone_page.goto(f"/district/providers/{world.provider.pk}/availability/")
+    phone_page.goto(reverse("district:availability", args=[world.provider.pk]))
     form = phone_page.locator("form", has=phone_page.locator("input[value=window_add]"))
     form.locator("select[name=day]").select_option("tue")
     form.locator("input[name=start]").fill("08:00")

@@ -232,7 +232,7 @@ def test_another_providers_broken_sessions_are_told_and_flagged(world: World, sh
         "Room 2A, Maple Elementary: the usual week was changed by a timetable import by "
         "Provider Tester. Your session Mon 09:00-09:30 lost its block: see the flags."
     )
-    assert note.link == f"/planning/providers/{world.other_provider.pk}/"
+    assert note.link == reverse("planning:provider", args=[world.other_provider.pk])
     for name in (student.first_name, student.last_name, world.student.first_name):
         assert name not in note.text
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.urls import reverse
+
 from pushin.caseload.models import StudentUnavailability
 from pushin.district.models import ActivityBlock, Availability, BusyTime
 from pushin.planning.forms import BlockChoiceField, MoveForm
@@ -47,7 +49,7 @@ def test_availability_and_busy_lists_are_in_week_order(world: World, login) -> N
         )
     page = (
         login(world.provider.user)
-        .get(f"/district/providers/{world.provider.pk}/availability/")
+        .get(reverse("district:availability", args=[world.provider.pk]))
         .content.decode()
     )
     first_words = r"<li>\s*(Monday|Tuesday|Wednesday|Thursday|Friday) "
@@ -66,7 +68,9 @@ def test_the_teachers_weekly_blocks_are_in_week_order(world: World, login) -> No
             end=dt.time(13, 45),
             activity="math",
         )
-    page = login(world.teacher).get(f"/collaboration/classrooms/{world.classroom.pk}/").content
+    page = (
+        login(world.teacher).get(reverse("collaboration:portal", args=[world.classroom.pk])).content
+    )
     rows = re.findall(r'<tr id="block-\d+">\s*<td>(\w{3}) ', page.decode())
     assert rows == ["Mon", "Tue", "Wed", "Thu", "Fri"]
 
@@ -76,7 +80,9 @@ def test_a_students_weekly_times_elsewhere_are_in_week_order(world: World, login
         StudentUnavailability.objects.create(
             student=world.student, day=day, start=dt.time(13), end=dt.time(13, 30), reason="Speech"
         )
-    page = login(world.provider.user).get(f"/caseload/students/{world.student.pk}/").content
+    page = (
+        login(world.provider.user).get(reverse("caseload:student", args=[world.student.pk])).content
+    )
     listed = section(page.decode(), "Weekly times the student is elsewhere", "</ul>")
     assert days_in(listed) == WEEK_ORDER
 
@@ -115,6 +121,6 @@ def test_the_timetable_lists_blocks_in_week_order(world: World, login) -> None:
             end=dt.time(13, 45),
             activity="math",
         )
-    response = login(world.admin).get(f"/district/classrooms/{world.classroom.pk}/")
+    response = login(world.admin).get(reverse("district:timetable", args=[world.classroom.pk]))
     blocks = response.context["week"].blocks
     assert [block.day for block in blocks] == ["mon", "tue", "thu", "fri"]

@@ -5,6 +5,7 @@ import re
 from django.urls import reverse
 
 from pushin.district.models import Availability
+from pushin.ids import PATTERN
 from tests.factories import World, make_provider
 from tests.planning.helpers import standing
 
@@ -19,8 +20,8 @@ def test_admin_home_lists_providers_in_a_few_queries(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("planning:home"))
     page = response.content.decode()
-    assert len(re.findall(r'href="/planning/providers/\d+/"', page)) == 14
-    assert len(re.findall(r'href="/planning/providers/\d+/schedule/"', page)) == 1
+    assert len(re.findall(rf'href="/planning/providers/{PATTERN}/"', page)) == 14
+    assert len(re.findall(rf'href="/planning/providers/{PATTERN}/schedule/"', page)) == 1
     assert "Accepted" in page
     assert "None yet" in page
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from pushin.sessions.models import Amendment, SessionStudent
 from pushin.sessions.services import session_sign
@@ -65,7 +66,7 @@ def test_without_htmx_redirects_back_with_the_message(world, login):
         follow=True,
     )
     assert response.redirect_chain[-1][0].endswith(
-        f"/sessions/{record.session_id}/#record-{record.pk}"
+        f"{reverse('sessions:detail', args=[record.session_id])}#record-{record.pk}"
     )
     assert "At most 30 minutes: the session lasts 30." in response.content.decode()
 
