@@ -218,8 +218,9 @@ EXPECTED: dict[str, str] = {
     "audit:retention":                            "POST 404 404 404 404 404 404 404 ok  ok  404",
     "district:dashboard":                         "GET  L   404 404 404 404 404 404 200 200 404",
     "district:settings":                          "GET  L   404 404 404 404 404 404 200 200 404",
-    # Schools and rooms: providers read the district's (and edit any room's timetable, as its
-    # administrator does); a teacher their own room; a para none. The COTA is a provider here.
+    # Schools and rooms: providers read the district's and edit any room's timetable, as its
+    # administrator does (the timetable import is stricter: a provider's touches only rooms
+    # where they serve students); a teacher their own room; a para none. A COTA is a provider.
     "district:schools":                           "GET  L   200 200 200 404 404 404 200 200 200",
     "district:classrooms":                        "GET  L   200 200 200 302 302 404 200 200 200",
     "district:timetable@classroom":               "GET  L   200 200 200 200 404 404 200 404 404",
@@ -250,7 +251,8 @@ EXPECTED: dict[str, str] = {
     "caseload:fit_cell@fit_cell":                 "GET  L   200 200 200 404 404 404 200 200 200",
     "caseload:import_students":                   "GET  L   200 200 200 404 404 404 200 200 200",
     # Planning: the provider themself and the district administrator plan and change; a
-    # supervising OT sees the COTA's week but does not plan it.
+    # supervising OT sees the COTA's week but does not plan it. The administrator's
+    # calendar page renews or turns off the feed but does not show its secret address.
     "planning:home":                              "GET  L   302 302 302 404 404 404 200 200 302",
     "planning:run_create":                        "POST L   ok  ok  ok  404 404 404 ok  ok  ok",
     "planning:run@run":                           "GET  L   200 404 404 404 404 404 200 404 404",
