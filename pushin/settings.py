@@ -51,7 +51,7 @@ else:
 
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
 # The key of the public ids in URLs (pushin/ids.py); empty: derived from SECRET_KEY. Set it
-# to keep URLs (bookmarks, links in sent e-mails) working across a SECRET_KEY rotation.
+# to keep URLs (bookmarks, notifications' links) working across a SECRET_KEY rotation.
 PUSHIN_ID_KEY = os.environ.get("PUSHIN_ID_KEY", "")
 if PRODUCTION and PUSHIN_ID_KEY and len(PUSHIN_ID_KEY) < 32:
     raise ImproperlyConfigured("PUSHIN_ID_KEY, when set, must be 32+ random characters")

@@ -20,6 +20,8 @@ from pushin import ids
 from pushin.ids import PK_LIMIT, OpaqueIdConverter, decode_id, encode_id
 from tests.core.rich_world import RichWorld, rich_world
 from tests.core.test_get_never_writes import cases, walker
+from tests.core.test_settings import PRODUCTION_ENV
+from tests.core.test_settings_hardening import _manage
 from tests.factories import World
 
 KEY = override_settings(PUSHIN_ID_KEY="k" * 40)
@@ -107,6 +109,13 @@ def test_the_key_decides_the_ids() -> None:
         for pk, text in enumerate(from_secret, start=1):  # another key's id names no such row
             with contextlib.suppress(ValueError):
                 assert decode_id(text) != pk
+
+
+def test_production_refuses_a_short_id_key() -> None:
+    short = _manage("check", env={**PRODUCTION_ENV, "PUSHIN_ID_KEY": "short"})
+    assert short.returncode != 0
+    assert "PUSHIN_ID_KEY, when set, must be 32+ random characters" in short.stderr
+    assert _manage("check", env={**PRODUCTION_ENV, "PUSHIN_ID_KEY": "y" * 40}).returncode == 0
 
 
 @KEY
