@@ -535,9 +535,11 @@ def teacher_block_edit(
     end: dt.time,
     activity: str,
     teacher_preference: str,
+    version: int | None = None,
 ) -> tuple[ActivityBlock, list[Notification]]:
     """A teacher edits a weekly block on the timetable page: one change, and the room's
-    providers told of the move and of the preference as a portal report would."""
+    providers told of the move and of the preference as a portal report would. Refused
+    (EditConflict) when the block changed since its form was drawn at `version`."""
     before = (block.day, block.start, block.end, block.activity)
     preference_before = block.teacher_preference
     affected = _sessions_in_block(block)
@@ -549,6 +551,7 @@ def teacher_block_edit(
         end=end,
         activity=activity,
         teacher_preference=teacher_preference,
+        version=version,
     )
     told: list[Notification] = []
     after = (updated.day, updated.start, updated.end, updated.activity)

@@ -7,9 +7,11 @@ from typing import Any
 
 from django import forms
 
+from pushin.concurrency import VersionField
 from pushin.district.models import (
     SESSION_IDLE_MAX_MINUTES,
     SESSION_IDLE_MIN_MINUTES,
+    ActivityBlock,
     ExceptionKind,
     School,
     TeacherPreference,
@@ -44,6 +46,25 @@ class BlockForm(_SpanForm):
         label="Teacher says",
     )
     field_order = ["day", "start", "end", "activity", "teacher_preference"]
+
+
+class BlockEditForm(BlockForm):
+    """A block's edit form: also the version it was drawn with (pushin/concurrency.py)."""
+
+    version = VersionField()
+
+    @classmethod
+    def of(cls, block: ActivityBlock) -> BlockEditForm:
+        return cls(
+            initial={
+                "day": block.day,
+                "start": block.start,
+                "end": block.end,
+                "activity": block.activity,
+                "teacher_preference": block.teacher_preference,
+                "version": block.version,
+            }
+        )
 
 
 class ExceptionForm(_SpanForm):

@@ -18,6 +18,7 @@ from django.urls import reverse
 from pushin.accounts.audit import audit_record
 from pushin.accounts.models import AuditAction, User
 from pushin.collaboration.models import Notification
+from pushin.concurrency import version_claim
 from pushin.district.models import (
     SESSION_IDLE_MAX_MINUTES,
     SESSION_IDLE_MIN_MINUTES,
@@ -56,6 +57,10 @@ def _span(start: dt.time, end: dt.time) -> str:
 def _check_end_after_start(start: dt.time, end: dt.time) -> None:
     if end <= start:
         raise ValidationError({"end": "The end must be after the start."})
+
+
+# What changed under a stale block form, in the conflict message (pushin/concurrency.py).
+BLOCK = "This block"
 
 
 def _lock_classroom(classroom: Classroom) -> None:
@@ -123,9 +128,13 @@ def block_update(
     end: dt.time,
     activity: str,
     teacher_preference: str = "",
+    version: int | None = None,
 ) -> ActivityBlock:
+    """Change a weekly block; refused (EditConflict) when it changed since its form was
+    drawn at `version`."""
     _check_end_after_start(start, end)
     _lock_classroom(block.classroom)
+    version_claim(ActivityBlock.objects, pk=block.pk, expected=version, what=BLOCK)
     _check_block_overlap(
         classroom=block.classroom, day=day, start=start, end=end, exclude_pk=block.pk
     )
@@ -146,7 +155,9 @@ def block_update(
     block.activity = activity
     block.teacher_preference = teacher_preference
     block.full_clean()
-    block.save()
+    # Not the version: the claim moved it on in the database.
+    block.save(update_fields=["day", "start", "end", "activity", "teacher_preference"])
+    block.version = ActivityBlock.objects.values_list("version", flat=True).get(pk=block.pk)
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -157,7 +168,8 @@ def block_update(
 
 
 @transaction.atomic
-def block_delete(*, actor: User, block: ActivityBlock) -> None:
+def block_delete(*, actor: User, block: ActivityBlock, version: int | None = None) -> None:
+    version_claim(ActivityBlock.objects, pk=block.pk, expected=version, what=BLOCK)
     audit_record(
         actor=actor, action=AuditAction.DELETE, obj=block, detail={"classroom": block.classroom_id}
     )

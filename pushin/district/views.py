@@ -24,6 +24,7 @@ from django_htmx.middleware import HtmxDetails
 from pushin.accounts.http import signed_in_user
 from pushin.accounts.models import Role, User
 from pushin.collaboration import services as collaboration_services
+from pushin.concurrency import EditConflict
 from pushin.district import selectors, services
 from pushin.district.access import (
     can_edit_availability,
@@ -39,6 +40,7 @@ from pushin.district.access import (
 from pushin.district.forms import (
     BUSY_LABELS,
     AvailabilityForm,
+    BlockEditForm,
     BlockForm,
     BusyTimeForm,
     ClosureForm,
@@ -111,6 +113,7 @@ def _render_timetable(
     edit_block: ActivityBlock | None = None,
     edit_form: BlockForm | None = None,
     notice: str = "",
+    status: int = 200,
 ) -> HttpResponse:
     user = signed_in_user(request)
     week_of = _week_of(request)
@@ -140,7 +143,7 @@ def _render_timetable(
         "notice": notice,
     }
     template = "district/_timetable_body.html" if request.htmx else "district/timetable.html"
-    return render(request, template, context)
+    return render(request, template, context, status=status)
 
 
 def _editable_classroom(request: HttpRequest, pk: int) -> Classroom:
@@ -191,27 +194,42 @@ def block_edit(request: HtmxHttpRequest, pk: int, block_pk: int) -> HttpResponse
     user = signed_in_user(request)
     if request.method == "POST" and request.POST.get("action") == "delete":
         label = str(block)
-        services.block_delete(actor=user, block=block)
+        form = BlockEditForm(request.POST)
+        form.is_valid()
+        try:
+            services.block_delete(actor=user, block=block, version=form.cleaned_data.get("version"))
+        except EditConflict as conflict:
+            # Not deleted: the timetable as it now is, the block's form to look again.
+            block.refresh_from_db()
+            return _render_timetable(
+                request,
+                classroom,
+                edit_block=block,
+                edit_form=BlockEditForm.of(block),
+                notice=str(conflict),
+                status=409,
+            )
         return _after_timetable_change(request, classroom, f"Deleted {label}.")
     if request.method == "POST":
-        form = BlockForm(request.POST)
+        form = BlockEditForm(request.POST)
+        status = 200
         if form.is_valid():
             try:
                 block = _block_update(user, block, form.cleaned_data)
             except ValidationError as error:
                 form.add_error(None, error)
+            except EditConflict as conflict:
+                # What they entered stays in the form (and its version, so saving again
+                # is refused until they reload and see the other change).
+                form.add_error(None, str(conflict))
+                block.refresh_from_db()
+                status = 409
             else:
                 return _after_timetable_change(request, classroom, f"Saved {block}.")
-        return _render_timetable(request, classroom, edit_block=block, edit_form=form)
-    form = BlockForm(
-        initial={
-            "day": block.day,
-            "start": block.start,
-            "end": block.end,
-            "activity": block.activity,
-            "teacher_preference": block.teacher_preference,
-        }
-    )
+        return _render_timetable(
+            request, classroom, edit_block=block, edit_form=form, status=status
+        )
+    form = BlockEditForm.of(block)
     context = {
         "classroom": classroom,
         "edit_block": block,

@@ -4,10 +4,6 @@ the database keeps the first's change (optimistic locking, pushin/concurrency.py
 
 from __future__ import annotations
 
-import html as html_text
-import re
-from typing import Any
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -17,6 +13,7 @@ from pushin.concurrency import EditConflict
 from pushin.sessions.models import DataPoint, DatedSession, SessionStudent
 from pushin.sessions.services import attendance_record, data_point_add, session_note_set
 from pushin.vocabulary import Domain
+from tests.edit_conflicts import HX, drawn_version, signed_in, text
 from tests.factories import World
 from tests.sessions.factories import dated_session
 from tests.sessions.helpers import record_url
@@ -32,26 +29,8 @@ SESSION_CONFLICT = (
 )
 
 
-HX = {"HX-Request": "true"}
-
-
-def text(response: Any) -> str:
-    return html_text.unescape(str(response.content.decode()))
-
-
 def tab(world: World) -> Client:
-    client = Client()
-    client.force_login(world.provider.user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
-
-
-def drawn_version(html: str, action: str) -> str:
-    """The version the form posting to `action` was drawn with."""
-    form = re.search(rf'action="{re.escape(action)}".*?</form>', html, re.S)
-    assert form is not None, action
-    version = re.search(r'name="version" value="(\d+)"', form.group(0))
-    assert version is not None, form.group(0)
-    return version.group(1)
+    return signed_in(world.provider.user)
 
 
 @pytest.fixture
