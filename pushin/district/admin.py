@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.http import HttpRequest
+
+from pushin.accounts.models import User
 from pushin.district.models import (
     ActivityBlock,
     Availability,
@@ -18,6 +22,7 @@ from pushin.district.models import (
     TimetableException,
     TravelTime,
 )
+from pushin.district.services import classroom_teacher_notify
 
 
 class ClosureInline(admin.TabularInline[Closure, District]):
@@ -69,6 +74,14 @@ class ClassroomAdmin(admin.ModelAdmin[Classroom]):
     search_fields = ["name", "code"]
     raw_id_fields = ["teacher"]
     inlines = [ActivityBlockInline]
+
+    def save_model(self, request: HttpRequest, obj: Classroom, form: Any, change: bool) -> None:
+        # A change of teacher here is told to both teachers, as from an import.
+        before = Classroom.objects.select_related("teacher").filter(pk=obj.pk).first()
+        super().save_model(request, obj, form, change)
+        if change and before is not None:
+            assert isinstance(request.user, User)
+            classroom_teacher_notify(actor=request.user, classroom=obj, before=before.teacher)
 
 
 @admin.register(TimetableException)

@@ -26,6 +26,7 @@ from pushin.accounts.audit import audit_record
 from pushin.accounts.models import AuditAction, Role, User
 from pushin.collaboration.models import Notification
 from pushin.district.models import ActivityBlock, Classroom, District, School, TeacherPreference
+from pushin.district.services import classroom_teacher_notify
 from pushin.planning.models import ScheduledSession
 from pushin.query import EARLIEST, LATEST, WINDOW
 from pushin.vocabulary import Activity, Weekday, in_week_order
@@ -735,6 +736,8 @@ def timetables_import(*, actor: User, district: District, text: str, dry_run: bo
             changed_fields.append("teacher")
         if changed_fields:
             details.append(f"{', '.join(changed_fields)} changed")
+        if "teacher" in changed_fields:
+            details.append("the old and the new teacher will be told")
         current: dict[BlockKey, list[ActivityBlock]] = {}
         for block in classroom.blocks.all():
             current.setdefault(
@@ -773,15 +776,18 @@ def timetables_import(*, actor: User, district: District, text: str, dry_run: bo
         result.items.append(ImportItem(room.label, "update", details, classroom))
         if dry_run:
             continue
+        told: list[Notification] = []
         if changed_fields:
+            teacher_before = classroom.teacher
             classroom.name = room.name
             classroom.grade = room.grade
             if room.teacher is not None:
                 classroom.teacher = room.teacher
             classroom.save(update_fields=["name", "grade", "teacher"])
+            told = classroom_teacher_notify(actor=actor, classroom=classroom, before=teacher_before)
         ActivityBlock.objects.filter(pk__in=[b.pk for b in to_remove]).delete()
         _blocks_create(classroom, to_add)
-        told = _tell_providers(actor=actor, classroom=classroom, lost=lost)
+        told += _tell_providers(actor=actor, classroom=classroom, lost=lost)
         audit_record(
             actor=actor,
             action=AuditAction.IMPORT,

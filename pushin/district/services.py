@@ -264,6 +264,33 @@ def timetable_exception_delete(*, actor: User, exception: TimetableException) ->
 # --- Schools and travel -----------------------------------------------------------------
 
 
+def classroom_teacher_notify(
+    *, actor: User, classroom: Classroom, before: User | None
+) -> list[Notification]:
+    """A room's teacher changed (only an administrator changes it): the teacher who lost the
+    room learns why its students are gone from their pages, and the new one where to find
+    them. The room and who changed it, never a student."""
+    after = classroom.teacher
+    if after == before:
+        return []
+    room = f"{classroom.name}, {classroom.school.name}"
+    rows = []
+    if before is not None:
+        text = (
+            f"{room}: {actor.display_name} made another teacher this room's teacher. You no "
+            "longer see its students, their strategies or the providers' visits there."
+        )
+        rows.append(Notification(recipient=before, text=text[:300]))
+    if after is not None:
+        text = (
+            f"{room}: {actor.display_name} made you this room's teacher. Its students' "
+            "strategies, the providers' visits and follow-ups are in My classroom."
+        )
+        link = reverse("collaboration:portal", args=[classroom.pk])
+        rows.append(Notification(recipient=after, text=text[:300], link=link))
+    return Notification.objects.bulk_create(rows)
+
+
 @transaction.atomic
 def school_create(*, actor: User, district: District, name: str, code: str) -> School:
     name = name.strip()
