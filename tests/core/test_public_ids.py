@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from pushin import ids
 from pushin.ids import PK_LIMIT, OpaqueIdConverter, decode_id, encode_id
 from tests.core.rich_world import RichWorld, rich_world
-from tests.core.test_get_never_writes import cases, walker
+from tests.core.test_get_never_writes import cases, routes, walker
 from tests.core.test_settings import PRODUCTION_ENV
 from tests.core.test_settings_hardening import _manage
 from tests.factories import World
@@ -142,6 +142,17 @@ def test_the_converter_decodes_paths_and_encodes_ints() -> None:
     with pytest.raises(ValueError, match="not a public id"):
         converter.to_python("12")
     assert reverse("caseload:student", args=[12]) == f"/caseload/students/{encode_id(12)}/"
+
+
+def test_no_route_takes_a_bare_integer() -> None:
+    """A new `<int:pk>` would put a sequential id back in a URL: object ids are `<pid:...>`."""
+    bare = [
+        f"{route.key} ({route.pattern})"
+        for route in routes()
+        if not route.pattern.startswith("django-admin/") and "<int:" in route.pattern
+    ]
+    assert not bare, "Routes with <int:...>; use <pid:...>:\n" + "\n".join(bare)
+    assert any("<pid:" in route.pattern for route in routes())
 
 
 # --- Views ---------------------------------------------------------------------------------------
