@@ -44,11 +44,25 @@ def classroom_for_user(user: User, pk: int) -> Classroom:
         raise Http404("No such classroom") from None
 
 
+def rooms_served_by(provider: Provider) -> QuerySet[Classroom]:
+    """The rooms where `provider` has active students: the rooms whose week they may change."""
+    return Classroom.objects.filter(
+        school__district_id=provider.district_id,
+        students__providers=provider,
+        students__active=True,
+    ).distinct()
+
+
 def can_edit_timetable(user: User, classroom: Classroom) -> bool:
-    """Teachers edit their own room; providers and administrators any room they see."""
-    if user.is_superuser or user.role in (Role.PROVIDER, Role.ADMIN):
+    """Administrators edit any room of their district, teachers their own room, providers
+    the rooms where they serve students (as the timetable import allows): a change of
+    another room's week would break sessions they know nothing of."""
+    if user.is_superuser or user.role == Role.ADMIN:
         return True
-    return user.role == Role.TEACHER and classroom.teacher_id == user.pk
+    if user.role == Role.TEACHER:
+        return classroom.teacher_id == user.pk
+    provider = getattr(user, "provider", None)
+    return provider is not None and rooms_served_by(provider).filter(pk=classroom.pk).exists()
 
 
 def schools_visible_to(user: User) -> QuerySet[School]:

@@ -12,7 +12,7 @@ from tests.district.personas import HTMX, PERSONAS, is_login_redirect, persona_u
 
 EXPECTED = {
     "provider": 302,
-    "other_provider": 302,
+    "other_provider": 403,  # no students in the room
     "teacher": 302,
     "other_teacher": 404,
     "para": 404,
