@@ -16,9 +16,11 @@ have gone out: only the provider sends it again). The database queue's own row o
 dead task is failed too (django-tasks-db has no lease of its own: a row a dead worker
 claimed stays RUNNING for ever).
 
-Leases (settings): `PUSHIN_SOLVER_LEASE_SECONDS` (default 120) for plan and makeup runs,
-`PUSHIN_EMAIL_LEASE_SECONDS` (default 300) for an e-mail, `PUSHIN_HEARTBEAT_SECONDS`
-(default 5) between two heartbeats of a solve.
+Leases (settings, from the environment variables of the same names):
+`PUSHIN_SOLVER_LEASE_SECONDS` (default 120, at least three heartbeats) for plan and makeup
+runs, `PUSHIN_EMAIL_LEASE_SECONDS` (default 300, at least three `EMAIL_TIMEOUT`s) for an
+e-mail, `PUSHIN_HEARTBEAT_SECONDS` (default 5, at least 1) between two heartbeats of a
+solve.
 """
 
 from __future__ import annotations
@@ -35,10 +37,6 @@ from django.db import models
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
-
-SOLVER_LEASE_SECONDS = 120.0
-EMAIL_LEASE_SECONDS = 300.0
-HEARTBEAT_SECONDS = 5.0
 
 _worker_id = ""
 
@@ -66,22 +64,19 @@ def worker_id() -> str:
     return me[:100]
 
 
-def _seconds(name: str, default: float) -> dt.timedelta:
-    return dt.timedelta(seconds=float(getattr(settings, name, default)))
-
-
+# Read at each use (tests change them); their defaults and bounds are in settings.py.
 def solver_lease() -> dt.timedelta:
     """How long a plan or makeup run may go without a heartbeat before it is stalled."""
-    return _seconds("PUSHIN_SOLVER_LEASE_SECONDS", SOLVER_LEASE_SECONDS)
+    return dt.timedelta(seconds=float(settings.PUSHIN_SOLVER_LEASE_SECONDS))
 
 
 def email_lease() -> dt.timedelta:
     """How long one e-mail attempt may take before it is stalled."""
-    return _seconds("PUSHIN_EMAIL_LEASE_SECONDS", EMAIL_LEASE_SECONDS)
+    return dt.timedelta(seconds=float(settings.PUSHIN_EMAIL_LEASE_SECONDS))
 
 
 def heartbeat_seconds() -> float:
-    return float(getattr(settings, "PUSHIN_HEARTBEAT_SECONDS", HEARTBEAT_SECONDS))
+    return float(settings.PUSHIN_HEARTBEAT_SECONDS)
 
 
 def lease_expired(heartbeat_at: dt.datetime | None, *, lease: dt.timedelta) -> bool:

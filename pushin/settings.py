@@ -29,6 +29,17 @@ def _env_count(name: str, default: int) -> int:
     return int(value)
 
 
+def _env_seconds(name: str, default: float, *, minimum: float) -> float:
+    value = os.environ.get(name, "").strip() or str(default)
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = float("nan")
+    if not minimum <= seconds < float("inf"):  # refuses nan too
+        raise ImproperlyConfigured(f"{name} must be a number of seconds, at least {minimum:g}")
+    return seconds
+
+
 def _env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -222,6 +233,19 @@ EMAIL_PORT = int(
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Push-In <no-reply@localhost>")
 # Seconds before an SMTP connection or command gives up (the follow-up task then retries).
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+
+# Leases on claimed work (pushin/leases.py): a plan or makeup run with no heartbeat for
+# PUSHIN_SOLVER_LEASE_SECONDS is "Stalled"; a follow-up still "sending" after
+# PUSHIN_EMAIL_LEASE_SECONDS goes back to "not sent". Too short a lease would stall live
+# work, so a solver lease holds at least three heartbeats and an e-mail lease at least
+# three SMTP timeouts (connect, send, quit).
+PUSHIN_HEARTBEAT_SECONDS = _env_seconds("PUSHIN_HEARTBEAT_SECONDS", 5, minimum=1)
+PUSHIN_SOLVER_LEASE_SECONDS = _env_seconds(
+    "PUSHIN_SOLVER_LEASE_SECONDS", 120, minimum=3 * PUSHIN_HEARTBEAT_SECONDS
+)
+PUSHIN_EMAIL_LEASE_SECONDS = _env_seconds(
+    "PUSHIN_EMAIL_LEASE_SECONDS", 300, minimum=3 * EMAIL_TIMEOUT
+)
 
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one school day
 SESSION_COOKIE_HTTPONLY = True
