@@ -26,10 +26,12 @@ def text(response: Any) -> str:
     return html.unescape(str(response.content.decode()))
 
 
-def drawn_version(page: str, action: str) -> str:
-    """The version the form posting to `action` was drawn with."""
-    form = re.search(rf'action="{re.escape(action)}".*?</form>', page, re.S)
-    assert form is not None, action
-    version = re.search(r'name="version" value="(\d+)"', form.group(0))
-    assert version is not None, form.group(0)
-    return version.group(1)
+def drawn_version(page: str, action: str | None, name: str = "version") -> str:
+    """The version the forms posting to `action` were drawn with (None: the forms with a
+    field `name` that post back to the page). Every such form must carry it."""
+    pattern = rf'action="{re.escape(action)}".*?</form>' if action else r"<form.*?</form>"
+    forms = [f for f in re.findall(pattern, page, re.S) if action or f'name="{name}"' in f]
+    assert forms, action
+    versions = {re.findall(rf'name="{name}" value="(\d+)"', f)[0] for f in forms}
+    assert len(versions) == 1, (action, versions)
+    return str(versions.pop())

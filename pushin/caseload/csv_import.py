@@ -35,6 +35,7 @@ from pushin.caseload.models import (
     Service,
     Student,
 )
+from pushin.concurrency import version_bump
 from pushin.district.access import providers_visible_to
 from pushin.district.csv_import import (
     CsvRow,
@@ -701,6 +702,9 @@ class _Applier:
                     for k in changed:
                         setattr(goal, k, new_values[k])
                     goal.save(update_fields=changed)
+        if details and not self.dry_run:
+            # The student's forms drawn before the import must not overwrite it unseen.
+            version_bump(Student.objects.filter(pk=student.pk))
         return details, {
             "fields": fields,
             "iep": iep.pk if iep is not None else None,

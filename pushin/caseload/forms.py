@@ -10,6 +10,7 @@ from pushin.accounts.models import User
 from pushin.caseload.models import MANDATE_MINUTES_MAX, MANDATE_MINUTES_TOO_MANY, MandateVersion
 from pushin.caseload.selectors import caseload_filter_options
 from pushin.caseload.services import WEIGHT_ERROR
+from pushin.concurrency import VersionField
 from pushin.district.models import Classroom, Provider, School
 from pushin.ids import OpaqueModelChoiceField
 from pushin.query import DateField
@@ -79,6 +80,7 @@ class ComfortForm(forms.Form):
     asked_on = DateField(
         required=False, widget=DateInput, label="Asked on", help_text="Leave empty for today."
     )
+    version = VersionField()  # the student's (pushin/concurrency.py)
 
 
 class MandateAmendForm(forms.ModelForm[MandateVersion]):
@@ -109,6 +111,10 @@ class MandateAmendForm(forms.ModelForm[MandateVersion]):
             "max_group": "Largest group",
         }
         help_texts = {"reason": "e.g. amendment meeting of 11/20, annual review."}
+
+    # The student's version when the form was drawn (pushin/concurrency.py); "version"
+    # alone would read as a mandate version here.
+    student_version = VersionField()
 
     @staticmethod
     def initial_from(latest: MandateVersion | None, iep_end: dt.date) -> dict[str, Any]:

@@ -19,10 +19,13 @@ from pushin.caseload.models import (
     Service,
     Student,
 )
+from pushin.concurrency import version_claim
 from pushin.district.models import District
 from pushin.vocabulary import Activity, Comfort, Domain
 
 WEIGHT_ERROR = "Enter a weight from 0 (never) to 1 (ideal), e.g. 0.6."
+# What changed under a stale form, in the conflict message (pushin/concurrency.py).
+STUDENT = "This student's record"
 
 
 def _check_weight(weight: float, field: str = "weight") -> None:
@@ -32,13 +35,20 @@ def _check_weight(weight: float, field: str = "weight") -> None:
 
 @transaction.atomic
 def student_comfort_set(
-    *, actor: User, student: Student, comfort: str, asked_on: dt.date | None
+    *,
+    actor: User,
+    student: Student,
+    comfort: str,
+    asked_on: dt.date | None,
+    version: int | None = None,
 ) -> Student:
     """Record how the student wants support to look, and when they were asked.
 
     An empty `comfort` clears the preference (and the date); a preference without a date
-    was asked today.
+    was asked today. Refused (EditConflict) when the student changed since the form was
+    drawn at `version`.
     """
+    version_claim(Student.objects, pk=student.pk, expected=version, what=STUDENT)
     if comfort and comfort not in Comfort.values:
         raise ValidationError({"comfort": "Choose one of the listed preferences."})
     today = timezone.localdate()
@@ -74,13 +84,17 @@ def mandate_amend(
     grouping: str,
     max_group: int,
     reason: str,
+    student_version: int | None = None,
 ) -> MandateVersion:
     """Add a mandate version from `effective_from` on. Earlier versions are never changed.
 
-    The date must fall within the IEP and after the latest version's date.
+    The date must fall within the IEP and after the latest version's date. Refused
+    (EditConflict) when the student changed since the form was drawn at `student_version`
+    (another amendment, say, that this one would follow without its author seeing it).
     """
     service = Service.objects.select_for_update().select_related("iep").get(pk=service.pk)
     iep = service.iep
+    version_claim(Student.objects, pk=iep.student_id, expected=student_version, what=STUDENT)
     latest = service.versions.order_by("-effective_from", "-pk").first()
     errors: dict[str, list[str]] = {}
     if not iep.start <= effective_from <= iep.end:

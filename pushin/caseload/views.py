@@ -29,6 +29,7 @@ from pushin.caseload.forms import (
     MandateAmendForm,
 )
 from pushin.caseload.models import Service, Student
+from pushin.concurrency import EditConflict
 from pushin.vocabulary import Activity, Domain
 
 
@@ -58,7 +59,17 @@ def caseload_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
-    student = student_for_user(user, pk)
+    return _student_page(request, student_for_user(user, pk))
+
+
+def _student_page(
+    request: HttpRequest,
+    student: Student,
+    *,
+    comfort_form: ComfortForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = signed_in_user(request)
     access = StudentAccess.for_user(user)
     page = selectors.student_page(student, access, timezone.localdate())
     audit_record(
@@ -75,14 +86,21 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "student": student,
             "access": access,
-            "comfort_form": _comfort_form(student),
+            "comfort_form": comfort_form or _comfort_form(student),
             "goal_fit_form": GoalFitForm(),
         },
+        status=status,
     )
 
 
 def _comfort_form(student: Student) -> ComfortForm:
-    return ComfortForm(initial={"comfort": student.comfort, "asked_on": student.comfort_asked_on})
+    return ComfortForm(
+        initial={
+            "comfort": student.comfort,
+            "asked_on": student.comfort_asked_on,
+            "version": student.version,
+        }
+    )
 
 
 @login_required
@@ -95,6 +113,7 @@ def student_comfort_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ComfortForm(request.POST)
     saved = False
+    status = 200
     if form.is_valid():
         try:
             services.student_comfort_set(
@@ -102,10 +121,18 @@ def student_comfort_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 student=student,
                 comfort=form.cleaned_data["comfort"],
                 asked_on=form.cleaned_data["asked_on"],
+                version=form.cleaned_data["version"],
             )
             saved = True
         except ValidationError as error:
             add_service_errors(form, error)
+        except EditConflict as conflict:
+            # What they chose stays in the form (with its version: reload to see theirs).
+            form.add_error(None, str(conflict))
+            status = 409
+    if status == 409 and not is_htmx(request):
+        student.refresh_from_db()
+        return _student_page(request, student, comfort_form=form, status=409)
     if not is_htmx(request):
         if saved:
             messages.success(request, "Comfort preference saved.")
@@ -114,10 +141,12 @@ def student_comfort_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("caseload:student", pk=student.pk)
     if saved:
         form = _comfort_form(student)
+    student.refresh_from_db()
     return render(
         request,
         "caseload/_comfort.html",
         {"student": student, "access": access, "comfort_form": form, "saved": saved},
+        status=status,
     )
 
 
@@ -140,7 +169,7 @@ def mandate_amend(request: HttpRequest, pk: int, service_pk: int) -> HttpRespons
     )
     if not access.edit:
         raise PermissionDenied
-    mandate = selectors.service_mandate(service, timezone.localdate())
+    status = 200
     if request.method == "POST":
         form = MandateAmendForm(request.POST)
         if form.is_valid():
@@ -148,6 +177,16 @@ def mandate_amend(request: HttpRequest, pk: int, service_pk: int) -> HttpRespons
                 version = services.mandate_amend(actor=user, service=service, **form.cleaned_data)
             except ValidationError as error:
                 add_service_errors(form, error)
+            except EditConflict as conflict:
+                # The terms they entered stay in the form; the table above it shows the
+                # versions as they now are.
+                form.add_error(None, str(conflict))
+                status = 409
+                service = (
+                    Service.objects.select_related("iep")
+                    .prefetch_related("versions")
+                    .get(pk=service.pk)
+                )
             else:
                 messages.success(
                     request,
@@ -155,9 +194,13 @@ def mandate_amend(request: HttpRequest, pk: int, service_pk: int) -> HttpRespons
                     f"{version.effective_from:%b %d, %Y}. Earlier versions are kept.",
                 )
                 return redirect("caseload:student", pk=student.pk)
-    else:
+    mandate = selectors.service_mandate(service, timezone.localdate())
+    if request.method != "POST":
         form = MandateAmendForm(
-            initial=MandateAmendForm.initial_from(mandate.latest, service.iep.end)
+            initial={
+                **MandateAmendForm.initial_from(mandate.latest, service.iep.end),
+                "student_version": student.version,
+            }
         )
     audit_record(
         actor=user,
@@ -170,6 +213,7 @@ def mandate_amend(request: HttpRequest, pk: int, service_pk: int) -> HttpRespons
         request,
         "caseload/mandate_amend.html",
         {"student": student, "service": service, "mandate": mandate, "form": form},
+        status=status,
     )
 
 
