@@ -60,12 +60,19 @@ def can_decide_run(user: User, run: PlanRun) -> bool:
     return all(can_plan_for(user, provider) for provider in run.providers.all())
 
 
-def scheduled_session_for_user(user: User, pk: int) -> ScheduledSession:
-    """A standing session the user may move or pin (their own, or any as administrator)."""
+def scheduled_session_for_user(
+    user: User, pk: int, *, replaced_too: bool = False
+) -> ScheduledSession:
+    """A standing session the user may move or pin (their own, or any as administrator).
+
+    Only the newest schedule's, unless `replaced_too`: a change posted from a page drawn
+    before the schedule was replaced (another move copied it, a plan was accepted) finds
+    its session, so that the service can say so (EditConflict) instead of a 404."""
+    current = {} if replaced_too else {"schedule__active": True}
     try:
         session = ScheduledSession.objects.select_related(
             "schedule__provider__district", "classroom__school", "block"
-        ).get(pk=pk, schedule__active=True)
+        ).get(pk=pk, **current)
     except ScheduledSession.DoesNotExist:
         raise Http404("No such session") from None
     if not can_plan_for(user, session.schedule.provider):

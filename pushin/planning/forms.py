@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from pushin.concurrency import VersionField
 from pushin.district.models import ActivityBlock, Provider
 from pushin.planning.models import ScheduledSession
 from pushin.query import DateField
@@ -69,11 +70,17 @@ class MoveForm(forms.Form):
         error_messages={"invalid": "Enter a time as HH:MM."},
     )
     pin = forms.BooleanField(required=False, label="Pin it here (a re-plan keeps it unchanged)")
+    version = VersionField()
 
     def __init__(self, *args: Any, session: ScheduledSession, **kwargs: Any) -> None:
         kwargs.setdefault(
             "initial",
-            {"block": session.block_id, "start": session.start, "pin": session.pinned},
+            {
+                "block": session.block_id,
+                "start": session.start,
+                "pin": session.pinned,
+                "version": session.version,
+            },
         )
         super().__init__(*args, **kwargs)
         self.session = session
@@ -105,6 +112,7 @@ class MoveForm(forms.Form):
 
 class PinForm(forms.Form):
     pinned = forms.BooleanField(required=False)
+    version = VersionField()
 
 
 class CalendarForm(forms.Form):

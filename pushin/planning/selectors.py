@@ -58,6 +58,7 @@ class SessionView:
     pinned: bool = False
     url: str = ""
     pk: int | None = None
+    version: int | None = None  # a stored weekly session's (pushin/concurrency.py)
 
     @property
     def span(self) -> str:
@@ -375,6 +376,7 @@ def standing_views(
                 pinned=s.pinned,
                 url=reverse("planning:session_move", args=[s.pk]) if with_urls else "",
                 pk=s.pk,
+                version=s.version,
             )
         )
     return views

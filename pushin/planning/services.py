@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from pushin.accounts.audit import audit_record
 from pushin.accounts.models import AuditAction, User
+from pushin.concurrency import EditConflict, version_claim
 from pushin.district.models import ActivityBlock, District, Provider
 from pushin.planning.losses import Loss, run_losses
 from pushin.planning.models import (
@@ -76,6 +77,8 @@ class AcceptRefused(ValueError):
 
 
 ACCEPTED_MEANWHILE = "someone accepted another plan a moment ago"
+# What changed under a stale move or pin form (pushin/concurrency.py).
+WEEKLY_SESSION = "This weekly session"
 
 
 class AcceptedMeanwhile(AcceptRefused):
@@ -545,6 +548,14 @@ def plan_import(
     return schedule
 
 
+def _weekly_claim(session: ScheduledSession, version: int | None) -> None:
+    """Claim the weekly session at `version`; one of a schedule replaced since (another
+    move copied it from today, a plan was accepted) is not the schedule moves edit."""
+    version_claim(ScheduledSession.objects, pk=session.pk, expected=version, what=WEEKLY_SESSION)
+    if not StandingSchedule.objects.filter(pk=session.schedule_id, active=True).exists():
+        raise EditConflict(WEEKLY_SESSION)
+
+
 def _best_focus(scenario: Scenario, key: str, current: str, activity: str) -> str:
     """Keep the focus goal if it suits the activity, else the best-suited goal."""
     student = scenario.student_by_id.get(key)
@@ -567,13 +578,17 @@ def session_move(
     block: ActivityBlock,
     start: dt.time,
     pin: bool | None = None,
+    version: int | None = None,
 ) -> ScheduledSession:
     """Move a standing session to another block and start time of its classroom.
 
     The whole schedule with the move is judged by the engine's checker against the
     current timetable. A move that breaks a rule which was not already broken is refused
     (PlanRefused, nothing written); problems the schedule had before are not the move's.
+    A session moved or pinned since its form was drawn at `version` is refused too
+    (EditConflict).
     """
+    _weekly_claim(session, version)
     schedule = session.schedule
     provider = schedule.provider
     scenario, id_map = scenario_build(district=provider.district, providers=[provider])
@@ -674,8 +689,12 @@ def schedule_edition(*, schedule: StandingSchedule, user: User) -> StandingSched
 
 
 @transaction.atomic
-def session_pin_set(*, session: ScheduledSession, user: User, pinned: bool) -> ScheduledSession:
-    """Pin a session (a re-plan keeps it unchanged) or let it move again."""
+def session_pin_set(
+    *, session: ScheduledSession, user: User, pinned: bool, version: int | None = None
+) -> ScheduledSession:
+    """Pin a session (a re-plan keeps it unchanged) or let it move again; refused
+    (EditConflict) when it was moved or pinned since its form was drawn at `version`."""
+    _weekly_claim(session, version)
     session.pinned = pinned
     session.save(update_fields=["pinned"])
     for member in session.members.all():

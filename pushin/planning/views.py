@@ -19,6 +19,7 @@ from pushin.accounts.audit import audit_reads
 from pushin.accounts.http import signed_in_user
 from pushin.accounts.models import Role, User
 from pushin.caseload.access import students_visible_to
+from pushin.concurrency import EditConflict
 from pushin.district.access import provider_for_user
 from pushin.district.models import Provider
 from pushin.planning import selectors, services
@@ -370,9 +371,10 @@ def standing_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 def session_move(request: HttpRequest, pk: int) -> HttpResponse:
     """Move a session to another block or start; the engine's checker judges the move."""
     user = signed_in_user(request)
-    session = scheduled_session_for_user(user, pk)
+    session = scheduled_session_for_user(user, pk, replaced_too=request.method == "POST")
     form = MoveForm(request.POST or None, session=session)
     refused: list[str] = []
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.session_move(
@@ -381,9 +383,14 @@ def session_move(request: HttpRequest, pk: int) -> HttpResponse:
                 block=form.cleaned_data["block"],
                 start=form.cleaned_data["start"],
                 pin=form.cleaned_data["pin"],
+                version=form.cleaned_data["version"],
             )
         except services.PlanRefused as error:
             refused = _refusal_words(error, user)
+        except EditConflict as conflict:
+            # The block and time they chose stay in the form (reload to see theirs).
+            form.add_error(None, str(conflict))
+            status = 409
         else:
             messages.success(request, "Moved. The schedule still passes every rule.")
             return redirect("planning:schedule", pk=session.schedule.provider_id)
@@ -398,7 +405,7 @@ def session_move(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "planning/session_move.html",
         {"session": session, "view": view, "form": form, "refused": refused},
-        status=400 if refused or form.errors else 200,
+        status=status if status != 200 else 400 if refused or form.errors else 200,
     )
 
 
@@ -406,12 +413,18 @@ def session_move(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def session_pin(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
-    session = scheduled_session_for_user(user, pk)
+    session = scheduled_session_for_user(user, pk, replaced_too=True)
     form = PinForm(request.POST)
     form.is_valid()
     pinned = bool(form.cleaned_data.get("pinned"))
-    services.session_pin_set(session=session, user=user, pinned=pinned)
-    messages.success(request, "Pinned: a re-plan keeps it." if pinned else "Unpinned.")
+    try:
+        services.session_pin_set(
+            session=session, user=user, pinned=pinned, version=form.cleaned_data.get("version")
+        )
+    except EditConflict as conflict:
+        messages.error(request, str(conflict))  # a click, nothing typed: back to the page
+    else:
+        messages.success(request, "Pinned: a re-plan keeps it." if pinned else "Unpinned.")
     return redirect("planning:schedule", pk=session.schedule.provider_id)
 
 
