@@ -184,6 +184,30 @@ class WorkerProcess:
     def wait(self, timeout: float) -> int:
         return self.process.wait(timeout)
 
+    def children(self, marker: str = "") -> list[int]:
+        """Linux: the worker's child processes whose command line holds `marker`."""
+        found = []
+        for listing in Path(f"/proc/{self.process.pid}/task").glob("*/children"):
+            with contextlib.suppress(OSError):
+                found += [int(pid) for pid in listing.read_text().split()]
+        return [pid for pid in found if marker in _command_line(pid)]
+
+
+def _command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def process_gone(pid: int) -> bool:
+    """Linux: the process has exited (a zombie nobody reaped counts: it runs no more)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] in {"Z", "X"}
+
 
 def wait_for(check: Callable[[], T | None], *, timeout: float, what: str, every: float = 0.02) -> T:
     """Poll until `check()` gives something truthy; fail naming `what` after `timeout`."""

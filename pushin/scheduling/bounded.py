@@ -21,6 +21,9 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import os
+import signal
+import sys
 import time
 import traceback
 from collections import defaultdict
@@ -111,6 +114,24 @@ def check_size(scenario: Scenario, limits: SizeLimits = SizeLimits()) -> SizeEst
     return estimate
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Linux: have the kernel SIGKILL this process when the worker that started it dies
+    (killed, out of memory). Otherwise the orphan would solve on, holding its memory, with
+    nobody left to read its answer. Best effort elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        return
+    if os.getppid() != parent_pid:  # the parent died before the line above took effect
+        os._exit(1)
+
+
 def _child(
     conn: Connection,
     scenario_data: dict[str, Any],
@@ -118,8 +139,10 @@ def _child(
     workers: int,
     seed: int,
     memory_mb: int,
+    parent_pid: int,
 ) -> None:
     """The solve, in its own process: the answer goes back through `conn`."""
+    _die_with_parent(parent_pid)
     import resource
 
     # The solver's libraries are loaded first: the limit is for the work, not the code.
@@ -165,7 +188,7 @@ def solve_bounded(
     parent, child = context.Pipe(duplex=False)
     process = context.Process(
         target=_child,
-        args=(child, scenario_data, time_limit, workers, seed, memory_mb),
+        args=(child, scenario_data, time_limit, workers, seed, memory_mb, os.getpid()),
         daemon=True,
     )
     process.start()
