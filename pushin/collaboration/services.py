@@ -421,9 +421,12 @@ def _notify(
     text: str,
     affected: dict[int, list[str]],
     week_of: dt.date | None,
+    actor: User | None = None,
 ) -> ChangeReport:
     rows = []
     for provider in classroom_providers(classroom):
+        if actor is not None and provider.user_id == actor.pk:
+            continue  # their own change is no news to them
         spans = affected.get(provider.pk, [])
         line = text
         if spans:
@@ -526,7 +529,7 @@ def teacher_weekly_change_report(
 
 
 @transaction.atomic
-def teacher_block_edit(
+def timetable_block_edit(
     *,
     actor: User,
     block: ActivityBlock,
@@ -537,8 +540,9 @@ def teacher_block_edit(
     teacher_preference: str,
     version: int | None = None,
 ) -> tuple[ActivityBlock, list[Notification]]:
-    """A teacher edits a weekly block on the timetable page: one change, and the room's
-    providers told of the move and of the preference as a portal report would. Refused
+    """A weekly block edited on the timetable page, by the room's teacher, a provider or an
+    administrator: one change, and the room's other providers told of the move and of the
+    preference as a portal report would, the weekly sessions it may break named. Refused
     (EditConflict) when the block changed since its form was drawn at `version`."""
     before = (block.day, block.start, block.end, block.activity)
     preference_before = block.teacher_preference
@@ -558,7 +562,7 @@ def teacher_block_edit(
     if after != before:
         text = _moved_words(actor, block.classroom, before, after)
         told += _notify(
-            classroom=block.classroom, text=text, affected=affected, week_of=None
+            classroom=block.classroom, text=text, affected=affected, week_of=None, actor=actor
         ).notifications
     if teacher_preference != preference_before:
         text = _preference_words(actor, updated, teacher_preference)
@@ -567,8 +571,26 @@ def teacher_block_edit(
             text=text,
             affected=_sessions_in_block(updated),
             week_of=None,
+            actor=actor,
         ).notifications
     return updated, told
+
+
+@transaction.atomic
+def timetable_block_delete(
+    *, actor: User, block: ActivityBlock, version: int | None = None
+) -> list[Notification]:
+    """A weekly block deleted on the timetable page: the room's other providers are told,
+    the weekly sessions that lose it named (they show in the planning flags). Refused
+    (EditConflict) when the block changed since its form was drawn at `version`."""
+    classroom = block.classroom
+    words = _block_words(block.day, block.start, block.end, block.activity)
+    affected = _sessions_in_block(block)
+    district_services.block_delete(actor=actor, block=block, version=version)
+    text = f"{_room(classroom)}: every week, {words} was deleted by {actor.display_name}."
+    return _notify(
+        classroom=classroom, text=text, affected=affected, week_of=None, actor=actor
+    ).notifications
 
 
 def _moved_words(

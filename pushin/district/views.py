@@ -197,7 +197,9 @@ def block_edit(request: HtmxHttpRequest, pk: int, block_pk: int) -> HttpResponse
         form = BlockEditForm(request.POST)
         form.is_valid()
         try:
-            services.block_delete(actor=user, block=block, version=form.cleaned_data.get("version"))
+            collaboration_services.timetable_block_delete(
+                actor=user, block=block, version=form.cleaned_data.get("version")
+            )
         except EditConflict as conflict:
             # Not deleted: the timetable as it now is, the block's form to look again.
             block.refresh_from_db()
@@ -240,14 +242,13 @@ def block_edit(request: HtmxHttpRequest, pk: int, block_pk: int) -> HttpResponse
     return render(request, template, context)
 
 
-# A teacher's change is also news for the room's providers: the collaboration services
-# record it exactly as a report from the teacher portal would (notifications, flags).
+# A change of the week is news for the room's other providers, whoever makes it: the
+# collaboration services record it as a report from the teacher portal would
+# (notifications naming the weekly sessions it may break, flags).
 
 
 def _block_update(user: User, block: ActivityBlock, data: dict[str, Any]) -> ActivityBlock:
-    if user.role == Role.TEACHER:
-        return collaboration_services.teacher_block_edit(actor=user, block=block, **data)[0]
-    return services.block_update(actor=user, block=block, **data)
+    return collaboration_services.timetable_block_edit(actor=user, block=block, **data)[0]
 
 
 def _exception_create(user: User, classroom: Classroom, data: dict[str, Any]) -> TimetableException:
