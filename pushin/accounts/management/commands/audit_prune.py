@@ -1,8 +1,9 @@
 """`manage.py audit_prune`: delete audit entries older than each district's retention
 (the district administrator sets it on the audit trail page; 7 years by default).
 
-The only thing that deletes audit entries: run it daily (cron or a systemd timer). Each
-district whose entries were pruned gets one entry saying how many and before when.
+The only thing that deletes audit entries: run it daily (cron or a systemd timer, see
+docs/deployment.md). Each district whose entries were pruned gets one entry saying how
+many and before when.
 """
 
 from __future__ import annotations

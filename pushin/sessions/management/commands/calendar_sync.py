@@ -3,8 +3,9 @@ the schedules in force, from now to the end of the school year.
 
 Every action that changes what should happen (accepting a plan, a move, a closure, a
 change of school-year dates) already syncs the providers it concerns. Run this daily
-(cron or a systemd timer) as a safety net for changes made outside the app, e.g. in the
-Django admin. It never touches what has started: see pushin/sessions/calendar.py.
+(cron or a systemd timer, see docs/deployment.md) as a safety net for changes made outside
+the app, e.g. in the Django admin. It never touches what has started: see
+pushin/sessions/calendar.py.
 """
 
 from __future__ import annotations
