@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "pushin.planning",
     "pushin.sessions",
     "pushin.collaboration",
+    "pushin.workload",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("followups/", include("pushin.collaboration.followup_urls")),
     path("sessions/", include("pushin.sessions.urls")),
     path("minutes/", include("pushin.sessions.ledger_urls")),
+    path("workload/", include("pushin.workload.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -374,27 +374,33 @@ def _provider_load(provider: Provider, on: dt.date) -> ProviderLoad:
     )
 
 
-def district_dashboard(district: District, *, on: dt.date) -> DistrictDashboard:
-    """Aggregates only: counts and minutes, never a student's name or clinical detail."""
+def _with_mandates(providers: QuerySet[Provider], on: dt.date) -> QuerySet[Provider]:
+    """Providers with what `_provider_load` reads: active students, IEPs in force on `on`."""
     active = Student.objects.filter(active=True)
-    providers = (
-        Provider.objects.filter(district=district)
-        .select_related("user")
-        .prefetch_related(
-            Prefetch(
-                "students",
-                queryset=active.only("pk").prefetch_related(
-                    Prefetch(
-                        "ieps",
-                        queryset=IEP.objects.filter(start__lte=on, end__gte=on).prefetch_related(
-                            "services__versions"
-                        ),
-                    )
-                ),
-                to_attr="dashboard_students",
-            )
+    return providers.select_related("user").prefetch_related(
+        Prefetch(
+            "students",
+            queryset=active.only("pk").prefetch_related(
+                Prefetch(
+                    "ieps",
+                    queryset=IEP.objects.filter(start__lte=on, end__gte=on).prefetch_related(
+                        "services__versions"
+                    ),
+                )
+            ),
+            to_attr="dashboard_students",
         )
     )
+
+
+def provider_load(provider: Provider, *, on: dt.date) -> ProviderLoad:
+    """One provider's weekly mandated minutes on `on`, as the dashboard counts them."""
+    return _provider_load(_with_mandates(Provider.objects.filter(pk=provider.pk), on).get(), on)
+
+
+def district_dashboard(district: District, *, on: dt.date) -> DistrictDashboard:
+    """Aggregates only: counts and minutes, never a student's name or clinical detail."""
+    providers = _with_mandates(Provider.objects.filter(district=district), on)
     loads = [_provider_load(p, on) for p in providers]
     schools = (
         School.objects.filter(district=district)

@@ -54,6 +54,7 @@ from pushin.planning.words import RULE_WORDS, name_book
 from pushin.query import check_date_params
 from pushin.scheduling.scenario import scenario_to_dict
 from pushin.timespans import monday_of
+from pushin.workload.capacity import provider_capacity, run_capacities
 
 
 def _default_week() -> dt.date:
@@ -141,6 +142,8 @@ def provider_planning(request: HttpRequest, pk: int) -> HttpResponse:
         "flags": flags,
         "runs": selectors.recent_runs(provider),
         "has_hours": provider.availability.exists(),
+        # Before anything about the schedule: does the caseload fit the contract at all?
+        "capacity": provider_capacity(provider, on=timezone.localdate()),
     }
     return render(request, "planning/provider.html", context)
 
@@ -229,6 +232,8 @@ def _render_run(
         "run": run,
         "result": result,
         "losses": named_losses(run, user=user),
+        # Said before the shortfalls: a caseload past the contract cannot be planned whole.
+        "capacities": run_capacities(run, result) if run.status == RunStatus.DONE else [],
         "accept_form": accept_form,
         "refused": refused,
         "can_decide": run.status == RunStatus.DONE

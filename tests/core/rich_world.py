@@ -73,6 +73,7 @@ from pushin.sessions.models import (
     SessionStudent,
 )
 from pushin.vocabulary import Activity, Comfort, Delivery, Domain, Grouping, MissReason, Weekday
+from pushin.workload.models import IndirectKind, IndirectTime
 from tests.factories import World, make_user, make_world
 
 # The frozen today of the suite is Wednesday 2026-12-02 (tests/conftest.py).
@@ -127,6 +128,7 @@ class RichWorld:
     queued_run: PlanRun
     makeup_run: MakeupRun  # finished
     queued_makeup_run: MakeupRun
+    indirect: IndirectTime  # the provider's documentation time, Mon Nov 30
 
     @property
     def provider(self) -> Provider:
@@ -494,6 +496,13 @@ def rich_world(capture: Capture) -> RichWorld:
     assert run.is_finished
     assert makeup_run.is_finished
     _admin_rows(world, superuser)
+    indirect = IndirectTime.objects.create(
+        provider=world.provider,
+        date=dt.date(2026, 11, 30),
+        kind=IndirectKind.DOCUMENTATION,
+        minutes=45,
+        note="Weekly notes",
+    )
 
     return RichWorld(
         world=world,
@@ -525,4 +534,5 @@ def rich_world(capture: Capture) -> RichWorld:
         queued_run=queued_run,
         makeup_run=makeup_run,
         queued_makeup_run=queued_makeup_run,
+        indirect=indirect,
     )

@@ -287,6 +287,10 @@ ROUTE_ARGS: dict[str, Callable[[RichWorld], list[Args]]] = {
     "minutes:school": lambda r: [{"pk": r.world.school.pk}, {"pk": r.world.other_school.pk}],
     "minutes:student": lambda r: _students(r),
     "minutes:notice": lambda r: _students(r),
+    "workload:report": lambda r: _providers(r),
+    "workload:report_pdf": lambda r: _providers(r),
+    "workload:indirect_edit": lambda r: [{"pk": r.indirect.pk}],
+    "workload:indirect_delete": lambda r: [{"pk": r.indirect.pk}],
 }
 
 
@@ -360,6 +364,15 @@ DAYS = [PAST_MONDAY, NEXT_WEEK, BEFORE_ANY_SCHEDULE, LATER]
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
+def _periods() -> list[tuple[str, Args]]:
+    """The workload pages' periods: this term, a custom range, one reaching past today."""
+    return [
+        ("?period=term", {}),
+        (f"?period=custom&start={BEFORE_ANY_SCHEDULE:%Y-%m-%d}&end={LATER:%Y-%m-%d}", {}),
+        (f"?period=custom&start={LATER:%Y-%m-%d}&end={LATER:%Y-%m-%d}", {}),
+    ]
+
+
 def _dates(name: str) -> list[tuple[str, Args]]:
     queries = [f"?{name}={day:%Y-%m-%d}" for day in DAYS] + [f"?{name}=not-a-date"]
     return [(query, {}) for query in queries]
@@ -383,6 +396,9 @@ VARIANTS: dict[str, Callable[[RichWorld], list[tuple[str, Args]]]] = {
     "district:import_timetables": lambda r: [("?example=1", {})],
     "followups:printable": lambda r: [("?kind=raised_line&grade=2", {}), ("?kind=box&grade=K", {})],
     "accounts:users": lambda r: [("?role=teacher", {})],
+    "workload:report": lambda r: _periods(),
+    "workload:report_pdf": lambda r: _periods(),
+    "workload:district": lambda r: _periods(),
 }
 
 
@@ -516,6 +532,9 @@ SEEN = [
     ("sessions:week", "other_provider"),
     ("sessions:detail", "provider"),
     ("minutes:student", "provider"),
+    ("workload:report", "provider"),
+    ("workload:district", "admin"),
+    ("workload:indirect", "provider"),
     ("planning:run", "provider"),
     ("followups:detail", "provider"),
     ("collaboration:portal", "teacher"),

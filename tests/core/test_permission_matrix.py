@@ -193,6 +193,7 @@ TARGETS: dict[str, Callable[[MatrixWorld], Args]] = {
     "student.other_service": lambda m: {"pk": m.student.pk, "service_pk": m.other_service.pk},
     "logged.other_record": lambda m: {"pk": m.logged.pk, "record_pk": m.other_record.pk},
     "assistant.makeup_run": lambda m: {"pk": m.assistant.pk, "run_pk": m.makeup_run.pk},
+    "indirect": lambda m: {"pk": m.indirect.pk},  # the provider's indirect time entry
 }
 QUERIES = {"paper": "?kind=raised_line&grade=2"}
 # What a POST to a route carries: empty, but for pages that answer an unknown "action"
@@ -351,6 +352,19 @@ EXPECTED: dict[str, str] = {
     "minutes:export":                             "GET  L   200 200 200 404 404 404 200 200 200",
     "minutes:billing_rule":                       "POST L   404 404 404 404 404 404 ok  ok  404",
     "minutes:import":                             "GET  L   200 200 200 404 404 404 200 200 200",
+    # Workload: a provider's report is theirs, their supervising OT's and the district
+    # administrator's; the district's totals the administrator's. Indirect time entries are
+    # changed by their own provider only. Teachers and paras never see any of it.
+    "workload:home":                              "GET  L   302 302 302 404 404 404 302 302 302",
+    "workload:district":                          "GET  L   404 404 404 404 404 404 200 200 404",
+    "workload:report@provider":                   "GET  L   200 404 404 404 404 404 200 404 404",
+    "workload:report@assistant":                  "GET  L   200 404 200 404 404 404 200 404 404",
+    "workload:report_pdf@provider":               "GET  L   200 404 404 404 404 404 200 404 404",
+    "workload:report_pdf@assistant":              "GET  L   200 404 200 404 404 404 200 404 404",
+    "workload:indirect":                          "GET  L   200 200 200 404 404 404 404 404 200",
+    "workload:indirect_add":                      "POST L   ok  ok  ok  404 404 404 404 404 ok",
+    "workload:indirect_edit@indirect":            "GET  L   200 404 404 404 404 404 404 404 404",
+    "workload:indirect_delete@indirect":          "POST L   ok  404 404 404 404 404 404 404 404",
 }
 
 # Pages that also take a form (GET above): who may POST to them. Sent empty, so an allowed
@@ -378,6 +392,7 @@ FORM_POSTS: dict[str, str] = {
     "followups:new@logged_session":               "POST L   ok  404 404 404 404 404 404 404 404",
     "followups:detail@draft":                     "POST L   ok  404 404 404 404 404 404 404 404",
     "minutes:import":                             "POST L   ok  ok  ok  404 404 404 ok  ok  ok",
+    "workload:indirect_edit@indirect":            "POST L   ok  404 404 404 404 404 404 404 404",
 }
 # fmt: on
 

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from pushin.workload import views
+
+app_name = "workload"
+urlpatterns = [
+    path("", views.workload_home, name="home"),
+    path("district/", views.district_workload, name="district"),
+    path("providers/<pid:pk>/", views.report, name="report"),
+    path("providers/<pid:pk>/report.pdf", views.report_pdf_view, name="report_pdf"),
+    path("indirect/", views.indirect_list, name="indirect"),
+    path("indirect/add/", views.indirect_add, name="indirect_add"),
+    path("indirect/<pid:pk>/", views.indirect_edit, name="indirect_edit"),
+    path("indirect/<pid:pk>/delete/", views.indirect_delete, name="indirect_delete"),
+]
