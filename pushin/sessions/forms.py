@@ -73,12 +73,26 @@ class AttendanceForm(_ReasonForm):
 
 
 class DataForm(_ReasonForm):
+    """One data point for one of the student's goals (none given: the focus goal)."""
+
+    goal = forms.ModelChoiceField(
+        queryset=Goal.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "Choose one of this student's goals."},
+    )
     correct = forms.NullBooleanField(required=False)
     prompt = forms.ChoiceField(choices=[("", "-"), *PromptLevel.choices], required=False)
     value = forms.IntegerField(
         required=False, min_value=0, error_messages={"invalid": "A whole number, please."}
     )
     text = forms.CharField(max_length=NOTE_MAX, required=False, widget=forms.Textarea)
+
+    def __init__(self, *args: Any, record: SessionStudent, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = Goal.objects.filter(  # type: ignore[attr-defined]
+            iep__student_id=record.student_id
+        )
 
 
 class NoteForm(_ReasonForm):

@@ -252,7 +252,8 @@ def _records(*, with_data: bool) -> QuerySet[SessionStudent]:
     )
     if with_data:
         records = records.prefetch_related(
-            "data", Prefetch("amendments", queryset=Amendment.objects.select_related("made_by"))
+            Prefetch("data", queryset=DataPoint.objects.select_related("goal")),
+            Prefetch("amendments", queryset=Amendment.objects.select_related("made_by")),
         )
     return records.order_by("student__last_name", "student__first_name", "pk")
 
@@ -491,12 +492,32 @@ class DataSummary:
 
 
 @dataclass
+class GoalBlock:
+    """One goal's data buttons and tally on a record's card: a session takes data for
+    each goal worked on, the focus goal first."""
+
+    goal: Goal
+    label: str  # short, unique on the card: "Fine motor", "Fine motor (2)"
+    summary: DataSummary
+    is_focus: bool
+
+
+@dataclass(frozen=True)
+class PointRow:
+    point: DataPoint
+    words: str
+    late: bool  # added after signing
+    goal_label: str  # the goal it was taken for (the block's label)
+
+
+@dataclass
 class RecordDetail:
     view: RecordView
     points: list[DataPoint]
     late_ids: set[int]
-    summary: DataSummary | None
+    summary: DataSummary | None  # the focus goal's
     amendments: list[AmendmentView]
+    blocks: list[GoalBlock] = field(default_factory=list)
 
     @property
     def record(self) -> SessionStudent:
@@ -507,21 +528,62 @@ class RecordDetail:
         return {a.amendment.field for a in self.amendments}
 
     @property
-    def point_rows(self) -> list[tuple[DataPoint, str, bool]]:
+    def point_rows(self) -> list[PointRow]:
+        labels = {b.goal.pk: b.label for b in self.blocks}
         return [
-            (
-                p,
-                data_words(p.kind, p.correct, p.prompt, p.value, p.text),
-                p.pk in self.late_ids,
+            PointRow(
+                point=p,
+                words=data_words(p.kind, p.correct, p.prompt, p.value, p.text),
+                late=p.pk in self.late_ids,
+                goal_label=labels.get(p.goal_id, ""),
             )
             for p in self.points
         ]
+
+    @property
+    def last_row(self) -> PointRow | None:
+        """The point "Undo last" removes (the newest)."""
+        rows = self.point_rows
+        return max(rows, key=lambda r: r.point.pk) if rows else None
+
+
+def goal_blocks(
+    record: SessionStudent, goals: Sequence[Goal], points: Sequence[DataPoint]
+) -> list[GoalBlock]:
+    """A block per goal the record may take data for (its IEP's goals and the focus goal,
+    see `goal_choices`) and per goal it holds data for, the focus goal first. Reads the
+    points' `goal` (prefetched)."""
+    shown = {g.pk: g for g in goals}
+    for p in points:
+        shown.setdefault(p.goal_id, p.goal)
+    ordered = sorted(shown.values(), key=lambda g: (g.pk != record.focus_goal_id, g.pk))
+    domains = [g.domain for g in ordered]
+    blocks = []
+    for goal in ordered:
+        label = goal.get_domain_display()
+        if domains.count(goal.domain) > 1:
+            same = [g.pk for g in sorted(ordered, key=lambda g: g.pk) if g.domain == goal.domain]
+            label = f"{label} ({same.index(goal.pk) + 1})"
+        blocks.append(
+            GoalBlock(
+                goal=goal,
+                label=label,
+                summary=_goal_summary(goal, points),
+                is_focus=goal.pk == record.focus_goal_id,
+            )
+        )
+    return blocks
 
 
 def _summary(record: SessionStudent, points: Sequence[DataPoint]) -> DataSummary | None:
     goal = record.focus_goal
     if goal is None:
         return None
+    return _goal_summary(goal, points)
+
+
+def _goal_summary(goal: Goal, points: Sequence[DataPoint]) -> DataSummary:
+    """The goal's data among `points`, as its buttons' tally shows it."""
     kind = data_kind_for(goal)
     own = [p for p in points if p.goal_id == goal.pk]
     summary = DataSummary(kind=kind)
@@ -583,6 +645,7 @@ def record_detail(record: SessionStudent, day: dt.date) -> RecordDetail:
         points=points,
         late_ids=late_ids,
         summary=_summary(record, points),
+        blocks=goal_blocks(record, view.goals, points),
         amendments=[
             AmendmentView(
                 amendment=a,

@@ -395,11 +395,16 @@ def _data_point(
     return point
 
 
+CHOOSE_GOAL = "Choose the goal this data is for."
+NOT_THEIR_GOAL = "Choose one of this student's goals."
+
+
 @transaction.atomic
 def data_point_add(
     *,
     actor: User,
     record: SessionStudent,
+    goal: Goal | None = None,
     correct: bool | None = None,
     prompt: str = "",
     value: int | None = None,
@@ -407,7 +412,9 @@ def data_point_add(
     reason: str = "",
     version: int | None = None,
 ) -> DataPoint:
-    """One observation for the record's focus goal, in the goal's measurement method.
+    """One observation for one of the student's goals (`goal`; the record's focus goal
+    when none is given), in that goal's measurement method: a session takes data for each
+    goal worked on.
 
     Taking data means the student was seen: a record without attendance becomes
     delivered (the whole session). A record marked absent or unavailable takes no data.
@@ -419,10 +426,13 @@ def data_point_add(
     """
     session, locked = _locked(record, version, bump=False)
     _require_started(session)
-    if locked.focus_goal_id is None:
-        raise ValidationError("Choose a focus goal before taking data.")
-    goal = Goal.objects.get(pk=locked.focus_goal_id)
-    point = _data_point(locked, goal, correct=correct, prompt=prompt, value=value, text=text)
+    goal_pk = goal.pk if goal is not None else locked.focus_goal_id
+    if goal_pk is None:
+        raise ValidationError({"goal": CHOOSE_GOAL})
+    chosen = Goal.objects.filter(pk=goal_pk, iep__student_id=locked.student_id).first()
+    if chosen is None:
+        raise ValidationError({"goal": NOT_THEIR_GOAL})
+    point = _data_point(locked, chosen, correct=correct, prompt=prompt, value=value, text=text)
     if locked.attendance and locked.attendance != Attendance.DELIVERED:
         label = Attendance(locked.attendance).label
         raise ValidationError(

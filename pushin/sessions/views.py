@@ -343,7 +343,7 @@ def record_attendance(request: HttpRequest, pk: int, record_pk: int) -> HttpResp
 @require_POST
 def data_add(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
     user, record = _record_change(request, pk, record_pk)
-    form = DataForm(request.POST)
+    form = DataForm(request.POST, record=record)
     return _apply(
         request,
         record,
@@ -351,6 +351,7 @@ def data_add(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
         lambda: services.data_point_add(
             actor=user,
             record=record,
+            goal=form.cleaned_data["goal"],
             correct=form.cleaned_data["correct"],
             prompt=form.cleaned_data["prompt"],
             value=form.cleaned_data["value"],

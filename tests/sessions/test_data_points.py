@@ -79,12 +79,50 @@ def test_bad_values_are_refused(world, record, method, kwargs, field):
     assert list(error.value.message_dict) == [field]
 
 
-def test_no_data_without_a_focus_goal(world, record):
+def test_no_data_without_a_goal_named_or_a_focus_goal(world, record):
     record.focus_goal = None
     record.save()
     with pytest.raises(ValidationError) as error:
         data_point_add(actor=world.provider.user, record=record, correct=True)
-    assert error.value.messages == ["Choose a focus goal before taking data."]
+    assert error.value.message_dict == {"goal": ["Choose the goal this data is for."]}
+    goal = Goal.objects.get(iep__student=record.student)
+    point = data_point_add(actor=world.provider.user, record=record, goal=goal, correct=True)
+    assert point.goal == goal
+
+
+def test_data_for_each_goal_worked_on_in_one_session(world, record):
+    """Not one focus goal at a time: each point names its goal, in that goal's method."""
+    focus = Goal.objects.get(pk=record.focus_goal_id)
+    second = Goal.objects.create(
+        iep=focus.iep,
+        domain="self_care",
+        text="Unpacks at arrival.",
+        method=Method.PROMPT_LEVEL,
+        target="independent",
+    )
+    actor = world.provider.user
+    data_point_add(actor=actor, record=record, correct=True)
+    data_point_add(actor=actor, record=record, goal=second, prompt="verbal")
+    data_point_add(actor=actor, record=record, goal=focus, correct=False)
+    data_point_add(actor=actor, record=record, goal=second, prompt="independent")
+    assert list(DataPoint.objects.order_by("pk").values_list("goal_id", "kind")) == [
+        (focus.pk, "trial"),
+        (second.pk, "prompt"),
+        (focus.pk, "trial"),
+        (second.pk, "prompt"),
+    ]
+    # A prompt goal takes a prompt level, whatever the focus goal's method.
+    with pytest.raises(ValidationError) as error:
+        data_point_add(actor=actor, record=record, goal=second, correct=True)
+    assert list(error.value.message_dict) == ["prompt"]
+
+
+def test_no_data_for_another_students_goal(world, record):
+    theirs = Goal.objects.get(iep__student=world.other_student)
+    with pytest.raises(ValidationError) as error:
+        data_point_add(actor=world.provider.user, record=record, goal=theirs, correct=True)
+    assert error.value.message_dict == {"goal": ["Choose one of this student's goals."]}
+    assert not DataPoint.objects.exists()
 
 
 def test_no_data_for_an_absent_student(world, record):
