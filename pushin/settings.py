@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "pushin.sessions",
     "pushin.collaboration",
     "pushin.workload",
+    "pushin.progress",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("sessions/", include("pushin.sessions.urls")),
     path("minutes/", include("pushin.sessions.ledger_urls")),
     path("workload/", include("pushin.workload.urls")),
+    path("progress/", include("pushin.progress.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

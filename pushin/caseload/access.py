@@ -51,12 +51,21 @@ class StudentAccess:
     edit: bool  # amend mandates (providers; the administrator for compliance)
     mandate: bool = False  # IEP dates and service mandates (IEP team and administrator)
     plan: bool = False  # the provider's working record: comfort preference, per-goal fit
+    # Goal progress and the session history (attendance, minutes, data; notes only with
+    # `clinical`): the providers and, for compliance and reports, the administrator.
+    progress: bool = False
 
     @staticmethod
     def for_user(user: User) -> StudentAccess:
         if user.is_superuser or user.role == Role.PROVIDER:
             return StudentAccess(
-                goals=True, clinical=True, carryover=True, edit=True, mandate=True, plan=True
+                goals=True,
+                clinical=True,
+                carryover=True,
+                edit=True,
+                mandate=True,
+                plan=True,
+                progress=True,
             )
         if user.role == Role.TEACHER:
             return StudentAccess(
@@ -64,7 +73,12 @@ class StudentAccess:
             )
         if user.role == Role.ADMIN:
             return StudentAccess(
-                goals=False, clinical=False, carryover=False, edit=True, mandate=True
+                goals=False,
+                clinical=False,
+                carryover=False,
+                edit=True,
+                mandate=True,
+                progress=True,
             )
         return StudentAccess(goals=False, clinical=False, carryover=True, edit=False)
 

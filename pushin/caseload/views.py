@@ -30,6 +30,8 @@ from pushin.caseload.forms import (
 )
 from pushin.caseload.models import Service, Student
 from pushin.concurrency import EditConflict
+from pushin.progress.selectors import student_history
+from pushin.sessions.services import session_read_audit
 from pushin.vocabulary import Activity, Domain
 
 
@@ -79,6 +81,12 @@ def _student_page(
         student_id=student.pk,
         detail={"page": "student"},
     )
+    history = None
+    if access.progress:  # the session history: providers and the administrator
+        history = student_history(
+            student, viewer=user, notes=access.clinical, page=request.GET.get("history")
+        )
+        session_read_audit(actor=user, records=history.records, page="student history")
     return render(
         request,
         "caseload/student_detail.html",
@@ -88,6 +96,7 @@ def _student_page(
             "access": access,
             "comfort_form": comfort_form or _comfort_form(student),
             "goal_fit_form": GoalFitForm(),
+            "history": history,
         },
         status=status,
     )

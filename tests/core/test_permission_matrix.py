@@ -251,6 +251,10 @@ EXPECTED: dict[str, str] = {
     "caseload:fit_table":                         "GET  L   200 200 200 404 404 404 200 200 200",
     "caseload:fit_cell@fit_cell":                 "GET  L   200 200 200 404 404 404 200 200 200",
     "caseload:import_students":                   "GET  L   200 200 200 404 404 404 200 200 200",
+    # Goal progress (graphs of the data): the student's providers and the district's
+    # administrator; teachers and paras never see data.
+    "progress:student@student":                   "GET  L   200 404 404 404 404 404 200 404 404",
+    "progress:student@assistant_student":         "GET  L   404 404 200 404 404 404 200 404 404",
     # Planning: the provider themself and the district administrator plan and change; a
     # supervising OT sees the COTA's week but does not plan it. The administrator's
     # calendar page renews or turns off the feed but does not show its secret address.
