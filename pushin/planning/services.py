@@ -21,7 +21,7 @@ from pushin.accounts.audit import audit_record
 from pushin.accounts.models import AuditAction, User
 from pushin.concurrency import EditConflict, version_claim
 from pushin.district.models import ActivityBlock, District, Provider
-from pushin.planning.losses import Loss, run_losses
+from pushin.planning.losses import Loss, losses_audit, run_losses
 from pushin.planning.models import (
     PlanRun,
     RunDecision,
@@ -405,10 +405,12 @@ def plan_accept(
         raise AcceptRefused("a one-week re-plan changes its week only: use week_plan_accept")
     providers = list(run.providers.order_by("pk"))
     _schedules_claim(run, providers)
-    losses = run_losses(run.scenario, run.plan_data)
+    start = effective_from if effective_from is not None else default_effective_from(run)
+    # Against what the accept replaces from `start`, which may not be what the run began
+    # from (a schedule accepted since, or one set to begin later).
+    losses = run_losses(run, effective_from=start)
     if losses and not losses_confirmed:
         raise LossesNotConfirmed(losses)
-    start = effective_from if effective_from is not None else default_effective_from(run)
     id_map = IdMap.from_json(run.id_map)
     plan_data = run.plan_data
     from pushin.scheduling.plan import plan_from_dict
@@ -435,6 +437,8 @@ def plan_accept(
         )
     run.decision = RunDecision.ACCEPTED
     run.save(update_fields=["decision"])
+    if losses:
+        losses_audit(run=run, losses=losses, user=user)
     return schedules
 
 
@@ -455,7 +459,7 @@ def week_plan_accept(
     # A weekly accept since the run changes that week's sessions too, and the other way
     # round: one revision per provider orders both kinds.
     _schedules_claim(run, list(run.providers.all()))
-    losses = run_losses(run.scenario, run.plan_data)
+    losses = run_losses(run)
     if losses and not losses_confirmed:
         raise LossesNotConfirmed(losses)
     try:
@@ -476,6 +480,8 @@ def week_plan_accept(
             "called_off": change.called_off,
         },
     )
+    if losses:
+        losses_audit(run=run, losses=losses, user=user)
     return change
 
 

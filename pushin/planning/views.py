@@ -231,7 +231,9 @@ def _render_run(
     context = {
         "run": run,
         "result": result,
-        "losses": named_losses(run, user=user),
+        # The losses of the date the form asks for (a re-plan replaces what is in force
+        # then), else of the date it offers.
+        "losses": named_losses(run, user=user, effective_from=_chosen_start(accept_form)),
         # Said before the shortfalls: a caseload past the contract cannot be planned whole.
         "capacities": run_capacities(run, result) if run.status == RunStatus.DONE else [],
         "accept_form": accept_form,
@@ -241,6 +243,13 @@ def _render_run(
         and can_decide_run(user, run),
     }
     return render(request, "planning/run.html", context, status=status if refused else 200)
+
+
+def _chosen_start(form: AcceptForm | WeekAcceptForm) -> dt.date | None:
+    if not form.is_bound or not form.is_valid():
+        return None
+    start = form.cleaned_data.get("effective_from")
+    return start if isinstance(start, dt.date) else None
 
 
 def _refused(

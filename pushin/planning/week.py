@@ -10,9 +10,19 @@ applied, and with what is already decided left out:
 - days of the week that are over are left out like closure days, and so is the morning
   of today up to now (busy time): nothing is placed in the past;
 - sessions that have started, were logged or called off, and makeups, keep their time
-  (busy time) and their students' minutes are taken off what the week still needs;
+  (busy time) and their students' minutes are taken off what the week still needs. A
+  session called off or missed counts too: its minutes are recorded as missed, and owed
+  ones are made up through makeups under the district's policy; a re-plan that put them
+  back that week (perhaps into the very day of a student's trip) would not clear them;
 - every other dated session of the week is the previous plan, with plan ids "d<pk>", so
-  the engine keeps what it can and moves as few as it can.
+  the engine keeps what it can and moves as few as it can. A pinned one stays pinned
+  unless that week's changes break it (then it is free to move, as in an every-week
+  re-plan). One whose students all have their week's minutes already is busy time.
+
+Accepting applies the plan only while everything it moves or adds is still ahead, and
+names every student who would lose minutes, whether or not the scenario knew them (a
+student whose week was already full, or who is no longer on the caseload, can still sit
+in a session the plan moves or calls off: see `week_previous_sessions`).
 """
 
 from __future__ import annotations
@@ -32,7 +42,8 @@ from pushin.accounts.models import AuditAction, User
 from pushin.district.models import Provider
 from pushin.planning.models import PlanRun, ScheduledSession
 from pushin.planning.scenario_build import IdMap, scenario_build
-from pushin.planning.standing import block_id_for, plan_of_sessions
+from pushin.planning.standing import block_id_for, plan_of_sessions, student_key
+from pushin.planning.validation import schedule_problems
 from pushin.scheduling.plan import Plan, PlannedSession, plan_from_dict
 from pushin.scheduling.scenario import Interval, Scenario
 from pushin.scheduling.timeutil import DAY_INDEX
@@ -121,8 +132,7 @@ def week_scenario(*, provider: Provider, monday: dt.date) -> tuple[Scenario, IdM
                 if key is not None:
                     used[key] += session.minutes
         if session.date >= today and not session.cancel_reason:
-            day = WEEKDAY_BY_ISO[session.date.isoweekday()]
-            busy.append(Interval(day, minutes_of(session.start), minutes_of(session.end)))
+            busy.append(_interval(session))
     if monday <= today <= monday + dt.timedelta(days=4):
         slot = scenario.slot_minutes
         up_to_now = math.ceil((minutes_of(now.time()) + 1) / slot) * slot
@@ -135,48 +145,101 @@ def week_scenario(*, provider: Provider, monday: dt.date) -> tuple[Scenario, IdM
         if left > 0:
             students.append(dataclasses.replace(student, minutes_per_week=left))
     present = {s.id for s in students}
+
+    # The engine re-plans the open sessions with a student who still needs minutes; one
+    # whose students all have their week's minutes already stays where it is (busy time).
+    members = {
+        s.pk: [
+            (key, m)
+            for m in s.members.all()
+            if (key := id_map.student_key(m.student_id, provider.pk)) in present
+        ]
+        for s in open_sessions
+    }
+    replanned = [s for s in open_sessions if members[s.pk]]
+    busy += [_interval(s) for s in open_sessions if not members[s.pk]]
     providers = tuple(
         dataclasses.replace(p, busy=(*p.busy, *busy)) if p.id == f"p{provider.pk}" else p
         for p in scenario.providers
     )
     scenario = dataclasses.replace(scenario, students=tuple(students), providers=providers)
 
-    planned = []
-    for session in open_sessions:
-        keys = [
-            key
-            for m in session.members.all()
-            if (key := id_map.student_key(m.student_id, provider.pk)) in present
-        ]
-        if not keys:
-            continue
-        focus = {
-            key: f"g{m.focus_goal_id}" if m.focus_goal_id else ""
-            for m in session.members.all()
-            if (key := id_map.student_key(m.student_id, provider.pk)) in present
-        }
-        planned.append(
-            PlannedSession(
-                id=plan_id(session),
-                provider=f"p{provider.pk}",
-                classroom=f"c{session.classroom_id}",
-                block=block_id_for(_carrier(session), scenario, id_map),
-                day=WEEKDAY_BY_ISO[session.date.isoweekday()],
-                start=minutes_of(session.start),
-                end=minutes_of(session.end),
-                delivery=session.delivery,
-                students=tuple(keys),
-                focus=focus,
-            )
+    planned = [
+        PlannedSession(
+            id=plan_id(session),
+            provider=f"p{provider.pk}",
+            classroom=f"c{session.classroom_id}",
+            block=block_id_for(_carrier(session), scenario, id_map),
+            day=WEEKDAY_BY_ISO[session.date.isoweekday()],
+            start=minutes_of(session.start),
+            end=minutes_of(session.end),
+            delivery=session.delivery,
+            students=tuple(key for key, _ in members[session.pk]),
+            focus={
+                key: f"g{m.focus_goal_id}" if m.focus_goal_id else ""
+                for key, m in members[session.pk]
+            },
         )
-    pinned = tuple(
-        plan_id(s)
-        for s in open_sessions
-        if s.standing is not None and s.standing.pinned and plan_id(s) in {p.id for p in planned}
-    )
+        for session in replanned
+    ]
     previous = plan_of_sessions(planned, scenario)
+    pinned = _pins_kept(
+        scenario,
+        previous,
+        {plan_id(s) for s in replanned if s.standing is not None and s.standing.pinned},
+    )
     scenario = dataclasses.replace(scenario, previous_plan=previous, pinned=pinned)
     return scenario, id_map, [s.pk for s in open_sessions]
+
+
+def _interval(session: DatedSession) -> Interval:
+    day = WEEKDAY_BY_ISO[session.date.isoweekday()]
+    return Interval(day, minutes_of(session.start), minutes_of(session.end))
+
+
+def _pins_kept(scenario: Scenario, previous: Plan, pinned: set[str]) -> tuple[str, ...]:
+    """The pins the week can keep. A pin the engine cannot keep would stop the run, so, as
+    in an every-week re-plan, one the week's changes break is let go: a session the checker
+    names (its block changed that day, say), or one with a student whose pinned sessions
+    alone give more minutes than the week still needs."""
+    broken = {sid for problem in schedule_problems(scenario, previous) for sid in problem.sessions}
+    minutes: dict[str, int] = defaultdict(int)
+    for session in previous.sessions:
+        if session.id in pinned:
+            for key in session.students:
+                minutes[key] += session.minutes
+    over = {
+        key
+        for key, got in minutes.items()
+        if key in scenario.student_by_id and got > scenario.student_by_id[key].minutes_per_week
+    }
+    broken |= {s.id for s in previous.sessions if over & set(s.students)}
+    return tuple(s.id for s in previous.sessions if s.id in pinned and s.id not in broken)
+
+
+def week_previous_sessions(run: PlanRun) -> list[dict[str, Any]]:
+    """A one-week run's previous plan (session dicts) with every student who is in each of
+    its dated sessions now, the ones the scenario left out included (their week's minutes
+    were already given, or they are no longer on the caseload): moving or calling off the
+    session takes them out too, so their loss must be named like any other."""
+    previous = list((run.scenario.get("previous_plan") or {}).get("sessions", []))
+    pks = {pk for s in previous if (pk := week_session_pk(s["id"])) is not None}
+    members: dict[int, list[int]] = defaultdict(list)
+    for session_pk, student_pk in SessionStudent.objects.filter(session_id__in=pks).values_list(
+        "session_id", "student_id"
+    ):
+        members[session_pk].append(student_pk)
+    id_map = IdMap.from_json(run.id_map)
+    provider_pk = run.providers.get().pk
+    result = []
+    for session in previous:
+        keys = list(session["students"])
+        for student_pk in members.get(week_session_pk(session["id"]) or 0, []):
+            key = student_key(id_map, student_pk, provider_pk)
+            if key not in keys:
+                keys.append(key)
+        result.append({**session, "students": keys})
+    return result
 
 
 @dataclasses.dataclass(frozen=True)
@@ -211,6 +274,12 @@ def _match(
 
 def _day_of(monday: dt.date, day: str) -> dt.date:
     return monday + dt.timedelta(days=DAY_INDEX[day])
+
+
+def _starts_at(monday: dt.date, session: PlannedSession) -> dt.datetime:
+    return timezone.make_aware(
+        dt.datetime.combine(_day_of(monday, session.day), time_of(session.start))
+    )
 
 
 def _activity(scenario: Mapping[str, Any], block: str) -> str:
@@ -262,6 +331,19 @@ def week_apply(
         )
 
     pairs, dropped, added = _match(previous.sessions, plan.sessions)
+    # The plan was made earlier: a time it chose may have gone by since (a run accepted
+    # on Wednesday that adds a session on Tuesday). Nothing is placed in the past.
+    gone_by = sorted(
+        (at, new.day)
+        for new in [*(new for _, new in pairs), *added]
+        if (at := _starts_at(monday, new)) <= now
+    )
+    if gone_by:
+        at, _ = gone_by[0]
+        raise WeekChanged(
+            f"This plan places a session at a time that has gone by ({at:%a %b %-d %H:%M}): "
+            "re-plan the week again."
+        )
     for old, new in pairs:
         session = dated[week_session_pk(old.id) or 0]
         _move(session, new, monday=monday, scenario=run.scenario, id_map=id_map, user=user)
@@ -272,12 +354,24 @@ def week_apply(
     return WeekChange(moved=len(pairs), added=len(added), called_off=len(dropped))
 
 
-def _set_members(session: DatedSession, planned: PlannedSession, id_map: IdMap, user: User) -> None:
+def _set_members(
+    session: DatedSession, planned: PlannedSession, *, monday: dt.date, id_map: IdMap, user: User
+) -> None:
+    """The moved session's students are the plan's. One it takes out (named among the
+    run's losses, `week_previous_sessions`) loses that record, with an audit entry."""
     wanted = {id_map.students[key]: planned.focus.get(key, "") for key in planned.students}
     current = {m.student_id: m for m in session.members.all()}
-    gone = [m.pk for pk, m in current.items() if pk not in wanted]
+    gone = [m for pk, m in current.items() if pk not in wanted]
     if gone:
-        SessionStudent.objects.filter(pk__in=gone).delete()
+        SessionStudent.objects.filter(pk__in=[m.pk for m in gone]).delete()
+        for member in gone:
+            audit_record(
+                actor=user,
+                action=AuditAction.DELETE,
+                obj=session,
+                student_id=member.student_id,
+                detail={"left_out_for_week_of": str(monday)},
+            )
     for student_pk, goal in wanted.items():
         if student_pk not in current:
             SessionStudent.objects.create(
@@ -302,7 +396,7 @@ def _move(
     session.activity = _activity(scenario, planned.block)
     session.is_override = True
     session.save(update_fields=["date", "start", "end", "classroom", "activity", "is_override"])
-    _set_members(session, planned, id_map, user)
+    _set_members(session, planned, monday=monday, id_map=id_map, user=user)
     for student_pk in {id_map.students[key] for key in planned.students}:
         audit_record(
             actor=user,

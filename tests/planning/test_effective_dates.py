@@ -41,7 +41,7 @@ from pushin.vocabulary import Activity, Weekday
 from tests.conftest import TODAY
 from tests.factories import World
 from tests.planning.helpers import TINY_LIMIT, september_schedule, session_rows, solved_run
-from tests.sessions.factories import SCHOOL_TZ
+from tests.sessions.factories import SCHOOL_TZ, standing_schedule, standing_session
 
 THURSDAY = dt.date(2026, 12, 3)  # the next school day
 DEC_7 = dt.date(2026, 12, 7)
@@ -324,3 +324,71 @@ def test_the_run_page_warns_of_the_losses_and_the_form_confirms_them(pworld: Wor
     assert not DatedSession.objects.filter(date__gte=DEC_7).exists()
     assert DatedSession.objects.filter(date=THURSDAY).exists()  # before the date: kept
     assert ScheduledSession.objects.filter(schedule__active=True).count() == 0
+
+
+def test_losses_are_judged_against_the_schedule_in_force_from_the_date_chosen(
+    pworld: World, login
+) -> None:
+    """The re-plan is made from the newest schedule, one that begins on Dec 14 and has no
+    session. Accepted from Dec 7, it replaces September's schedule for the week of Dec 7
+    as well: the student's 60 minutes a week are lost then, and must be confirmed. From
+    Dec 14 nothing is lost."""
+    september_schedule(pworld)
+    later = standing_schedule(pworld.provider, effective_from=DEC_14)
+    every_block_is_a_test(pworld)
+    run = replan(pworld)
+    assert run.scenario["previous_plan"]["sessions"] == []  # the run began from `later`
+    key = student_key(run, pworld)
+    user = pworld.provider.user
+
+    with pytest.raises(LossesNotConfirmed) as refused:
+        plan_accept(run=run, user=user, effective_from=DEC_7)
+    assert refused.value.losses == [Loss(student=key, before=60, after=0)]
+    page = login(user).get(reverse("planning:run", args=[run.pk])).content.decode()
+    assert "Avery Sample is left with no session (60 minutes lost)." in page  # from Dec 3
+    assert StandingSchedule.objects.get(active=True) == later
+
+    [new] = plan_accept(run=run, user=user, effective_from=DEC_14)
+    assert new.effective_from == DEC_14
+
+
+def test_confirmed_losses_are_audited_per_student(pworld: World) -> None:
+    september_schedule(pworld)
+    every_block_is_a_test(pworld)
+    run = replan(pworld)
+    user = pworld.provider.user
+    plan_accept(run=run, user=user, effective_from=DEC_7, losses_confirmed=True)
+    entry = AuditEntry.objects.get(object_type="planning.planrun", detail__losses_confirmed=True)
+    assert (entry.actor, entry.action, entry.object_id) == (user, "update", str(run.pk))
+    assert entry.student_id == pworld.student.pk
+    assert entry.detail == {"losses_confirmed": True, "minutes_before": 60, "minutes_after": 0}
+
+
+def test_an_accept_without_losses_writes_no_loss_entry(pworld: World) -> None:
+    september_schedule(pworld)
+    writing_moves_to_wednesday(pworld)
+    plan_accept(run=replan(pworld), user=pworld.provider.user)
+    assert not AuditEntry.objects.filter(detail__has_key="losses_confirmed").exists()
+
+
+def test_the_refused_page_names_the_losses_of_the_date_asked_for(pworld: World, login) -> None:
+    """September's schedule gives the student 60 minutes a week, the one beginning Dec 14
+    only Monday's 30. Asked for Dec 14, the page names 30 minutes lost, not 60."""
+    september_schedule(pworld)
+    later = standing_schedule(pworld.provider, effective_from=DEC_14)
+    standing_session(
+        later,
+        classroom=pworld.classroom,
+        day="mon",
+        start=dt.time(9),
+        end=dt.time(9, 30),
+        students=[pworld.student],
+    )
+    every_block_is_a_test(pworld)
+    run = replan(pworld)
+    url = reverse("planning:run_accept", args=[run.pk])
+    refused = login(pworld.provider.user).post(url, {"effective_from": "2026-12-14"})
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "Avery Sample is left with no session (30 minutes lost)." in page
+    assert "60 minutes lost" not in page

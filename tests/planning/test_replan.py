@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.urls import reverse
 
 from pushin.district.models import ActivityBlock, ExceptionKind, TimetableException
@@ -169,14 +168,9 @@ def test_a_week_replan_works_around_that_weeks_exception(pworld: World) -> None:
     assert days == ["fri", "mon"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="planning/week.py week_scenario pins every open session whose weekly session is "
-    "pinned, even when that week's dated change makes it impossible, so the run fails "
-    "('pinned session d<pk> is no longer possible in this scenario'); the every-week "
-    "re-plan lets such pins go (replan_inputs)",
-)
 def test_a_week_replan_lets_go_of_a_pin_the_dated_change_breaks(pworld: World) -> None:
+    """As an every-week re-plan does (replan_inputs): a pin the engine cannot keep would
+    stop the run ('pinned session d<pk> is no longer possible in this scenario')."""
     known_schedule(pworld)  # Thursday 10:00 is pinned
     calendar_sync(provider=pworld.provider, actor=None)
     assembly_next_thursday(pworld)

@@ -33,7 +33,7 @@ from pushin.sessions.models import DatedSession, SessionStatus, SessionStudent
 from pushin.sessions.services import attendance_record, session_call_off
 from pushin.vocabulary import Activity, MissReason, Weekday
 from tests.conftest import TODAY
-from tests.factories import World
+from tests.factories import World, make_student
 from tests.planning.helpers import TINY_LIMIT, september_schedule, session_rows
 from tests.sessions.factories import SCHOOL_TZ, standing_session
 
@@ -347,3 +347,80 @@ def test_the_page_says_when_the_week_changed(assembly: World, login) -> None:
 def test_the_week_changed_refusal_ends_with_one_full_stop(assembly: World, login) -> None:
     _, page = _accept_after_a_call_off(assembly, login)
     assert f"<li>Not accepted: {CHANGED}</li>" in page
+
+
+# --- Accepted later; students the scenario left out ----------------------------------------
+
+
+def test_a_plan_whose_new_time_has_gone_by_is_refused_and_stays_open(
+    pworld: World, time_machine: TimeMachineFixture
+) -> None:
+    """This week's Thursday (Dec 3) centers become an assembly; the re-plan, made on
+    Wednesday, moves the session to Thursday's early writing block. Accepted on Thursday
+    at 09:00, that time has gone by (the 10:00 session it moves away from has not): the
+    accept is refused, nothing is written, and the run stays undecided."""
+    september_schedule(pworld)
+    ActivityBlock.objects.create(
+        classroom=pworld.classroom,
+        day=Weekday.THU,
+        start=dt.time(8),
+        end=dt.time(8, 45),
+        activity=Activity.WRITING,
+    )
+    this_thursday = dt.date(2026, 12, 3)
+    timetable_exception_create(
+        actor=pworld.teacher,
+        classroom=pworld.classroom,
+        date=this_thursday,
+        start=dt.time(10),
+        end=dt.time(10, 45),
+        kind=ExceptionKind.ACTIVITY,
+        activity=Activity.ASSEMBLY,
+    )
+    run = week_run(pworld, this_thursday)
+    [moved] = run.plan_data["sessions"]
+    assert (moved["day"], moved["start"] < "09:00") == ("thu", True)
+    time_machine.move_to(dt.datetime.combine(this_thursday, dt.time(9), tzinfo=SCHOOL_TZ))
+    week = session_rows(date__gte=this_thursday - dt.timedelta(days=3))
+
+    with pytest.raises(AcceptRefused) as refused:
+        week_plan_accept(run=run, user=pworld.provider.user)
+    assert str(refused.value) == (
+        f"This plan places a session at a time that has gone by (Thu Dec 3 {moved['start']}): "
+        "re-plan the week again."
+    )
+    assert session_rows(date__gte=this_thursday - dt.timedelta(days=3)) == week
+    run.refresh_from_db()
+    assert run.decision == RunDecision.PENDING
+
+
+def test_a_student_the_scenario_left_out_is_named_before_leaving_a_moved_session(
+    assembly: World,
+) -> None:
+    """A second student sits in Thursday's session but is no longer on the provider's
+    caseload, so the week's scenario does not know them; the re-plan moves the session
+    to Friday for the first student only. The second student's loss is named and must be
+    confirmed; once confirmed, their record leaves the session with an audit entry."""
+    second = make_student(ref="S-0003", classroom=assembly.classroom, provider=None)
+    thursday = DatedSession.objects.get(date=THURSDAY)
+    SessionStudent.objects.create(session=thursday, student=second)
+    run = week_run(assembly)
+    assert f"st{second.pk}" not in str(run.scenario["previous_plan"])
+    user = assembly.provider.user
+
+    with pytest.raises(LossesNotConfirmed) as refused:
+        week_plan_accept(run=run, user=user)
+    assert refused.value.losses == [Loss(student=f"st{second.pk}", before=30, after=0)]
+    assert [v.sentence for v in named_losses(run, user=user)] == [
+        "a student is left with no session (30 minutes lost)."
+    ]
+    assert SessionStudent.objects.filter(session=thursday, student=second).exists()
+
+    week_plan_accept(run=run, user=user, losses_confirmed=True)
+    moved = DatedSession.objects.get(pk=thursday.pk)
+    assert moved.date == FRIDAY
+    assert [m.student_id for m in moved.members.all()] == [assembly.student.pk]
+    left = AuditEntry.objects.get(action="delete", student_id=second.pk)
+    assert (left.object_id, left.detail) == (str(thursday.pk), {"left_out_for_week_of": str(WEEK)})
+    confirmed = AuditEntry.objects.get(object_type="planning.planrun", student_id=second.pk)
+    assert confirmed.detail == {"losses_confirmed": True, "minutes_before": 30, "minutes_after": 0}
