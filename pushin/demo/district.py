@@ -63,6 +63,7 @@ from pushin.scheduling.generate import PRESETS, generate_scenario
 from pushin.sessions.csv_import import past_minutes_import
 from pushin.sessions.models import DatedSession
 from pushin.vocabulary import DEFAULT_MAKEUP_OWED, Activity, Discipline
+from pushin.workload.demo import demo_indirect_time
 
 DEMO_PASSWORD = "pushin-demo"  # noqa: S105 - documented in README.md; demo data only
 DEMO_URL = "http://127.0.0.1:8000/"
@@ -315,6 +316,13 @@ class _Loader:
         self._students(district, rooms, providers, paras, featured_room, featured_para)
         self._strategies(district, rooms[featured_room])
         self._past_minutes(district)
+        # A term of indirect time, so the workload report shows all of a provider's work.
+        demo_indirect_time(
+            district,
+            list(providers.values()),
+            seed=f"pushin-demo-{self.size}-{self.seed}",
+            until=self.today,
+        )
         admin = self.personas["admin"]
         User.objects.create(
             **self._user_fields(admin.username, admin.first_name, admin.last_name, Role.ADMIN)
