@@ -30,8 +30,9 @@ def _stacked(
     horizontal: bool,
 ) -> Figure:
     count = len(labels)
-    height = max(1.6, 0.45 * count + 1.0) if horizontal else 3.2
-    figure = new_figure(7.0, height)
+    # Narrow enough that its words stay readable scaled down to a phone's width.
+    height = max(2.0, 0.45 * count + 1.4) if horizontal else 3.4
+    figure = new_figure(5.5, height)
     axes = figure.add_subplot()
     positions = list(range(count))
     base = [0.0] * count
@@ -56,7 +57,7 @@ def _stacked(
             axes.tick_params(axis="x", labelrotation=60)
         axes.set_ylabel("Hours")
     axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    figure.legend(loc="outside upper center", ncols=4, frameon=False)
     return figure
 
 

@@ -113,7 +113,7 @@ def report_pdf(report: WorkloadReport) -> bytes:
     if figures.weeks:
         story += [
             Spacer(1, 6),
-            Image(io.BytesIO(weeks_png(figures.weeks)), width=WIDTH, height=WIDTH * 3.2 / 7.0),
+            Image(io.BytesIO(weeks_png(figures.weeks)), width=WIDTH, height=WIDTH * 3.4 / 5.5),
         ]
     direct_rows = [["Direct service", "Sessions", "Minutes"]] + [
         [f"{line.grouping}, {line.delivery.lower()}", str(line.sessions), str(line.minutes)]
