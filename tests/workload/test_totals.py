@@ -99,3 +99,17 @@ def test_the_page_shows_the_same_totals(world, login):
     assert '<title id="workload-weeks-title">Hours per school week' in html  # its words
     assert "1 session not logged yet" in html
     assert "1 drive between schools without a travel time" in html
+
+
+def test_a_period_that_cannot_be_counted_is_a_400_saying_why(world, login):
+    client = login(world.provider.user)
+    url = reverse("workload:report", args=[world.provider.pk])
+    for query, words in [
+        ({"period": "custom", "start": "2026-12-01", "end": "2026-11-01"}, "before the first"),
+        ({"period": "custom", "start": "2026-12-03", "end": "2026-12-04"}, "starts after today"),
+        ({"period": "custom", "start": "2026-12-01"}, "needs a first and a last day"),
+        ({"period": "decade"}, "Period: Select a valid choice"),
+    ]:
+        response = client.get(url, query)
+        assert response.status_code == 400, query
+        assert words in response.content.decode(), query
