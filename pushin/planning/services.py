@@ -89,6 +89,12 @@ class AcceptedMeanwhile(AcceptRefused):
         super().__init__(ACCEPTED_MEANWHILE)
 
 
+class WeekChangedSinceRun(AcceptRefused):
+    """A one-week re-plan no longer fits its week (a session of it was logged or has
+    started, or a time it chose has gone by): the week must be re-planned. Nothing was
+    written and the run stays undecided."""
+
+
 class LossesNotConfirmed(AcceptRefused):
     """The plan leaves students with fewer minutes; the provider must confirm it."""
 
@@ -465,7 +471,7 @@ def week_plan_accept(
     try:
         change = week_apply(run=run, user=user, reason=reason)
     except WeekChanged as error:
-        raise AcceptRefused(str(error)) from error
+        raise WeekChangedSinceRun(str(error)) from error
     run.decision = RunDecision.ACCEPTED
     run.save(update_fields=["decision"])
     audit_record(

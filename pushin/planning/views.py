@@ -218,6 +218,7 @@ def _render_run(
     accept_form: AcceptForm | WeekAcceptForm | None = None,
     refused: str = "",
     status: int = 400,
+    replan_week: bool = False,
 ) -> HttpResponse:
     user = signed_in_user(request)
     result = selectors.run_result(run, user=user)
@@ -238,6 +239,8 @@ def _render_run(
         "capacities": run_capacities(run, result) if run.status == RunStatus.DONE else [],
         "accept_form": accept_form,
         "refused": refused,
+        # The week changed since this one-week run: one click makes a new one.
+        "replan_provider": run.providers.get() if replan_week else None,
         "can_decide": run.status == RunStatus.DONE
         and run.decision == RunDecision.PENDING
         and can_decide_run(user, run),
@@ -261,7 +264,14 @@ def _refused(
     # Another accept won the race: 409, the page as it was, and the run still undecided.
     status = 409 if isinstance(error, services.AcceptedMeanwhile) else 400
     refused = f"Not accepted: {str(error).rstrip('.')}."
-    return _render_run(request, run, accept_form=form, refused=refused, status=status)
+    return _render_run(
+        request,
+        run,
+        accept_form=form,
+        refused=refused,
+        status=status,
+        replan_week=isinstance(error, services.WeekChangedSinceRun),
+    )
 
 
 @login_required

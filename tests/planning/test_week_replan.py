@@ -352,36 +352,44 @@ def test_the_week_changed_refusal_ends_with_one_full_stop(assembly: World, login
 # --- Accepted later; students the scenario left out ----------------------------------------
 
 
-def test_a_plan_whose_new_time_has_gone_by_is_refused_and_stays_open(
-    pworld: World, time_machine: TimeMachineFixture
-) -> None:
+THIS_THURSDAY = dt.date(2026, 12, 3)
+
+
+def moved_to_early_thursday(world: World) -> PlanRun:
     """This week's Thursday (Dec 3) centers become an assembly; the re-plan, made on
-    Wednesday, moves the session to Thursday's early writing block. Accepted on Thursday
-    at 09:00, that time has gone by (the 10:00 session it moves away from has not): the
-    accept is refused, nothing is written, and the run stays undecided."""
-    september_schedule(pworld)
+    Wednesday, moves the session to Thursday's early writing block (08:00-08:45)."""
+    september_schedule(world)
     ActivityBlock.objects.create(
-        classroom=pworld.classroom,
+        classroom=world.classroom,
         day=Weekday.THU,
         start=dt.time(8),
         end=dt.time(8, 45),
         activity=Activity.WRITING,
     )
-    this_thursday = dt.date(2026, 12, 3)
     timetable_exception_create(
-        actor=pworld.teacher,
-        classroom=pworld.classroom,
-        date=this_thursday,
+        actor=world.teacher,
+        classroom=world.classroom,
+        date=THIS_THURSDAY,
         start=dt.time(10),
         end=dt.time(10, 45),
         kind=ExceptionKind.ACTIVITY,
         activity=Activity.ASSEMBLY,
     )
-    run = week_run(pworld, this_thursday)
+    run = week_run(world, THIS_THURSDAY)
     [moved] = run.plan_data["sessions"]
     assert (moved["day"], moved["start"] < "09:00") == ("thu", True)
-    time_machine.move_to(dt.datetime.combine(this_thursday, dt.time(9), tzinfo=SCHOOL_TZ))
-    week = session_rows(date__gte=this_thursday - dt.timedelta(days=3))
+    return run
+
+
+def test_a_plan_whose_new_time_has_gone_by_is_refused_and_stays_open(
+    pworld: World, time_machine: TimeMachineFixture
+) -> None:
+    """Accepted on Thursday at 09:00, the early time has gone by (the 10:00 session it
+    moves away from has not started): refused, nothing written, the run undecided."""
+    run = moved_to_early_thursday(pworld)
+    [moved] = run.plan_data["sessions"]
+    time_machine.move_to(dt.datetime.combine(THIS_THURSDAY, dt.time(9), tzinfo=SCHOOL_TZ))
+    week = session_rows(date__gte=THIS_THURSDAY - dt.timedelta(days=3))
 
     with pytest.raises(AcceptRefused) as refused:
         week_plan_accept(run=run, user=pworld.provider.user)
@@ -389,9 +397,45 @@ def test_a_plan_whose_new_time_has_gone_by_is_refused_and_stays_open(
         f"This plan places a session at a time that has gone by (Thu Dec 3 {moved['start']}): "
         "re-plan the week again."
     )
-    assert session_rows(date__gte=this_thursday - dt.timedelta(days=3)) == week
+    assert session_rows(date__gte=THIS_THURSDAY - dt.timedelta(days=3)) == week
     run.refresh_from_db()
     assert run.decision == RunDecision.PENDING
+
+
+def test_the_refused_page_re_plans_the_week_in_one_click(
+    pworld: World, time_machine: TimeMachineFixture, login
+) -> None:
+    run = moved_to_early_thursday(pworld)
+    now = dt.datetime.combine(THIS_THURSDAY, dt.time(9), tzinfo=SCHOOL_TZ)
+    time_machine.move_to(now, tick=False)
+    client = login(pworld.provider.user)
+    page = client.post(
+        reverse("planning:run_accept", args=[run.pk]),
+        {"reason": MissReason.PROVIDER_CONFLICT.value},
+    ).content.decode()
+    assert "Not accepted: This plan places a session at a time that has gone by" in page
+    assert "Re-plan the week of Nov 30 again" in page
+    assert 'name="week" value="2026-11-30"' in page
+
+    response = client.post(
+        reverse("planning:replan", args=[pworld.provider.pk]), {"week": "2026-11-30"}
+    )
+    again = PlanRun.objects.exclude(pk=run.pk).get()
+    assert response["Location"] == reverse("planning:run", args=[again.pk])
+    assert (again.kind, again.week_of, again.status) == (RunKind.WEEK, run.week_of, "done")
+    assert all(s["day"] != "thu" or s["start"] >= "09:00" for s in again.plan_data["sessions"])
+
+
+def test_a_refusal_for_losses_offers_no_re_plan(pworld: World, login) -> None:
+    september_schedule(pworld)
+    thursday_is(pworld, ExceptionKind.CANCELLED)
+    run = week_run(pworld)
+    page = login(pworld.provider.user).post(
+        reverse("planning:run_accept", args=[run.pk]),
+        {"reason": MissReason.PROVIDER_CONFLICT.value},
+    )
+    assert page.status_code == 400
+    assert "again</button>" not in page.content.decode()
 
 
 def test_a_student_the_scenario_left_out_is_named_before_leaving_a_moved_session(
