@@ -131,3 +131,36 @@ DEFAULT_MAKEUP_OWED = {
     MissReason.PROVIDER_CONFLICT: True,
     MissReason.SCHOOL_CLOSURE: False,
 }
+
+
+class CutShortReason(models.TextChoices):
+    """Why a session that took place ended early: its own reasons, apart from the reasons
+    a session is missed (`MissReason`). "Other" is said in words (`short_note`)."""
+
+    LEFT_EARLY = "left_early", "Student left early"
+    BEHAVIOUR = "behaviour", "Behaviour or regulation"
+    DRILL = "drill", "Fire drill or lockdown"
+    SCHEDULE_OVERRAN = "schedule_overran", "Schedule ran over"
+    OTHER = "other", "Other (say why)"
+
+
+# Whether the minutes a session was cut short are owed, by default; the district edits
+# this per reason, as for misses. A schedule that ran over is the provider side's.
+DEFAULT_CUT_SHORT_OWED = {
+    CutShortReason.LEFT_EARLY: False,
+    CutShortReason.BEHAVIOUR: False,
+    CutShortReason.DRILL: False,
+    CutShortReason.SCHEDULE_OVERRAN: True,
+    CutShortReason.OTHER: False,
+}
+# Every reason the makeup policy decides on: the misses, then the cut-short reasons.
+DEFAULT_OWED: dict[str, bool] = {
+    str(reason): owed
+    for reason, owed in [*DEFAULT_MAKEUP_OWED.items(), *DEFAULT_CUT_SHORT_OWED.items()]
+}
+# A record signed before the cut-short reasons had their own list gave a miss reason;
+# it stays readable (and valid) under that reason's words.
+SHORT_REASON_CHOICES: list[tuple[str, str]] = [
+    *CutShortReason.choices,
+    *((value, f"{label} (earlier list)") for value, label in MissReason.choices),
+]

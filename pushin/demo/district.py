@@ -62,7 +62,7 @@ from pushin.scheduling import scenario as sc
 from pushin.scheduling.generate import PRESETS, generate_scenario
 from pushin.sessions.csv_import import past_minutes_import
 from pushin.sessions.models import DatedSession
-from pushin.vocabulary import DEFAULT_MAKEUP_OWED, Activity, Discipline
+from pushin.vocabulary import DEFAULT_OWED, Activity, Discipline
 from pushin.workload.demo import demo_indirect_time
 
 DEMO_PASSWORD = "pushin-demo"  # noqa: S105 - documented in README.md; demo data only
@@ -435,7 +435,7 @@ class _Loader:
         )
         MakeupPolicy.objects.bulk_create(
             MakeupPolicy(district=district, reason=reason, owed=owed)
-            for reason, owed in DEFAULT_MAKEUP_OWED.items()
+            for reason, owed in DEFAULT_OWED.items()
         )
         ProgressPeriod.objects.bulk_create(
             ProgressPeriod(district=district, name=name, start=start, end=end)

@@ -17,7 +17,7 @@ from pushin.district.models import (
     TeacherPreference,
 )
 from pushin.query import DateField
-from pushin.vocabulary import DEFAULT_MAKEUP_OWED, Activity, MissReason, Weekday
+from pushin.vocabulary import DEFAULT_OWED, Activity, CutShortReason, MissReason, Weekday
 
 TIME = forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -200,17 +200,26 @@ class ProgressPeriodForm(forms.Form):
 
 
 class MakeupPolicyForm(forms.Form):
-    """One yes/no per miss reason: are the minutes owed?"""
+    """One yes/no per miss reason and per cut-short reason: are the minutes owed?"""
+
+    MISSED = tuple(MissReason.values)
+    CUT_SHORT = tuple(CutShortReason.values)
 
     def __init__(self, *args: Any, current: dict[str, bool] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         current = current or {}
-        for reason, label in MissReason.choices:
+        for reason, label in [*MissReason.choices, *CutShortReason.choices]:
             self.fields[reason] = forms.BooleanField(
                 required=False,
                 label=label,
-                initial=current.get(reason, DEFAULT_MAKEUP_OWED[MissReason(reason)]),
+                initial=current.get(reason, DEFAULT_OWED[reason]),
             )
 
+    def missed_fields(self) -> list[forms.BoundField]:
+        return [self[reason] for reason in self.MISSED]
+
+    def cut_short_fields(self) -> list[forms.BoundField]:
+        return [self[reason] for reason in self.CUT_SHORT]
+
     def owed(self) -> dict[str, bool]:
-        return {reason: bool(self.cleaned_data.get(reason)) for reason in MissReason.values}
+        return {reason: bool(self.cleaned_data.get(reason)) for reason in DEFAULT_OWED}

@@ -11,8 +11,9 @@ from django.db.models import Q
 
 from pushin.timespans import spans_overlap
 from pushin.vocabulary import (
-    DEFAULT_MAKEUP_OWED,
+    DEFAULT_OWED,
     Activity,
+    CutShortReason,
     Discipline,
     MissReason,
     Weekday,
@@ -79,9 +80,9 @@ class District(models.Model):
         return self.records_start
 
     def owed_reasons(self) -> set[str]:
-        """Miss reasons whose minutes are owed under this district's policy."""
+        """Miss and cut-short reasons whose minutes are owed under this district's policy."""
         policy = {p.reason: p.owed for p in self.makeup_policies.all()}
-        return {r for r, default in DEFAULT_MAKEUP_OWED.items() if policy.get(r, default)}
+        return {r for r, default in DEFAULT_OWED.items() if policy.get(r, default)}
 
 
 def records_start_problem(district: District, day: dt.date | None) -> str:
@@ -121,10 +122,11 @@ class Closure(models.Model):
 
 
 class MakeupPolicy(models.Model):
-    """Whether a session missed for `reason` is owed. A setting, never code."""
+    """Whether the minutes of a session missed, or cut short, for `reason` are owed. A
+    setting, never code."""
 
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="makeup_policies")
-    reason = models.CharField(max_length=24, choices=MissReason.choices)
+    reason = models.CharField(max_length=24, choices=[*MissReason.choices, *CutShortReason.choices])
     owed = models.BooleanField()
 
     class Meta:

@@ -45,7 +45,7 @@ from pushin.sessions.conflicts import (
     sessions_words,
 )
 from pushin.sessions.models import DatedSession
-from pushin.vocabulary import MissReason
+from pushin.vocabulary import DEFAULT_OWED
 
 MAX_TRAVEL_MINUTES = 240
 
@@ -548,10 +548,10 @@ def _calendars_follow(*, district: District, actor: User) -> None:
 
 @transaction.atomic
 def makeup_policy_set(*, actor: User, district: District, owed: dict[str, bool]) -> None:
-    """One row per miss reason: whether a session missed for it is owed."""
-    unknown = set(owed) - set(MissReason.values)
+    """One row per miss or cut-short reason: whether the minutes lost to it are owed."""
+    unknown = set(owed) - set(DEFAULT_OWED)
     if unknown:
-        raise ValidationError({NON_FIELD_ERRORS: f"Unknown miss reasons: {sorted(unknown)}"})
+        raise ValidationError({NON_FIELD_ERRORS: f"Unknown reasons: {sorted(unknown)}"})
     for reason, is_owed in owed.items():
         MakeupPolicy.objects.update_or_create(
             district=district, reason=reason, defaults={"owed": is_owed}

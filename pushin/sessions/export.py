@@ -55,7 +55,7 @@ from pushin.district.models import District
 from pushin.query import DateField
 from pushin.sessions.models import Amendment, Attendance, SessionStatus, SessionStudent
 from pushin.spreadsheet import csv_cell
-from pushin.vocabulary import Delivery, Discipline, Domain, MissReason
+from pushin.vocabulary import CutShortReason, Delivery, Discipline, Domain, MissReason
 
 MAX_RANGE_DAYS = 400
 NOTE_WITHHELD = "note (withheld: clinical notes are in providers' exports only)"
@@ -99,8 +99,8 @@ COLUMN_NOTES: dict[str, str] = {
     "goal_domain": "The focus goal's domain, e.g. Fine motor; empty without a focus goal.",
     "goal_id": "The focus goal's id; empty without a focus goal.",
     "attendance": "Delivered, or why the session did not happen, e.g. Student absent.",
-    "short_reason": "Why a delivered session was cut short, e.g. Provider conflict; "
-    "empty when it was not.",
+    "short_reason": "Why a delivered session was cut short, e.g. Schedule ran over "
+    "(Other: the words, in providers' own exports only); empty when it was not.",
     "makeup": "yes for a makeup session, no otherwise.",
     "note": "The session note (in providers' own exports only).",
     "billing_units": "Units under the district's billing rule; 0 for a miss.",
@@ -257,6 +257,24 @@ def _label(choices: Any, value: str) -> str:
     return str(choices(value).label) if value in choices.values else value
 
 
+# A cut-short reason in the export: its own words, or a miss reason's for a record cut
+# short before those had their own list.
+SHORT_WORDS: dict[str, str] = {
+    **dict(MissReason.choices),
+    **dict(CutShortReason.choices),
+    CutShortReason.OTHER: "Other",
+}
+
+
+def _short_words(record: SessionStudent, *, notes: bool) -> str:
+    """Why a delivered session was cut short; "other" with its words where notes are
+    exported (the words are free text, like a note)."""
+    words = SHORT_WORDS.get(record.short_reason, record.short_reason)
+    if record.short_reason == CutShortReason.OTHER and notes and record.short_note:
+        return f"{words}: {record.short_note}"
+    return words
+
+
 def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
@@ -292,7 +310,7 @@ def row_for(record: Any, *, rule: BillingRule, notes: bool) -> list[str]:
         _label(Domain, goal.domain) if goal is not None else "",
         goal.pk if goal is not None else "",
         _label(Attendance, record.attendance),
-        _label(MissReason, record.short_reason) if record.short_reason in MissReason.values else "",
+        _short_words(record, notes=notes),
         _yes(session.is_makeup or bool(record.makeup_for_id)),
         record.note if notes else "",
         rule.units(minutes) if delivered else 0,

@@ -13,7 +13,7 @@ from pushin.collaboration.models import Strategy
 from pushin.concurrency import VersionField
 from pushin.sessions.models import Attendance, PromptLevel, SessionStudent
 from pushin.sessions.services import NOTE_MAX
-from pushin.vocabulary import MissReason
+from pushin.vocabulary import SHORT_REASON_CHOICES, MissReason
 
 REASON_HELP = "The session is signed: say why this changes."
 
@@ -65,10 +65,18 @@ class AttendanceForm(_ReasonForm):
         label="Minutes delivered",
         error_messages={"invalid": "Minutes are a whole number."},
     )
+    # Offered: the cut-short reasons (never a miss reason); a record from before they had
+    # their own list keeps its reason when it is saved again.
     short_reason = forms.ChoiceField(
-        choices=[("", "Not cut short"), *MissReason.choices],
+        choices=[("", "Not cut short"), *SHORT_REASON_CHOICES],
         required=False,
         label="Cut short because",
+    )
+    short_note = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Other reason, in words",
+        error_messages={"max_length": "Keep it under 200 characters."},
     )
 
 

@@ -103,7 +103,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from pushin.timespans import minutes_between, monday_of
-from pushin.vocabulary import MissReason
+from pushin.vocabulary import CutShortReason, MissReason
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -123,9 +123,19 @@ REASON_SHORT: dict[str, str] = {
     MissReason.PROVIDER_ABSENT: "provider absent",
     MissReason.PROVIDER_CONFLICT: "provider conflict",
     MissReason.SCHOOL_CLOSURE: "school closure",
+    CutShortReason.LEFT_EARLY: "cut short: left early",
+    CutShortReason.BEHAVIOUR: "cut short: behaviour or regulation",
+    CutShortReason.DRILL: "cut short: drill or lockdown",
+    CutShortReason.SCHEDULE_OVERRAN: "cut short: schedule ran over",
+    CutShortReason.OTHER: "cut short: other",
     UNSPECIFIED: "cut short",
 }
-REASON_WORDS: dict[str, str] = {**dict(MissReason.choices), UNSPECIFIED: "Cut short, no reason"}
+REASON_WORDS: dict[str, str] = {
+    **dict(MissReason.choices),
+    **{value: f"Cut short: {label.lower()}" for value, label in CutShortReason.choices},
+    CutShortReason.OTHER: "Cut short: other",
+    UNSPECIFIED: "Cut short, no reason",
+}
 
 # Owed minutes by age in school days since the miss: (label, lowest, highest or None).
 AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from pushin.planning.models import RunStatus
 from pushin.timespans import minutes_of
-from pushin.vocabulary import Delivery, MissReason
+from pushin.vocabulary import SHORT_REASON_CHOICES, Delivery, MissReason
 
 
 class SessionStatus(models.TextChoices):
@@ -173,9 +173,12 @@ class SessionStudent(models.Model):
     minutes_delivered = models.PositiveSmallIntegerField(null=True, blank=True)
     short_reason = models.CharField(
         max_length=20,
-        choices=MissReason.choices,
+        choices=SHORT_REASON_CHOICES,
         blank=True,
-        help_text="Why a delivered session was cut short.",
+        help_text="Why a delivered session was cut short (a CutShortReason).",
+    )
+    short_note = models.CharField(
+        max_length=200, blank=True, help_text="The reason in words, when it is “other”."
     )
     note = models.TextField(blank=True)
     makeup_for = models.ForeignKey(

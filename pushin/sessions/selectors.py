@@ -31,7 +31,7 @@ from pushin.sessions.models import (
 )
 from pushin.sessions.services import data_kind_for
 from pushin.timespans import minutes_of, monday_of
-from pushin.vocabulary import Activity, Domain, MissReason, activity_label
+from pushin.vocabulary import SHORT_REASON_CHOICES, Activity, Domain, activity_label
 
 # --- Words --------------------------------------------------------------------------------
 
@@ -439,6 +439,7 @@ FIELD_LABELS = {
     "attendance": "Attendance",
     "minutes_delivered": "Minutes",
     "short_reason": "Cut short because",
+    "short_note": "Cut short, in words",
     "note": "Note",
     "focus_goal": "Focus goal",
     "strategy": "Strategy",
@@ -606,7 +607,7 @@ def _shown(field_name: str, value: Any, goals: dict[int, Goal], strategies: dict
     if field_name == "attendance":
         return str(dict(Attendance.choices).get(value, value))
     if field_name == "short_reason":
-        return str(dict(MissReason.choices).get(value, value))
+        return str(dict(SHORT_REASON_CHOICES).get(value, value))
     if field_name == "minutes_delivered":
         return f"{value} min"
     if field_name == "focus_goal":

@@ -44,13 +44,14 @@ from pushin.sessions.models import (
     SessionStatus,
     SessionStudent,
 )
-from pushin.vocabulary import MissReason
+from pushin.vocabulary import SHORT_REASON_CHOICES, CutShortReason, MissReason
 
 # The fields of a signed record an amendment may change (FKs by their id).
 AMENDABLE = (
     "attendance",
     "minutes_delivered",
     "short_reason",
+    "short_note",
     "note",
     "focus_goal",
     "strategy",
@@ -68,6 +69,10 @@ METHOD_KIND: dict[str, str] = {
     Method.NARRATIVE: DataKind.NARRATIVE,
 }
 RUBRIC_MAX = 4
+# Cut-short reasons a record may hold: its own (CutShortReason), and the miss reasons
+# records were cut short for before those had their own list (still valid, never offered).
+SHORT_REASONS = frozenset(value for value, _ in SHORT_REASON_CHOICES)
+SHORT_NOTE_MAX = 200
 MAX_SECONDS = 4 * 60 * 60
 NOTE_MAX = 2000
 LATE_ENTRY = "Late entry"
@@ -161,14 +166,22 @@ def _check_plan(record: SessionStudent, focus_goal: Goal | None, strategy: Strat
 
 
 def _check_attendance(
-    session: DatedSession, attendance: str, minutes: int | None, short_reason: str
+    session: DatedSession,
+    attendance: str,
+    minutes: int | None,
+    short_reason: str,
+    short_note: str = "",
 ) -> None:
     """The rules that tie attendance, minutes and the cut-short reason together."""
     length = session.minutes
     if attendance not in Attendance.values:
         raise ValidationError({"attendance": "Choose what happened for this student."})
-    if short_reason and short_reason not in MissReason.values:
+    if short_reason and short_reason not in SHORT_REASONS:
         raise ValidationError({"short_reason": "Choose why the session was cut short."})
+    if short_reason == CutShortReason.OTHER and not short_note:
+        raise ValidationError({"short_note": "Say in a few words why the session was cut short."})
+    if len(short_note) > SHORT_NOTE_MAX:
+        raise ValidationError({"short_note": f"Keep it under {SHORT_NOTE_MAX} characters."})
     if attendance != Attendance.DELIVERED:
         return
     if minutes is None or minutes < 1:
@@ -207,6 +220,8 @@ def _amend(
     unknown = set(values) - set(AMENDABLE)
     if unknown:
         raise ValueError(f"not amendable: {sorted(unknown)}")
+    if values.get("short_reason", record.short_reason) != CutShortReason.OTHER:
+        values = {**values, "short_note": ""}  # the words are for "other" only
     changed = {f: v for f, v in values.items() if _value(record, f) != v}
     if not changed:
         return []
@@ -218,7 +233,11 @@ def _amend(
     ):
         _require_started(session)
     _check_attendance(
-        session, state["attendance"], state["minutes_delivered"], state["short_reason"]
+        session,
+        state["attendance"],
+        state["minutes_delivered"],
+        state["short_reason"],
+        state["short_note"],
     )
     amendments = []
     for field, new in changed.items():
@@ -292,13 +311,16 @@ def attendance_record(
     attendance: str,
     minutes: int | None = None,
     short_reason: str = "",
+    short_note: str = "",
     reason: str = "",
     version: int | None = None,
 ) -> SessionStudent:
     """Whether the session happened for the student and how many minutes were delivered.
 
-    Delivered defaults to the whole session; fewer minutes need `short_reason`. A miss
-    (absent, unavailable, provider absent or conflict, closure) delivers 0 minutes.
+    Delivered defaults to the whole session; fewer minutes need `short_reason`, one of
+    its own (`CutShortReason`: left early, behaviour or regulation, fire drill or lockdown,
+    schedule ran over, other with `short_note` in words). A miss (absent, unavailable,
+    provider absent or conflict, closure) delivers 0 minutes.
 
     Before the session starts nothing is recorded here: delivered minutes wait for the
     start, and a miss known ahead calls the session off (`session_call_off`).
@@ -309,17 +331,21 @@ def attendance_record(
             raise ValidationError(not_started_message(session))
         kind, when = _when(session)
         raise ValidationError(NOT_STARTED_MISS.format(kind=kind, when=when))
+    short_note = short_note.strip()
     if attendance == Attendance.DELIVERED:
         minutes = session.minutes if minutes is None else minutes
         if minutes == session.minutes:
             short_reason = ""
     else:
         minutes, short_reason = 0, ""
-    _check_attendance(session, attendance, minutes, short_reason)
+    if short_reason != CutShortReason.OTHER:
+        short_note = ""  # the words are for "other" only
+    _check_attendance(session, attendance, minutes, short_reason, short_note)
     values = {
         "attendance": attendance,
         "minutes_delivered": minutes,
         "short_reason": short_reason,
+        "short_note": short_note,
     }
     if session.is_signed:
         _amend(actor=actor, session=session, record=locked, values=values, reason=reason)
@@ -445,7 +471,8 @@ def data_point_add(
         locked.attendance = Attendance.DELIVERED
         locked.minutes_delivered = session.minutes
         locked.short_reason = ""
-        locked.save(update_fields=["attendance", "minutes_delivered", "short_reason"])
+        locked.short_note = ""
+        locked.save(update_fields=["attendance", "minutes_delivered", "short_reason", "short_note"])
         version_bump(SessionStudent.objects.filter(pk=locked.pk))
         _mark_logged(session)
     point.recorded_by = actor
@@ -629,7 +656,12 @@ def session_call_off(
     if not records:
         raise ValidationError("A session without students has nothing to call off.")
     for record in records:
-        values = {"attendance": attendance, "minutes_delivered": 0, "short_reason": ""}
+        values = {
+            "attendance": attendance,
+            "minutes_delivered": 0,
+            "short_reason": "",
+            "short_note": "",
+        }
         changed = [f for f, v in values.items() if _value(record, f) != v]
         if changed:
             for field in changed:
@@ -656,7 +688,12 @@ def session_call_off_undo(
     if locked.has_started():
         raise ValidationError(HAS_STARTED)
     for record in _session_records(locked):
-        values: dict[str, Any] = {"attendance": "", "minutes_delivered": None, "short_reason": ""}
+        values: dict[str, Any] = {
+            "attendance": "",
+            "minutes_delivered": None,
+            "short_reason": "",
+            "short_note": "",
+        }
         changed = [f for f, v in values.items() if _value(record, f) != v]
         if changed:
             for field in changed:

@@ -47,7 +47,7 @@ from pushin.sessions.forms import (
 )
 from pushin.sessions.models import Attendance, DatedSession, PromptLevel, SessionStudent
 from pushin.timespans import monday_of
-from pushin.vocabulary import MissReason
+from pushin.vocabulary import CutShortReason, MissReason
 
 
 def _errors_text(form: forms.BaseForm) -> list[str]:
@@ -125,6 +125,9 @@ def _session_context(session: DatedSession) -> dict[str, Any]:
         "prompt_buttons": PROMPT_BUTTONS,
         "rubric_buttons": RUBRIC_BUTTONS,
         "miss_choices": MissReason.choices,
+        # A session cut short has reasons of its own, never a miss reason.
+        "cut_short_choices": CutShortReason.choices,
+        "cut_short_values": CutShortReason.values,
         # Before the start: plan and note only; delivered, data and signing wait.
         "started": started,
         "not_started": "" if started else services.not_started_message(session),
@@ -333,6 +336,7 @@ def record_attendance(request: HttpRequest, pk: int, record_pk: int) -> HttpResp
             attendance=form.cleaned_data["attendance"],
             minutes=form.cleaned_data["minutes_delivered"],
             short_reason=form.cleaned_data["short_reason"],
+            short_note=form.cleaned_data["short_note"],
             reason=form.cleaned_data["reason"],
             version=form.cleaned_data["version"],
         ),

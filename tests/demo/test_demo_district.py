@@ -34,7 +34,7 @@ from pushin.district.models import (
     TravelTime,
 )
 from pushin.scheduling.generate import PRESETS, generate_scenario
-from pushin.vocabulary import Activity, MissReason, Weekday
+from pushin.vocabulary import Activity, CutShortReason, MissReason, Weekday
 from tests.conftest import NOW, TODAY
 from tests.demo.dump import canonical_dump, row_counts
 
@@ -180,6 +180,11 @@ def test_calendar_policy_and_progress_periods(small: District) -> None:
         MissReason.PROVIDER_ABSENT: True,
         MissReason.PROVIDER_CONFLICT: True,
         MissReason.SCHOOL_CLOSURE: False,
+        CutShortReason.LEFT_EARLY: False,
+        CutShortReason.BEHAVIOUR: False,
+        CutShortReason.DRILL: False,
+        CutShortReason.SCHEDULE_OVERRAN: True,
+        CutShortReason.OTHER: False,
     }
     periods = list(ProgressPeriod.objects.filter(district=small))
     assert len(periods) == 4

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from pushin.district.models import Closure, MakeupPolicy, ProgressPeriod
-from pushin.vocabulary import DEFAULT_MAKEUP_OWED, MissReason
+from pushin.vocabulary import DEFAULT_MAKEUP_OWED, CutShortReason, MissReason
 from tests.district.personas import PERSONAS, is_login_redirect, persona_user
 
 URL = reverse("district:settings")
@@ -119,8 +119,16 @@ def test_makeup_policy_defaults_then_one_row_per_reason(world, login):
     assert {r: form[r].value() for r in MissReason.values} == {
         r.value: owed for r, owed in DEFAULT_MAKEUP_OWED.items()
     }
-    post(login, world, action="policy", student_absent="on", provider_absent="on")
-    post(login, world, action="policy", student_absent="on", provider_absent="on")
+    # A session cut short has reasons of its own, with their own defaults.
+    assert {r: form[r].value() for r in CutShortReason.values} == {
+        "left_early": False,
+        "behaviour": False,
+        "drill": False,
+        "schedule_overran": True,
+        "other": False,
+    }
+    post(login, world, action="policy", student_absent="on", provider_absent="on", drill="on")
+    post(login, world, action="policy", student_absent="on", provider_absent="on", drill="on")
     rows = {p.reason: p.owed for p in MakeupPolicy.objects.filter(district=world.district)}
     assert rows == {
         "student_absent": True,
@@ -128,9 +136,14 @@ def test_makeup_policy_defaults_then_one_row_per_reason(world, login):
         "provider_absent": True,
         "provider_conflict": False,
         "school_closure": False,
+        "left_early": False,
+        "behaviour": False,
+        "drill": True,
+        "schedule_overran": False,
+        "other": False,
     }
-    assert MakeupPolicy.objects.count() == len(MissReason.values)
-    assert world.district.owed_reasons() == {"student_absent", "provider_absent"}
+    assert MakeupPolicy.objects.count() == len(MissReason.values) + len(CutShortReason.values)
+    assert world.district.owed_reasons() == {"student_absent", "provider_absent", "drill"}
 
 
 def test_progress_periods_add_and_delete(world, login):
