@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -41,7 +42,7 @@ from pushin.planning.forms import (
     WeekForm,
 )
 from pushin.planning.ical import provider_feed
-from pushin.planning.losses import named_losses
+from pushin.planning.losses import Loss, named_losses, run_losses, student_pk
 from pushin.planning.models import (
     PlanRun,
     RunDecision,
@@ -199,11 +200,13 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 _STUDENT_KEY = re.compile(r"st(\d+)(?:-p\d+)?")  # a scenario's student id (scenario_build)
 
 
-def _run_students(run: PlanRun, user: User) -> list[int]:
+def _run_students(run: PlanRun, user: User, losses: Sequence[Loss] = ()) -> list[int]:
     """The students the run's page names for `user`: the run's students (those left out,
-    and those of a re-plan's previous plan too) that `user` may see."""
+    those of a re-plan's previous plan, and those named among its losses) that `user` may
+    see."""
     id_map = IdMap.from_json(run.id_map)
     pks = set(id_map.students.values()) | {pk for pk, _, _ in id_map.excluded}
+    pks |= {pk for loss in losses if (pk := student_pk(loss.student, run)) is not None}
     for session in (run.scenario.get("previous_plan") or {}).get("sessions", []):
         for key in session.get("students", []):
             if (match := _STUDENT_KEY.fullmatch(key)) is not None:
@@ -222,19 +225,20 @@ def _render_run(
 ) -> HttpResponse:
     user = signed_in_user(request)
     result = selectors.run_result(run, user=user)
-    audit_reads(actor=user, student_ids=_run_students(run, user), page="plan_run", obj=run)
     if accept_form is None:
         accept_form = (
             WeekAcceptForm()
             if run.kind == RunKind.WEEK
             else AcceptForm(initial={"effective_from": services.default_effective_from(run)})
         )
+    # The losses of the date the form asks for (a re-plan replaces what is in force then),
+    # else of the date it offers.
+    losses = run_losses(run, effective_from=_chosen_start(accept_form))
+    audit_reads(actor=user, student_ids=_run_students(run, user, losses), page="plan_run", obj=run)
     context = {
         "run": run,
         "result": result,
-        # The losses of the date the form asks for (a re-plan replaces what is in force
-        # then), else of the date it offers.
-        "losses": named_losses(run, user=user, effective_from=_chosen_start(accept_form)),
+        "losses": named_losses(run, user=user, losses=losses),
         # Said before the shortfalls: a caseload past the contract cannot be planned whole.
         "capacities": run_capacities(run, result) if run.status == RunStatus.DONE else [],
         "accept_form": accept_form,

@@ -468,3 +468,15 @@ def test_a_student_the_scenario_left_out_is_named_before_leaving_a_moved_session
     assert (left.object_id, left.detail) == (str(thursday.pk), {"left_out_for_week_of": str(WEEK)})
     confirmed = AuditEntry.objects.get(object_type="planning.planrun", student_id=second.pk)
     assert confirmed.detail == {"losses_confirmed": True, "minutes_before": 30, "minutes_after": 0}
+
+
+def test_a_student_named_only_among_the_losses_is_audited_as_read(assembly: World, login) -> None:
+    """The district administrator sees every student of the district by name: one who is
+    named only in the losses (not on the provider's caseload) gets a READ entry too."""
+    second = make_student(ref="S-0003", classroom=assembly.classroom, provider=None)
+    SessionStudent.objects.create(session=DatedSession.objects.get(date=THURSDAY), student=second)
+    run = week_run(assembly)
+    page = login(assembly.admin).get(reverse("planning:run", args=[run.pk])).content.decode()
+    assert "Sam Sample is left with no session (30 minutes lost)." in page
+    read = AuditEntry.objects.filter(action="read", student_id=second.pk, actor=assembly.admin)
+    assert read.exists()
