@@ -44,6 +44,7 @@ from pushin.caseload.models import (
 from pushin.collaboration.models import Outcome, Strategy, StrategyUse, StudentStrategy
 from pushin.collaboration.services import strategies_seed
 from pushin.demo import names
+from pushin.demo.data import demo_data_points
 from pushin.demo.goals import GOAL_BANK
 from pushin.district.models import (
     ActivityBlock,
@@ -316,6 +317,8 @@ class _Loader:
         self._students(district, rooms, providers, paras, featured_room, featured_para)
         self._strategies(district, rooms[featured_room])
         self._past_minutes(district)
+        # A term of data on those sessions, so goal graphs and progress show something.
+        demo_data_points(district, seed=f"pushin-demo-{self.size}-{self.seed}", today=self.today)
         # A term of indirect time, so the workload report shows all of a provider's work.
         demo_indirect_time(
             district,

@@ -101,7 +101,7 @@ def goal_figure(series: GoalSeries, *, title: str = "") -> Figure:
     axes.set_ylim(low - pad, high + pad)
     if scale.ticks:
         axes.set_yticks([t for t, _ in scale.ticks], [w for _, w in scale.ticks])
-    axes.set_ylabel(axis_words(series), fontsize=8)
+    axes.set_ylabel(axis_words(series), fontsize=9)
     first = min([series.iep_start, *days])
     last = max([series.iep_end, *days])
     axes.set_xlim(
@@ -116,11 +116,11 @@ def goal_figure(series: GoalSeries, *, title: str = "") -> Figure:
     if title:
         axes.set_title(title, loc="left", fontsize=9)
     if days or series.aim is not None:  # below the plot: never over the data
-        figure.legend(loc="outside lower center", fontsize=7, frameon=False, ncols=4)
+        figure.legend(loc="outside lower center", fontsize=8, frameon=False, ncols=4)
     if not days:
         axes.text(0.5, 0.5, "No data yet", transform=axes.transAxes, ha="center", color="#777")
     if scale.method == PROMPT:
-        axes.tick_params(axis="y", labelsize=7)
+        axes.tick_params(axis="y", labelsize=8)
     return figure
 
 

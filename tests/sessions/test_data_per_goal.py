@@ -48,8 +48,9 @@ def test_the_card_has_a_block_of_buttons_per_goal_focus_first(world, login, two_
         ("Handwriting / visual-motor", str(focus.pk)),
         ("Self-care", str(second.pk)),
     ]
-    assert 'aria-label="Self-care: Verbal"' in html.content.decode()
-    assert 'aria-label="Handwriting / visual-motor: correct"' in html.content.decode()
+    # Each button's name says its goal, after the words it shows.
+    assert 'aria-label="Verbal (Self-care)"' in html.content.decode()
+    assert 'aria-label="✓ correct (Handwriting / visual-motor)"' in html.content.decode()
 
 
 def test_one_tap_per_point_on_two_goals_and_the_list_names_each_goal(world, login, two_goals):
@@ -72,7 +73,8 @@ def test_one_tap_per_point_on_two_goals_and_the_list_names_each_goal(world, logi
         ("Self-care", "Verbal"),
         ("Handwriting / visual-motor", "✗ not yet"),
     ]
-    assert "↶ Undo last (Handwriting / visual-motor: ✗ not yet)" in html
+    assert "↶ Undo last</button> <span class=\"muted small undo-what\">" in html
+    assert '<span class="muted small undo-what">Handwriting / visual-motor: ✗ not yet</span>' in html
 
 
 def test_two_goals_of_one_domain_are_told_apart(world, login, two_goals):
