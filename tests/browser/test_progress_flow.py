@@ -75,9 +75,7 @@ def test_data_on_two_goals_in_one_session_on_a_phone(
     tap(card.locator(".goal-data").nth(0).get_by_role("button", name="✗ not yet"))
     expect(card.locator(".goal-data").nth(0).locator(".tally")).to_have_text("1/2 = 50%")
     tap(card.locator(".goal-data").nth(1).get_by_role("button", name="Independent"))
-    expect(card.locator(".goal-data").nth(1).locator(".tally")).to_contain_text(
-        "Last: Independent"
-    )
+    expect(card.locator(".goal-data").nth(1).locator(".tally")).to_contain_text("Last: Independent")
     assert taps == 4
     assert list(
         DataPoint.objects.filter(record=record).order_by("pk").values_list("goal_id", "kind")
