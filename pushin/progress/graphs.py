@@ -124,7 +124,7 @@ def goal_figure(series: GoalSeries, *, title: str = "") -> Figure:
     return figure
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=256)
 def goal_graph_svg(series: GoalSeries, *, ident: str, title: str) -> SafeString:
     """The inline SVG of a goal's graph; `ident` names it on its page (a unique id)."""
     return svg_markup(goal_figure(series), ident=ident, title=title, description=describe(series))
