@@ -17,7 +17,7 @@ from pushin.district.models import (
     TimetableException,
     TravelTime,
 )
-from pushin.vocabulary import Activity, Discipline, MissReason, Weekday
+from pushin.vocabulary import Activity, CutShortReason, Discipline, MissReason, Weekday
 from tests.factories import World, make_user
 
 pytestmark = pytest.mark.django_db
@@ -150,12 +150,16 @@ def test_makeup_policy_is_a_setting(world: World) -> None:
     assert world.district.owed_reasons() == {
         MissReason.PROVIDER_ABSENT,
         MissReason.PROVIDER_CONFLICT,
+        CutShortReason.SCHEDULE_OVERRAN,  # a session cut short: the provider side's
     }
     MakeupPolicy.objects.create(
         district=world.district, reason=MissReason.STUDENT_ABSENT, owed=True
     )
     MakeupPolicy.objects.create(
         district=world.district, reason=MissReason.PROVIDER_CONFLICT, owed=False
+    )
+    MakeupPolicy.objects.create(
+        district=world.district, reason=CutShortReason.SCHEDULE_OVERRAN, owed=False
     )
     assert world.district.owed_reasons() == {MissReason.PROVIDER_ABSENT, MissReason.STUDENT_ABSENT}
 

@@ -123,6 +123,7 @@ def test_the_walk_catches_a_page_that_shows_a_student_unaudited(
     from pushin.collaboration import services
 
     monkeypatch.setattr(views, "audit_record", lambda **kwargs: None)
+    monkeypatch.setattr(views, "session_read_audit", lambda **kwargs: None)  # the history's
     monkeypatch.setattr(services, "student_strategies_read_audit", lambda **kwargs: None)
     url = reverse("caseload:student", args=[rich.world.student.pk])
     page = Case("caseload:student", url, {})
