@@ -11,6 +11,7 @@ from playwright.sync_api import Locator, Page, expect
 from pushin.caseload.models import Goal, Method
 from pushin.sessions.models import DataPoint, SessionStudent
 from tests.browser.fixtures import screenshot, sign_in
+from tests.browser.test_content_security_policy import WATCH_VIOLATIONS
 from tests.factories import World, make_world
 from tests.progress.helpers import percent_sessions
 from tests.sessions.factories import MONDAY, dated_session
@@ -94,7 +95,11 @@ def test_data_on_two_goals_in_one_session_on_a_phone(
     _fits_the_phone(page)
     screenshot(page, "progress-two-goals-phone")
 
-    # The student's goal progress: a graph per goal that fits the phone.
+    # The student's goal progress: a graph per goal that fits the phone, drawn under the
+    # Content-Security-Policy (no style element; the style attributes are allowed).
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    page.add_init_script(WATCH_VIOLATIONS)
     page.goto(reverse("progress:student", args=[world.student.pk]))
     graphs = page.locator("svg.chart")
     expect(graphs).to_have_count(2)
@@ -107,3 +112,5 @@ def test_data_on_two_goals_in_one_session_on_a_phone(
     expect(page.locator(".goal-progress").nth(0).locator("tbody tr")).to_have_count(7)
     _fits_the_phone(page)
     screenshot(page, "progress-graphs-phone")
+    assert list(page.evaluate("window.__cspViolations")) == []
+    assert not [text for text in console if "Content Security Policy" in text]
