@@ -73,8 +73,10 @@ def test_one_tap_per_point_on_two_goals_and_the_list_names_each_goal(world, logi
         ("Self-care", "Verbal"),
         ("Handwriting / visual-motor", "✗ not yet"),
     ]
-    assert "↶ Undo last</button> <span class=\"muted small undo-what\">" in html
-    assert '<span class="muted small undo-what">Handwriting / visual-motor: ✗ not yet</span>' in html
+    assert '↶ Undo last</button> <span class="muted small undo-what">' in html
+    assert (
+        '<span class="muted small undo-what">Handwriting / visual-motor: ✗ not yet</span>' in html
+    )
 
 
 def test_two_goals_of_one_domain_are_told_apart(world, login, two_goals):
