@@ -193,6 +193,7 @@ class Criterion:
     unit: str  # "sessions", "weeks" or "points" (opportunities, samples)
     level: float | None  # from the criterion's own words ("80% in ..."), else the target's
     text: str
+    word: str = ""  # the criterion's own word for its units: "writing samples", "mornings"
 
     @property
     def consecutive(self) -> bool:
@@ -354,12 +355,14 @@ _N_OF_M = re.compile(
 )
 
 
-def _window_unit(words: str) -> str | None:
-    """The window's unit among the words after its count, the first one known."""
-    for word in words.lower().split():
+def _window_unit(words: str) -> tuple[str, str] | None:
+    """The window's unit among the words after its count, the first one known, and the
+    criterion's own words for it ("writing samples")."""
+    split = words.lower().split()
+    for n, word in enumerate(split):
         for stem, unit in _WINDOW_UNITS.items():
             if word.startswith(stem):
-                return unit
+                return unit, " ".join(split[: n + 1])
     return None
 
 
@@ -379,19 +382,20 @@ def parse_criterion(method: str, text: str, *, target: str = "") -> Criterion | 
                 continue
             if consecutive:
                 need = of = int(_number(match.group(1)))
-                unit = _window_unit(match.group(2))
+                found = _window_unit(match.group(2))
             else:
                 need, of = int(_number(match.group(1))), int(_number(match.group(2)))
-                unit = _window_unit(match.group(3))
-            if unit is None or not 0 < need <= of:
+                found = _window_unit(match.group(3))
+            if found is None or not 0 < need <= of:
                 continue
+            unit, word = found
             # In a target, "8 of 10 transitions" is the level, not a window: only sessions
             # or weeks make one there.
             if not own and unit == "points":
                 continue
             rest = (source[: match.start()] + " " + source[match.end() :]).strip()
             level = parse_level(method, rest) if rest else None
-            return Criterion(need=need, of=of, unit=unit, level=level, text=source)
+            return Criterion(need=need, of=of, unit=unit, level=level, text=source, word=word)
     return None
 
 
@@ -539,8 +543,11 @@ def _units(
         dated = sorted(
             ((p.day, p.session), v) for p in points if (v := point_value(method, p)) is not None
         )
-        return [(key[0], v) for key, v in dated], "opportunities"
-    return [(s.day, s.value) for s in sessions], "sessions"
+        return [(key[0], v) for key, v in dated], criterion.word or "opportunities"
+    # Sessions under the criterion's own word ("assessments", "mornings"), but a percent
+    # or frequency goal's "opportunities" are its sessions here.
+    word = criterion.word if criterion.unit == "sessions" and criterion.word else "sessions"
+    return [(s.day, s.value) for s in sessions], word
 
 
 def mastery_of(

@@ -502,3 +502,23 @@ def test_describe_names_the_latest_three_trend_and_mastery():
     assert "Aim line from 40% at the IEP start to 80% at its end" in text
     assert "Trend: rising" in text
     assert series.mastery.words in text
+
+
+def test_mastery_words_use_the_criterions_own_units():
+    rubric = goal_series(
+        method=s.RUBRIC,
+        baseline="1",
+        target="3",
+        criterion="in 4 of 5 writing samples",
+        iep_start=START,
+        iep_end=END,
+        points=[
+            Point(day=day(i), session=i, kind="rubric", value=v) for i, v in enumerate([3] * 5)
+        ],
+    )
+    assert rubric.mastery.words == "Met: 4 of the last 5 writing samples at or above 3."
+    tests = percent_series([90, 90, 90], criterion="in 3 consecutive assessments")
+    assert tests.mastery.words == "Met: the last 3 assessments all at or above 80%."
+    # A percent goal's "opportunities" are its sessions, and said so.
+    trials_goal = percent_series([90, 90, 90, 90, 90], criterion="in 4 of 5 opportunities")
+    assert trials_goal.mastery.words == "Met: 4 of the last 5 sessions at or above 80%."
