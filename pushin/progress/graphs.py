@@ -20,6 +20,7 @@ a faint line. The x axis spans the IEP.
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from functools import lru_cache
 
 from django.utils.safestring import SafeString
@@ -113,8 +114,9 @@ def goal_figure(series: GoalSeries, *, title: str = "") -> Figure:
     axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
     axes.grid(axis="y", linewidth=0.4, alpha=0.5)
     axes.spines[["top", "right"]].set_visible(False)
-    if title:
-        axes.set_title(title, loc="left", fontsize=9)
+    if title:  # at most two lines over the plot, shortened with an ellipsis
+        lines = textwrap.wrap(title, width=80, max_lines=2, placeholder=" …")
+        axes.set_title("\n".join(lines), loc="left", fontsize=9)
     if days or series.aim is not None:  # below the plot: never over the data
         figure.legend(loc="outside lower center", fontsize=8, frameon=False, ncols=4)
     if not days:

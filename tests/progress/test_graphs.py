@@ -61,3 +61,11 @@ def test_the_figure_has_the_data_the_aim_line_and_the_trend():
 
 def test_png_for_a_pdf():
     assert goal_graph_png(_series(), title="Self-care").startswith(b"\x89PNG\r\n")
+
+
+def test_a_long_title_wraps_on_two_lines_at_most():
+    title = "Handwriting / visual-motor: " + "copies a long note from the board " * 6
+    figure = goal_figure(_series(), title=title)
+    shown = figure.axes[0].get_title(loc="left")
+    assert shown.count("\n") == 1
+    assert shown.endswith("…")
