@@ -132,6 +132,17 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
+def _out_of_memory(error: Exception) -> bool:
+    """The solve hit the memory cap: a MemoryError, or, as often, a solver thread whose
+    stack could not be mapped under the cap (EAGAIN when it starts)."""
+    if isinstance(error, MemoryError):
+        return True
+    text = str(error)
+    return isinstance(error, RuntimeError) and (
+        "Resource temporarily unavailable" in text or "can't start new thread" in text
+    )
+
+
 def _child(
     conn: Connection,
     scenario_data: dict[str, Any],
@@ -156,12 +167,13 @@ def _child(
         scenario = parse_scenario(scenario_data)
         plan = solve(scenario, time_limit=time_limit, workers=workers, seed=seed)
         conn.send(("plan", plan_to_dict(plan)))
-    except MemoryError:
-        conn.send(("too_large", f"the solve needed more than {memory_mb:,} MB of memory"))
     except ScenarioError as error:
         conn.send(("scenario", [(issue.path, issue.message) for issue in error.errors]))
     except Exception as error:  # the parent reports it; the traceback is for the log
-        conn.send(("error", f"{type(error).__name__}: {error}\n{traceback.format_exc()}"))
+        if _out_of_memory(error):
+            conn.send(("too_large", f"the solve needed more than {memory_mb:,} MB of memory"))
+        else:
+            conn.send(("error", f"{type(error).__name__}: {error}\n{traceback.format_exc()}"))
     finally:
         conn.close()
 

@@ -96,3 +96,15 @@ def test_the_caller_can_stop_it():
 
     with pytest.raises(Cancelled):
         solve_bounded(data, time_limit=30, should_stop=should_stop, poll_seconds=0.1)
+
+
+def test_a_thread_that_cannot_start_under_the_cap_counts_as_out_of_memory() -> None:
+    # Under RLIMIT_AS a solver thread's stack may not map: CP-SAT then raises EAGAIN as a
+    # RuntimeError, not MemoryError; either is "too large", any other error is not.
+    from pushin.scheduling.bounded import _out_of_memory
+
+    assert _out_of_memory(MemoryError())
+    assert _out_of_memory(RuntimeError("Resource temporarily unavailable"))
+    assert _out_of_memory(RuntimeError("can't start new thread"))
+    assert not _out_of_memory(RuntimeError("model invalid"))
+    assert not _out_of_memory(ValueError("Resource temporarily unavailable"))
