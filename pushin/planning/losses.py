@@ -75,7 +75,8 @@ def minutes_losses(before: Mapping[str, int], after: Mapping[str, int]) -> list[
 
 def run_losses(run: PlanRun, *, effective_from: dt.date | None = None) -> list[Loss]:
     """The losses of accepting `run` now (from `effective_from`, for an every-week re-plan:
-    default, the date the accept form offers). None for a first plan."""
+    default, the date the accept form offers). None for a first plan, which replaces no
+    schedule."""
     from pushin.planning.models import RunKind
     from pushin.planning.week import week_previous_sessions
 
@@ -84,9 +85,9 @@ def run_losses(run: PlanRun, *, effective_from: dt.date | None = None) -> list[L
     current = minutes_per_student(run.plan_data.get("sessions", []))
     if run.kind == RunKind.WEEK:
         return minutes_losses(minutes_per_student(week_previous_sessions(run)), current)
-    if run.kind == RunKind.REPLAN:
-        return minutes_losses(_replaced_minutes(run, effective_from), current)
-    return []
+    # A fresh plan ("Plan the week") over a schedule in force replaces it as a re-plan
+    # does: a student it gives fewer minutes is named too.
+    return minutes_losses(_replaced_minutes(run, effective_from), current)
 
 
 def _replaced_minutes(run: PlanRun, effective_from: dt.date | None) -> dict[str, int]:

@@ -352,6 +352,23 @@ def test_losses_are_judged_against_the_schedule_in_force_from_the_date_chosen(
     assert new.effective_from == DEC_14
 
 
+def test_a_fresh_plan_over_a_schedule_in_force_names_the_students_it_drops(
+    pworld: World,
+) -> None:
+    """ "Plan the week" (not a re-plan) over September's schedule, with every block a test:
+    the student's 60 weekly minutes go, and the accept waits for a confirmation."""
+    september_schedule(pworld)
+    every_block_is_a_test(pworld)
+    run = solved_run(pworld)
+    assert run.kind == RunKind.STANDING
+    user = pworld.provider.user
+    with pytest.raises(LossesNotConfirmed) as refused:
+        plan_accept(run=run, user=user, effective_from=DEC_7)
+    assert refused.value.losses == [Loss(student=student_key(run, pworld), before=60, after=0)]
+    plan_accept(run=run, user=user, effective_from=DEC_7, losses_confirmed=True)
+    assert AuditEntry.objects.filter(detail__losses_confirmed=True).count() == 1
+
+
 def test_confirmed_losses_are_audited_per_student(pworld: World) -> None:
     september_schedule(pworld)
     every_block_is_a_test(pworld)

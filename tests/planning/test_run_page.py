@@ -114,7 +114,8 @@ def test_result_page_queries_do_not_grow_with_students(
     # Two blocks of three: most students are short, each with reasons naming others.
     assert len(run.plan_data["shortfalls"]) >= 8
     client = login(pworld.provider.user)
-    with django_assert_max_num_queries(20):
+    # 22: two of them read the schedules a plan would replace (none here), for its losses.
+    with django_assert_max_num_queries(22):
         response = client.get(reverse("planning:run", args=[run.pk]))
     assert response.status_code == 200
     assert Goal.objects.count() == 12
