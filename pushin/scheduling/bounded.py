@@ -132,6 +132,9 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
+OUT_OF_MEMORY_EXIT = 75  # the child ran out of memory even to say so
+
+
 def _out_of_memory(error: Exception) -> bool:
     """The solve hit the memory cap: a MemoryError, or, as often, a solver thread whose
     stack could not be mapped under the cap (EAGAIN when it starts)."""
@@ -164,16 +167,20 @@ def _child(
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
-        scenario = parse_scenario(scenario_data)
-        plan = solve(scenario, time_limit=time_limit, workers=workers, seed=seed)
-        conn.send(("plan", plan_to_dict(plan)))
-    except ScenarioError as error:
-        conn.send(("scenario", [(issue.path, issue.message) for issue in error.errors]))
-    except Exception as error:  # the parent reports it; the traceback is for the log
-        if _out_of_memory(error):
-            conn.send(("too_large", f"the solve needed more than {memory_mb:,} MB of memory"))
-        else:
-            conn.send(("error", f"{type(error).__name__}: {error}\n{traceback.format_exc()}"))
+        try:
+            scenario = parse_scenario(scenario_data)
+            plan = solve(scenario, time_limit=time_limit, workers=workers, seed=seed)
+            conn.send(("plan", plan_to_dict(plan)))
+        except ScenarioError as error:
+            conn.send(("scenario", [(issue.path, issue.message) for issue in error.errors]))
+        except Exception as error:  # the parent reports it; the traceback is for the log
+            if _out_of_memory(error):
+                conn.send(("too_large", f"the solve needed more than {memory_mb:,} MB of memory"))
+            else:
+                conn.send(("error", f"{type(error).__name__}: {error}\n{traceback.format_exc()}"))
+    except MemoryError:
+        # Out of memory again while answering: the exit code says it instead.
+        os._exit(OUT_OF_MEMORY_EXIT)
     finally:
         conn.close()
 
@@ -227,6 +234,8 @@ def solve_bounded(
             if time.monotonic() > deadline:
                 raise OutOfTime("the solve ran past its time and was stopped")
         process.join(5)
+        if process.exitcode == OUT_OF_MEMORY_EXIT:
+            raise TooLarge(f"the solve needed more than {memory_mb:,} MB of memory")
         if process.exitcode is not None and process.exitcode < 0:
             raise TooLarge(
                 f"the solve was stopped by the system (signal {-process.exitcode}), "
