@@ -11,6 +11,17 @@ from tests.factories import World, make_world
 
 pytest_plugins = ["tests.browser.fixtures"]
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # Same algorithm, cheaper parameters (tests/hashers.py); before any hasher is loaded.
+    settings.PASSWORD_HASHERS = [
+        "tests.hashers.CheapArgon2PasswordHasher",
+        *settings.PASSWORD_HASHERS[1:],
+    ]
+
+
 # Every test starts at this instant (a Wednesday noon of the test world's school year) and
 # the clock ticks on from there. A test that needs another moment moves the clock with the
 # `time_machine` fixture (`time_machine.move_to(...)`); nothing reads the real date.
