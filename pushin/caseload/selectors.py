@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 
 from pushin.accounts.models import Role, User
 from pushin.caseload.access import StudentAccess, students_visible_to
+from pushin.caseload.alerts import (
+    ALERT_DAYS,
+    AlertSource,
+    CaseloadAlerts,
+    alerted,
+    caseload_alerts,
+)
 from pushin.caseload.fit import FitTable, default_fit, district_fit_edits, fit_table_for, goal_fit
 from pushin.caseload.models import (
     IEP,
@@ -22,7 +29,7 @@ from pushin.caseload.models import (
 from pushin.district.models import Classroom, District, Provider, School
 from pushin.vocabulary import Activity, Domain, in_week_order
 
-REVIEW_SOON_DAYS = 30
+REVIEW_SOON_DAYS = ALERT_DAYS  # the review badge and the alerts use one window
 
 
 def current_iep(ieps: list[IEP], today: dt.date) -> IEP | None:
@@ -102,7 +109,11 @@ class CaseloadRow:
 @dataclass
 class Caseload:
     rows: list[CaseloadRow]
-    # A provider's own IEP dates (expired IEPs, reviews coming up); nobody else's page has it.
+    # What to act on for the students listed (pushin/caseload/alerts.py); None for the
+    # people alerts leave out (teachers, paras).
+    alerts: CaseloadAlerts | None
+    # A provider's own count of IEPs in force (who is not counted in their compliance and
+    # plans, and why); nobody else's page has it.
     iep_dates: IepDates | None = None
 
     @property
@@ -132,7 +143,10 @@ def caseload_for(
     school: School | None = None,
     classroom: Classroom | None = None,
     provider: Provider | None = None,
+    alert_sources: Sequence[AlertSource] = (),
 ) -> Caseload:
+    """The students `user` sees (filtered), each with the IEP and mandates shown, and
+    the alerts on them. A fixed number of queries (plus the alert sources')."""
     students = students_visible_to(user)
     if school is not None:
         students = students.filter(classroom__school=school)
@@ -156,42 +170,39 @@ def caseload_for(
                 review_in_days=review_days(iep, today),
             )
         )
+    listed = [row.student for row in rows]
+    alerts = None
+    if alerted(StudentAccess.for_user(user)):
+        alerts = caseload_alerts(listed, today=today, sources=alert_sources)
     dates = None
     if user.role == Role.PROVIDER:  # the provider's own caseload; nobody else's page has it
-        dates = iep_dates_of((row.student for row in rows), on=today)
-    return Caseload(rows=rows, iep_dates=dates)
+        dates = iep_dates_of(listed, on=today)
+    return Caseload(rows=rows, alerts=alerts, iep_dates=dates)
 
 
-# --- IEP dates: who is counted, expired IEPs, annual reviews coming up --------------------
-
-
-@dataclass(frozen=True)
-class IepDateRow:
-    student: Student
-    iep: IEP
-    days: int  # expired: days since it ended; a review: days until it (negative: overdue)
+# --- IEP dates: who is counted ------------------------------------------------------------
 
 
 @dataclass
 class IepDates:
-    """The IEP dates of a set of active students on one day.
+    """Who of a set of active students has an IEP in force on one day.
 
     One definition every count uses: a student is counted (on the dashboard, in
     compliance, in plans) while an IEP is in force that day. The others are said, with
-    their reason, so that no count differs from another without an explanation.
+    their reason, so that no count differs from another without an explanation. (The
+    students to act on, expired IEPs and reviews due, are the alerts:
+    pushin/caseload/alerts.py.)
     """
 
     on: dt.date
-    within: int
     in_force: int = 0
-    expired: list[IepDateRow] = field(default_factory=list)  # the last IEP ended
+    expired: int = 0  # the last IEP ended, none after it
     not_started: int = 0  # the next IEP starts later
     no_iep: int = 0  # none recorded
-    reviews: list[IepDateRow] = field(default_factory=list)  # soonest first; overdue first
 
     @property
     def not_counted(self) -> int:
-        return len(self.expired) + self.not_started + self.no_iep
+        return self.expired + self.not_started + self.no_iep
 
     @property
     def not_counted_words(self) -> str:
@@ -201,7 +212,7 @@ class IepDates:
         why = [
             f"{count} {words}"
             for count, words in (
-                (len(self.expired), "expired"),
+                (self.expired, "expired"),
                 (self.not_started, "starting later"),
                 (self.no_iep, "with none recorded"),
             )
@@ -213,46 +224,28 @@ class IepDates:
         )
 
 
-def iep_dates(
-    students: QuerySet[Student], *, on: dt.date, within: int = REVIEW_SOON_DAYS
-) -> IepDates:
-    """Which of `students` (active ones) have an IEP in force on `on`; the IEPs that have
-    expired with none after them; the annual reviews of IEPs in force due within `within`
-    days (or overdue). Two queries, whatever the number of students."""
-    rows = (
-        students.filter(active=True)
-        .select_related("classroom__school")
-        .prefetch_related("ieps")
-        .order_by("last_name", "first_name", "pk")
-    )
-    return iep_dates_of(rows, on=on, within=within)
+def iep_dates(students: QuerySet[Student], *, on: dt.date) -> IepDates:
+    """Which of `students` (active ones) have an IEP in force on `on`, and why the others
+    do not. Two queries, whatever the number of students."""
+    rows = students.filter(active=True).prefetch_related("ieps").order_by("pk")
+    return iep_dates_of(rows, on=on)
 
 
-def iep_dates_of(
-    students: Iterable[Student], *, on: dt.date, within: int = REVIEW_SOON_DAYS
-) -> IepDates:
+def iep_dates_of(students: Iterable[Student], *, on: dt.date) -> IepDates:
     """`iep_dates` of students already loaded with their IEPs (no query)."""
-    dates = IepDates(on=on, within=within)
+    dates = IepDates(on=on)
     for student in students:
         if not student.active:
             continue
         ieps = list(student.ieps.all())
-        in_force = [iep for iep in ieps if iep.is_in_force(on)]
-        if in_force:
+        if any(iep.is_in_force(on) for iep in ieps):
             dates.in_force += 1
-            iep = max(in_force, key=lambda i: (i.start, i.pk))
-            due = (iep.annual_review - on).days
-            if due <= within:
-                dates.reviews.append(IepDateRow(student, iep, due))
         elif not ieps:
             dates.no_iep += 1
         elif any(iep.start > on for iep in ieps):
             dates.not_started += 1
         else:
-            last = max(ieps, key=lambda i: (i.end, i.pk))
-            dates.expired.append(IepDateRow(student, last, (on - last.end).days))
-    dates.expired.sort(key=lambda row: (-row.days, row.student.pk))
-    dates.reviews.sort(key=lambda row: (row.days, row.student.pk))
+            dates.expired += 1
     return dates
 
 

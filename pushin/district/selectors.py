@@ -9,8 +9,9 @@ from itertools import groupby
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from pushin.caseload.alerts import CaseloadAlerts, caseload_alerts
 from pushin.caseload.models import IEP, Student
-from pushin.caseload.selectors import IepDates, iep_dates
+from pushin.caseload.selectors import IepDates, iep_dates_of
 from pushin.district.models import (
     ActivityBlock,
     Classroom,
@@ -340,7 +341,8 @@ class DistrictDashboard:
     providers: int
     provider_loads: list[ProviderLoad]
     school_loads: list[SchoolLoad]
-    iep_dates: IepDates  # who is not counted and why; expired IEPs; reviews coming up
+    iep_dates: IepDates  # who is not counted and why
+    alerts: CaseloadAlerts  # IEPs ending or expired, annual reviews due or overdue
     threshold_percent: int = round(OVER_CAPACITY_SHARE * 100)
 
 
@@ -432,7 +434,13 @@ def district_dashboard(district: District, *, on: dt.date) -> DistrictDashboard:
         )
         for s in schools
     ]
-    dates = iep_dates(Student.objects.filter(district=district), on=on)
+    students = list(
+        Student.objects.filter(district=district, active=True)
+        .select_related("classroom__school")
+        .prefetch_related("ieps")
+        .order_by("pk")
+    )
+    dates = iep_dates_of(students, on=on)
     return DistrictDashboard(
         on=on,
         schools=len(school_loads),
@@ -442,4 +450,5 @@ def district_dashboard(district: District, *, on: dt.date) -> DistrictDashboard:
         provider_loads=loads,
         school_loads=school_loads,
         iep_dates=dates,
+        alerts=caseload_alerts(students, today=on),
     )

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
+from pushin.accounts.audit import audit_reads
 from pushin.accounts.http import signed_in_user
 from pushin.accounts.models import Role, User
 from pushin.collaboration import services as collaboration_services
@@ -632,8 +633,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         raise Http404("No dashboard")
     district = district_for_user(user)
     on = date_param(request.GET, "on", default=timezone.localdate())
-    return render(
-        request,
-        "district/dashboard.html",
-        {"district": district, "data": selectors.district_dashboard(district, on=on)},
+    data = selectors.district_dashboard(district, on=on)
+    # The alerts name students by number with their IEP dates: a read of those records.
+    audit_reads(
+        actor=user, student_ids=(a.student.pk for a in data.alerts.alerts), page="dashboard"
     )
+    return render(request, "district/dashboard.html", {"district": district, "data": data})

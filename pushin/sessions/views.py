@@ -30,6 +30,7 @@ from django.views.decorators.http import require_POST
 from pushin.accounts.forms import add_service_errors
 from pushin.accounts.http import is_htmx, signed_in_user
 from pushin.accounts.models import User
+from pushin.caseload.alerts import caseload_alerts_for
 from pushin.caseload.models import Goal
 from pushin.collaboration.models import Strategy
 from pushin.concurrency import EditConflict
@@ -88,7 +89,9 @@ def today(request: HttpRequest) -> HttpResponse:
     day = date_param(request.GET, "date", default=now)
     page = selectors.today_page(provider, day=day, today=now)
     services.session_read_audit(actor=user, records=page.records, page="today")
-    return render(request, "sessions/today.html", {"page": page})
+    # Counts only (no student named): the caseload page lists them.
+    alerts = caseload_alerts_for(user, today=now)
+    return render(request, "sessions/today.html", {"page": page, "alerts": alerts})
 
 
 @login_required

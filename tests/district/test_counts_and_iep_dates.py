@@ -1,6 +1,6 @@
 """One count of students everywhere (the dashboard, compliance, plans): those with an IEP
 in force. The students left out are said, with their reason; expired IEPs and annual
-reviews coming up are listed for the provider (their caseload, by name) and the
+reviews coming up are alerted to the provider (their caseload, by name) and the
 administrator (student numbers only); teachers and paras see none of it.
 
 The clock is frozen on Wednesday Dec 2, 2026 (tests/conftest.py)."""
@@ -15,6 +15,7 @@ from django.urls import reverse
 from pushin.caseload.models import IEP, Student
 from pushin.planning.scenario_build import scenario_build
 from tests.factories import World, make_student
+from tests.page_text import page_text
 
 NOT_COUNTED = (
     "2 students have no IEP in force on Dec 2, 2026 (1 expired, 1 starting later): not counted here"
@@ -67,30 +68,42 @@ def test_dashboard_compliance_and_plans_count_the_same_students(dated: World, lo
         assert NOT_COUNTED in response.content.decode()
 
 
-def test_the_director_sees_iep_dates_by_student_number_only(dated: World, login) -> None:
+def _section(html: str, anchor: str) -> str:
+    start = html.index(anchor)
+    return " ".join(page_text(html[start : html.index("</section>", start)]).split())
+
+
+def test_the_director_sees_iep_alerts_by_student_number_only(dated: World, login) -> None:
     html = login(dated.admin).get(reverse("district:dashboard")).content.decode()
-    section = html[html.index('id="iep-dates"') :]
-    assert "S-0003 · Maple Elementary · ended Nov 30, 2026" in section
-    assert "S-0001 · Maple Elementary · Dec 20, 2026" in section
-    assert "in 18 days" in section
+    section = _section(html, 'id="iep-dates"')
+    assert "1 IEP expired, 1 annual review due" in section
+    assert "S-0003 Maple Elementary IEP expired Nov 30 — no IEP in force" in section
+    assert "S-0001 Maple Elementary Annual review due Dec 20" in section
+    assert "S-0004" not in section  # Emery's next IEP is written: nothing to act on
     for name in ("Avery", "Dana", "Emery", "Quill", "Rowe"):
         assert name not in html
 
 
-def test_the_provider_sees_their_caseloads_iep_dates(dated: World, login) -> None:
+def test_the_provider_sees_their_caseloads_alerts(dated: World, login) -> None:
     html = login(dated.provider.user).get(reverse("caseload:list")).content.decode()
-    section = html[html.index('id="iep-dates"') : html.index("</section>", html.index("iep-dates"))]
-    assert "Dana Quill</a> · ended Nov 30, 2026" in section
-    assert "Avery Sample</a> · Dec 20, 2026" in section
+    section = _section(html, 'id="alerts"')
+    # The expired IEP first (the date has passed), then the review coming up.
+    assert section.index("Dana Quill Maple Elementary IEP expired Nov 30 — no IEP in force") < (
+        section.index("Avery Sample Maple Elementary Annual review due Dec 20")
+    )
     assert "2 students have no IEP in force on Dec 2, 2026 (1 expired, 1 starting later)" in section
+    assert "Emery" not in section
     other = login(dated.other_provider.user).get(reverse("caseload:list")).content.decode()
     assert "Dana" not in other
 
 
 @pytest.mark.parametrize("persona", ["teacher", "para"])
-def test_teachers_and_paras_see_no_iep_dates(dated: World, login, persona: str) -> None:
+def test_teachers_and_paras_see_no_alerts(dated: World, login, persona: str) -> None:
     dated.student.paras.add(dated.para)
     user = getattr(dated, persona)
-    html = login(user).get(reverse("caseload:list")).content.decode()
-    assert 'id="iep-dates"' not in html
-    assert "Expired IEPs" not in html
+    response = login(user).get(reverse("caseload:list"))
+    html = response.content.decode()
+    assert response.context["caseload"].alerts is None
+    assert 'id="alerts"' not in html
+    assert "Annual review due" not in html
+    assert "IEP expired" not in html
