@@ -8,8 +8,9 @@ re-queued behind the provider's back: the run's page says "Stalled" and offers "
 (`plan_run_again`, the same providers, kind and week) and, while the recovery has not
 reached the run yet, "Cancel" (`services.plan_run_cancel`).
 
-`runs_recover` recovers plan runs, makeup runs (pushin/sessions/recovery.py) and follow-up
-e-mails (pushin/collaboration/recovery.py) in one go; `manage.py worker` calls it when it
+`runs_recover` recovers plan runs, makeup runs (pushin/sessions/recovery.py), capacity
+what-if runs (pushin/workload/whatif.py) and follow-up e-mails
+(pushin/collaboration/recovery.py) in one go; `manage.py worker` calls it when it
 starts and every minute between tasks. Every step is a conditional UPDATE, so two workers
 recovering at once change each row once, and a run that showed life meanwhile is left be.
 """
@@ -36,11 +37,13 @@ from pushin.leases import (
 from pushin.planning import services
 from pushin.planning.models import PlanRun, RunStatus
 from pushin.sessions.models import MakeupRun
+from pushin.workload.models import WhatIfRun
 
 logger = logging.getLogger(__name__)
 
 PLAN_TASK = "pushin.planning.tasks.plan_run_execute"
 MAKEUP_TASK = "pushin.sessions.tasks.makeup_run_execute"
+WHATIF_TASK = "pushin.workload.tasks.whatif_run_execute"
 STALLED = "Stalled"
 STALLED_PROGRESS = "Stalled: the worker stopped"
 STALLED_ERROR = "Stalled: the worker stopped while solving; run it again."
@@ -53,14 +56,15 @@ class Recovered:
     plan_runs: list[int] = field(default_factory=list)
     makeup_runs: list[int] = field(default_factory=list)
     followups: list[int] = field(default_factory=list)
+    whatif_runs: list[int] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.plan_runs or self.makeup_runs or self.followups)
+        return bool(self.plan_runs or self.makeup_runs or self.followups or self.whatif_runs)
 
     def __str__(self) -> str:
         return (
             f"plan runs {self.plan_runs}, makeup runs {self.makeup_runs}, "
-            f"follow-ups {self.followups}"
+            f"follow-ups {self.followups}, what-if runs {self.whatif_runs}"
         )
 
 
@@ -73,10 +77,11 @@ def runs_recover(*, now: dt.datetime) -> Recovered:
         plan_runs=plan_runs_recover(now=now),
         makeup_runs=solver_runs_recover(MakeupRun, now=now),
         followups=followups_recover(now=now),
+        whatif_runs=solver_runs_recover(WhatIfRun, now=now),
     )
 
 
-SOLVER_TASKS: dict[type, str] = {PlanRun: PLAN_TASK, MakeupRun: MAKEUP_TASK}
+SOLVER_TASKS: dict[type, str] = {PlanRun: PLAN_TASK, MakeupRun: MAKEUP_TASK, WhatIfRun: WHATIF_TASK}
 
 # --- Solver runs -----------------------------------------------------------------------------
 
@@ -87,10 +92,10 @@ def silent_since(cutoff: dt.datetime) -> Q:
     return Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
 
 
-# A solver run is a plan run or a makeup run: both are claimed by a worker, beat while
-# they solve and fail the same way when their worker stops.
-SolverRun = PlanRun | MakeupRun
-SolverRunModel = type[PlanRun] | type[MakeupRun]
+# A solver run is a plan, makeup or what-if run: each is claimed by a worker, beats while
+# it solves and fails the same way when its worker stops.
+SolverRun = PlanRun | MakeupRun | WhatIfRun
+SolverRunModel = type[PlanRun] | type[MakeupRun] | type[WhatIfRun]
 
 
 def solver_run_lease_expired(run: SolverRun) -> bool:
@@ -113,7 +118,7 @@ def _failed_as_stalled(model: SolverRunModel, *, now: dt.datetime) -> dict[str, 
         "finished_at": now,
         "error": STALLED_ERROR,
     }
-    if model is PlanRun:
+    if model is not MakeupRun:  # plan and what-if runs show a progress line
         fields["progress"] = STALLED_PROGRESS
     return fields
 

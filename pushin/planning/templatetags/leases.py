@@ -1,4 +1,5 @@
-"""`{% load leases %}`: `run|stalled` on the pages of plan runs, makeup runs and follow-ups.
+"""`{% load leases %}`: `run|stalled` on the pages of plan, makeup and what-if runs and
+follow-ups.
 
 Read-only: a page only says what the recovery (pushin/planning/recovery.py) would do."""
 
@@ -13,6 +14,7 @@ from pushin.planning.access import can_decide_run
 from pushin.planning.models import PlanRun
 from pushin.planning.recovery import solver_run_stalled
 from pushin.sessions.models import MakeupRun
+from pushin.workload.models import WhatIfRun
 
 register = template.Library()
 
@@ -20,7 +22,7 @@ register = template.Library()
 @register.filter
 def stalled(work: object) -> bool:
     """Its worker stopped: silent past its lease, or failed (not sent) for it."""
-    if isinstance(work, PlanRun | MakeupRun):
+    if isinstance(work, PlanRun | MakeupRun | WhatIfRun):
         return solver_run_stalled(work)
     if isinstance(work, FollowUp):
         return followup_stalled(work)
