@@ -40,8 +40,8 @@ _YEAR_SHOWN_AFTER = 180  # days: a date further from today than this carries its
 class AlertKind(StrEnum):
     IEP_EXPIRED = "iep_expired"
     REVIEW_OVERDUE = "review_overdue"
-    IEP_ENDING = "iep_ending"
     REVIEW_DUE = "review_due"
+    IEP_ENDING = "iep_ending"
     REPORT_DUE = "report_due"  # a progress report due this period and not yet signed
 
 
@@ -56,11 +56,12 @@ class Severity(StrEnum):
 KIND_WORDS: dict[AlertKind, tuple[str, str]] = {
     AlertKind.IEP_EXPIRED: ("IEP expired", "IEPs expired"),
     AlertKind.REVIEW_OVERDUE: ("annual review overdue", "annual reviews overdue"),
-    AlertKind.IEP_ENDING: ("IEP ending", "IEPs ending"),
     AlertKind.REVIEW_DUE: ("annual review due", "annual reviews due"),
+    AlertKind.IEP_ENDING: ("IEP ending", "IEPs ending"),
     AlertKind.REPORT_DUE: ("progress report to sign", "progress reports to sign"),
 }
 _SEVERITY_ORDER = {Severity.BAD: 0, Severity.WARN: 1}
+_KIND_ORDER = {kind: i for i, kind in enumerate(AlertKind)}  # on one day: the review first
 
 
 @dataclass(frozen=True)
@@ -220,9 +221,16 @@ def iep_alerts(
     return alerts
 
 
-def _urgency(alert: CaseloadAlert) -> tuple[int, dt.date, str, str, int, str]:
+def _urgency(alert: CaseloadAlert) -> tuple[int, dt.date, str, str, int, int]:
     s = alert.student
-    return (_SEVERITY_ORDER[alert.severity], alert.day, s.last_name, s.first_name, s.pk, alert.kind)
+    return (
+        _SEVERITY_ORDER[alert.severity],
+        alert.day,
+        s.last_name,
+        s.first_name,
+        s.pk,
+        _KIND_ORDER[alert.kind],
+    )
 
 
 def caseload_alerts(
