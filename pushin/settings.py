@@ -12,6 +12,8 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
+from pushin.ops.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -87,6 +89,7 @@ INSTALLED_APPS = [
     "pushin.collaboration",
     "pushin.workload",
     "pushin.progress",
+    "pushin.ops",
 ]
 
 MIDDLEWARE = [
@@ -136,8 +139,21 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The task worker writes while the web process reads: wait instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Many requests and the task workers write one file at once (20 phones logging, a
+    # double-clicked button). Write-ahead logging lets readers go on while one writes, and
+    # every transaction takes the write lock when it begins (IMMEDIATE): it waits its turn
+    # (up to `timeout` seconds) instead of failing with "database is locked" when a read
+    # inside it turns into a write. (Commits stay synchronous=FULL, SQLite's default: a
+    # signed record survives a power cut.)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL"}
+    )
+    if PRODUCTION and not _env_bool("PUSHIN_ALLOW_SQLITE", False):
+        raise ImproperlyConfigured(
+            "Production needs PostgreSQL: set DATABASE_URL=postgres://... (SQLite is one "
+            "file on one machine, for one person trying Push-In). To run production on "
+            "SQLite anyway, set PUSHIN_ALLOW_SQLITE=1."
+        )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -298,6 +314,8 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
+    # The load balancer's health check may ask over plain HTTP on the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -308,11 +326,10 @@ if PRODUCTION:
 if _env_bool("PUSHIN_TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Application logs never carry student names: records are referred to by opaque ids.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Logs go to standard output, as JSON lines in production (pushin/ops/logs.py; the same
+# for gunicorn and the task workers), plain lines in development; LOG_FORMAT=json|text
+# chooses. They never carry student names: records are referred to by opaque ids.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text").strip().lower()
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
+LOGGING = logging_config(level=os.environ.get("LOG_LEVEL", "INFO").upper(), fmt=LOG_FORMAT)

@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 
 from pushin.ids import OpaqueIdConverter
+from pushin.ops.views import healthz
 
 # Before the includes below import their patterns: every object id in a URL is `<pid:...>`,
 # an opaque public id (pushin/ids.py), never the sequential primary key.
 register_converter(OpaqueIdConverter, "pid")
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),  # the load balancer's (pushin/ops/views.py)
     path("", include("pushin.accounts.urls")),
     path("users/", include("pushin.accounts.user_urls")),
     path("audit/", include("pushin.accounts.audit_urls")),

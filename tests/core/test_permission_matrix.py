@@ -210,6 +210,8 @@ EXPECTED: dict[str, str] = {
     "home":                                       "GET  L   302 302 302 302 302 302 302 302 302",
     "login":                                      "GET  200 302 302 302 302 302 302 302 302 302",
     "logout":                                     "POST L   L   L   L   L   L   L   L   L   L",
+    # The load balancer's health check: no data, anyone (pushin/ops/views.py).
+    "healthz":                                    "GET  200 200 200 200 200 200 200 200 200 200",
     # The district administrator's: users, the audit trail (a 404 even signed out), settings.
     "accounts:users":                             "GET  L   404 404 404 404 404 404 200 200 404",
     "accounts:user_create":                       "GET  L   404 404 404 404 404 404 200 200 404",

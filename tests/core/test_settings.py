@@ -12,6 +12,8 @@ PRODUCTION_ENV = {
     "PUSHIN_ENV": "production",
     "SECRET_KEY": "x" * 20 + "-prod-secret-for-the-deploy-check-only-0123456789abcdef",
     "ALLOWED_HOSTS": "pushin.example.org",
+    # Whatever database the tests run on: SQLite too, which production otherwise refuses.
+    "PUSHIN_ALLOW_SQLITE": "1",
 }
 
 
@@ -56,3 +58,28 @@ def test_passwords_are_hashed_with_argon2(db: None) -> None:
 
     user = make_user("hashcheck", Role.TEACHER)
     assert user.password.startswith("argon2$")
+
+
+def _production_on(database_url: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "PUSHIN_ALLOW_SQLITE"}
+    keep = {k: v for k, v in os.environ.items() if k not in {"PUSHIN_ALLOW_SQLITE"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**keep, **env, "DATABASE_URL": database_url, **extra},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_refuses_sqlite_unless_told(tmp_path: Path) -> None:
+    sqlite = f"sqlite:///{tmp_path / 'pushin.sqlite3'}"
+    refused = _production_on(sqlite)
+    assert refused.returncode != 0
+    assert "ImproperlyConfigured: Production needs PostgreSQL" in refused.stderr
+    assert "PUSHIN_ALLOW_SQLITE=1" in refused.stderr
+    assert _production_on(sqlite, PUSHIN_ALLOW_SQLITE="1").returncode == 0
+    # PostgreSQL needs no permission (`check` does not connect).
+    assert _production_on("postgres://pushin@db.example.org/pushin").returncode == 0
