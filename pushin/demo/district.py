@@ -72,6 +72,7 @@ SIZES = ("small", "large")
 DISTRICT_NAMES = {"small": names.DISTRICT_NAME, "large": names.LARGE_DISTRICT_NAME}
 USERNAME_PREFIX = {"small": "", "large": "large."}
 PARAS_PER_SCHOOL = 2
+REVIEWS_SOON = 2  # per caseload at least: annual reviews 8 to 30 days away, so alerts show
 _IMPORT_BATCH = 4000  # rows per past-minutes file (the import reads at most 5000)
 
 _ACTIVITIES = set(Activity.values)
@@ -651,8 +652,8 @@ class _Loader:
     def _ieps(self, students: list[Student], providers: dict[str, Provider]) -> None:
         rng = self.rng
         world = self.world
-        ieps = []
-        for row in students:
+        starts = []
+        for _ in students:
             if rng.random() < 0.3:  # reviewed recently: the next review is a year away
                 start = _random_day(rng, *self._recently())
             else:  # written last year: reviews fall through the coming months, the first
@@ -662,7 +663,10 @@ class _Loader:
                     self.today - dt.timedelta(days=357),
                     self.today - dt.timedelta(days=171),
                 )
-            start = _weekday_on_or_after(start)
+            starts.append(_weekday_on_or_after(start))
+        starts = self._reviews_soon(starts)
+        ieps = []
+        for row, start in zip(students, starts, strict=True):
             end = _one_year_on(start)
             ieps.append(IEP(student=row, start=start, end=end, annual_review=end))
         IEP.objects.bulk_create(ieps)
@@ -696,6 +700,30 @@ class _Loader:
                 )
         MandateVersion.objects.bulk_create(versions)
         Goal.objects.bulk_create(goals)
+
+    def _reviews_soon(self, starts: list[dt.date]) -> list[dt.date]:
+        """Every provider's caseload has at least `REVIEWS_SOON` annual reviews (an IEP's
+        last day) 8 to 30 days from today, so its alerts show on any date the demo is
+        loaded: when chance gave fewer, IEPs written last year are moved to start about a
+        year before such a day (a generator of their own: the rest of the demo is as it was)."""
+        rng = random.Random(f"pushin-demo-reviews-{self.size}-{self.seed}")
+        first_soon = self.today + dt.timedelta(days=8)
+        last_soon = self.today + dt.timedelta(days=30)
+        written_last_year = self._recently()[0]
+        by_provider: dict[str, list[int]] = {}
+        for index, spec in enumerate(self.world.students):
+            by_provider.setdefault(spec.provider, []).append(index)
+        moved = list(starts)
+        for _, indexes in sorted(by_provider.items()):
+            soon = [i for i in indexes if first_soon <= _one_year_on(starts[i]) <= last_soon]
+            movable = [i for i in indexes if i not in soon and starts[i] < written_last_year]
+            for i in rng.sample(movable, k=min(max(REVIEWS_SOON - len(soon), 0), len(movable))):
+                # Ends 8 to 27 days from today; a weekend start moves it by up to 2 days.
+                start = _random_day(
+                    rng, self.today - dt.timedelta(days=356), self.today - dt.timedelta(days=337)
+                )
+                moved[i] = _weekday_on_or_after(start)
+        return moved
 
     def _strategies(self, district: District, featured_room: Classroom) -> None:
         """The starter library, and for the featured room's students (whom the teacher,
