@@ -578,6 +578,13 @@ def progress_period_create(
 
 @transaction.atomic
 def progress_period_delete(*, actor: User, period: ProgressPeriod) -> None:
+    """Delete a period no progress report was written for (a report is a record)."""
+    reports = period.reports.count()
+    if reports:
+        raise ValidationError(
+            f"{period.name} has {reports} progress report{'s' if reports != 1 else ''}: "
+            "a period with reports is kept."
+        )
     period.delete()
 
 

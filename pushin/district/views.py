@@ -62,6 +62,9 @@ from pushin.district.models import (
     School,
     TimetableException,
 )
+from pushin.progress.reports import services as report_services
+from pushin.progress.reports.codes import code_words
+from pushin.progress.reports.forms import ProgressCodeWordsForm
 from pushin.query import date_param
 from pushin.sessions.conflicts import SessionsHit, sessions_outside_hours, sessions_words
 from pushin.sessions.models import DatedSession
@@ -544,6 +547,7 @@ def district_settings(request: HttpRequest) -> HttpResponse:
         "idle_form": SessionIdleForm(
             initial={"session_idle_minutes": district.session_idle_minutes}
         ),
+        "codes_form": ProgressCodeWordsForm(current=code_words(district.pk)),
     }
     if request.method == "POST":
         action = request.POST.get("action")
@@ -556,8 +560,12 @@ def district_settings(request: HttpRequest) -> HttpResponse:
             period = get_object_or_404(
                 district.progress_periods, pk=_int_or_none(request.POST.get("id"))
             )
-            services.progress_period_delete(actor=user, period=period)
-            messages.success(request, f"Deleted the progress period {period.name}.")
+            try:
+                services.progress_period_delete(actor=user, period=period)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, f"Deleted the progress period {period.name}.")
             return redirect("district:settings")
         posted: dict[str, tuple[str, Any, Callable[[dict[str, Any]], object], str]] = {
             "year": (
@@ -601,6 +609,14 @@ def district_settings(request: HttpRequest) -> HttpResponse:
                     actor=user, district=district, **data
                 ),
                 "Saved the idle sign-out.",
+            ),
+            "progress_codes": (
+                "codes_form",
+                lambda data: ProgressCodeWordsForm(data),
+                lambda data: report_services.progress_code_words_set(
+                    actor=user, district=district, words=data
+                ),
+                "Saved the words of the progress codes.",
             ),
         }
         if action not in posted:

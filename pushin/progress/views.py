@@ -14,9 +14,11 @@ from django.views.decorators.http import require_safe
 
 from pushin.accounts.audit import audit_record
 from pushin.accounts.http import signed_in_user
-from pushin.accounts.models import AuditAction
+from pushin.accounts.models import AuditAction, Role
 from pushin.progress import selectors
 from pushin.progress.access import progress_student_for_user
+from pushin.progress.reports.forms import PeriodForm
+from pushin.progress.reports.selectors import period_in_force, periods_of, student_reports
 
 
 @login_required
@@ -32,4 +34,19 @@ def student_progress(request: HttpRequest, pk: int) -> HttpResponse:
         student_id=student.pk,
         detail={"page": "progress"},
     )
-    return render(request, "progress/student.html", {"page": page, "student": student})
+    periods = periods_of(student.district)
+    today = timezone.localdate()
+    current = period_in_force([p for p in periods if p.start <= today], today)
+    draft_form = None
+    if user.role == Role.PROVIDER and current is not None:
+        draft_form = PeriodForm(district_id=student.district_id, initial={"period": current})
+    return render(
+        request,
+        "progress/student.html",
+        {
+            "page": page,
+            "student": student,
+            "reports": student_reports(student),
+            "draft_form": draft_form,
+        },
+    )
