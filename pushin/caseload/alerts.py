@@ -94,7 +94,7 @@ class StudentAlerts:
 class CaseloadAlerts:
     today: dt.date
     within: int
-    alerts: tuple[CaseloadAlert, ...]  # most urgent first: late before coming, then by day
+    alerts: tuple[CaseloadAlert, ...]  # most urgent first (`_urgency`)
 
     def __bool__(self) -> bool:
         return bool(self.alerts)
@@ -221,10 +221,14 @@ def iep_alerts(
     return alerts
 
 
-def _urgency(alert: CaseloadAlert) -> tuple[int, dt.date, str, str, int, int]:
+def _urgency(alert: CaseloadAlert) -> tuple[int, int, dt.date, str, str, int, int]:
+    """What has passed first (expired IEPs, then overdue reviews, each the oldest first),
+    then what is coming, the soonest first."""
     s = alert.student
+    late = alert.severity == Severity.BAD
     return (
         _SEVERITY_ORDER[alert.severity],
+        _KIND_ORDER[alert.kind] if late else 0,
         alert.day,
         s.last_name,
         s.first_name,
