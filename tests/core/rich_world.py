@@ -60,6 +60,8 @@ from pushin.planning.models import (
     StandingSchedule,
 )
 from pushin.planning.services import plan_run_create
+from pushin.progress.models import ProgressReport
+from pushin.progress.reports.services import report_draft, report_share, report_sign
 from pushin.sessions.calendar import calendar_sync
 from pushin.sessions.makeups import makeup_run_create
 from pushin.sessions.models import (
@@ -129,6 +131,8 @@ class RichWorld:
     makeup_run: MakeupRun  # finished
     queued_makeup_run: MakeupRun
     indirect: IndirectTime  # the provider's documentation time, Mon Nov 30
+    report: ProgressReport  # the student's Q2 progress report, signed, shared with the teacher
+    draft_report: ProgressReport  # the student's Q1 progress report, a draft
 
     @property
     def provider(self) -> Provider:
@@ -504,6 +508,18 @@ def rich_world(capture: Capture) -> RichWorld:
         note="Weekly notes",
     )
 
+    # Progress reports: Q2 signed and shared with the teacher (not the paras), Q1 a draft.
+    q1 = ProgressPeriod.objects.get(district=district, name="Q1")
+    q2 = ProgressPeriod.objects.get(district=district, name="Q2")
+    report, _ = report_draft(
+        actor=provider_user, provider=world.provider, student=student, period=q2
+    )
+    report = report_sign(actor=provider_user, report=report)
+    report_share(actor=provider_user, report=report, teacher=True, paras=False)
+    draft_report, _ = report_draft(
+        actor=provider_user, provider=world.provider, student=student, period=q1
+    )
+
     return RichWorld(
         world=world,
         superuser=superuser,
@@ -535,4 +551,6 @@ def rich_world(capture: Capture) -> RichWorld:
         makeup_run=makeup_run,
         queued_makeup_run=queued_makeup_run,
         indirect=indirect,
+        report=report,
+        draft_report=draft_report,
     )

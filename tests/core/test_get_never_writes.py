@@ -292,6 +292,16 @@ ROUTE_ARGS: dict[str, Callable[[RichWorld], list[Args]]] = {
     "workload:report_pdf": lambda r: _providers(r),
     "workload:indirect_edit": lambda r: [{"pk": r.indirect.pk}],
     "workload:indirect_delete": lambda r: [{"pk": r.indirect.pk}],
+    "progress:reports": lambda r: _providers(r),
+    "progress:reports_pdf": lambda r: _providers(r),
+    "progress:reports_draft": lambda r: _providers(r),
+    "progress:report_draft": lambda r: _students(r),
+    "progress:report": lambda r: [{"pk": r.report.pk}, {"pk": r.draft_report.pk}],
+    "progress:report_pdf": lambda r: [{"pk": r.report.pk}, {"pk": r.draft_report.pk}],
+    "progress:report_goal": lambda r: [{"pk": r.draft_report.pk, "goal_pk": r.goal.pk}],
+    "progress:report_sign": lambda r: [{"pk": r.draft_report.pk}],
+    "progress:report_amend": lambda r: [{"pk": r.report.pk}],
+    "progress:report_share": lambda r: [{"pk": r.report.pk}],
 }
 
 
@@ -379,6 +389,11 @@ def _dates(name: str) -> list[tuple[str, Args]]:
     return [(query, {}) for query in queries]
 
 
+def _report_periods(r: RichWorld) -> list[tuple[str, Args]]:
+    """The progress report pages' periods: another one than in force, one refused."""
+    return [(f"?period={encode_id(r.draft_report.period_id)}", {}), ("?period=q1", {})]
+
+
 VARIANTS: dict[str, Callable[[RichWorld], list[tuple[str, Args]]]] = {
     "sessions:today": lambda r: _dates("date"),
     "sessions:week": lambda r: _dates("date"),
@@ -400,6 +415,8 @@ VARIANTS: dict[str, Callable[[RichWorld], list[tuple[str, Args]]]] = {
     "workload:report": lambda r: _periods(),
     "workload:report_pdf": lambda r: _periods(),
     "workload:district": lambda r: _periods(),
+    "progress:reports": lambda r: _report_periods(r),
+    "progress:reports_pdf": lambda r: _report_periods(r),
 }
 
 
@@ -537,6 +554,10 @@ SEEN = [
     ("workload:district", "admin"),
     ("workload:indirect", "provider"),
     ("progress:student", "provider"),
+    ("progress:reports", "provider"),
+    ("progress:report", "provider"),
+    ("progress:report", "teacher"),
+    ("progress:report_pdf", "admin"),
     ("planning:run", "provider"),
     ("followups:detail", "provider"),
     ("collaboration:portal", "teacher"),

@@ -194,6 +194,9 @@ TARGETS: dict[str, Callable[[MatrixWorld], Args]] = {
     "logged.other_record": lambda m: {"pk": m.logged.pk, "record_pk": m.other_record.pk},
     "assistant.makeup_run": lambda m: {"pk": m.assistant.pk, "run_pk": m.makeup_run.pk},
     "indirect": lambda m: {"pk": m.indirect.pk},  # the provider's indirect time entry
+    "report": lambda m: {"pk": m.report.pk},  # the student's Q2 report, signed, shared
+    "draft_report": lambda m: {"pk": m.draft_report.pk},  # the student's Q1 report, a draft
+    "draft_report.goal": lambda m: {"pk": m.draft_report.pk, "goal_pk": m.goal.pk},
 }
 QUERIES = {"paper": "?kind=raised_line&grade=2"}
 # What a POST to a route carries: empty, but for pages that answer an unknown "action"
@@ -371,6 +374,23 @@ EXPECTED: dict[str, str] = {
     "workload:indirect_add":                      "POST L   ok  ok  ok  404 404 404 404 404 ok",
     "workload:indirect_edit@indirect":            "GET  L   200 404 404 404 404 404 404 404 404",
     "workload:indirect_delete@indirect":          "POST L   ok  404 404 404 404 404 404 404 404",
+    # Progress reports: the student's providers (those of the report's family change it),
+    # the administrator reads; a teacher or para reads only a signed report shared with
+    # them (the Q2 report is shared with the teacher), never a draft. A caseload's reports
+    # are the provider's own and the administrator's.
+    "progress:reports@provider":                  "GET  L   200 404 404 404 404 404 200 404 404",
+    "progress:reports@assistant":                 "GET  L   404 404 200 404 404 404 200 404 404",
+    "progress:reports_pdf@provider":              "GET  L   200 404 404 404 404 404 200 404 404",
+    "progress:reports_draft@provider":            "POST L   ok  404 404 404 404 404 403 404 404",
+    "progress:report_draft@student":              "POST L   ok  404 404 404 404 404 403 404 404",
+    "progress:report@report":                     "GET  L   200 404 404 200 404 404 200 404 404",
+    "progress:report@draft_report":               "GET  L   200 404 404 404 404 404 200 404 404",
+    "progress:report_pdf@report":                 "GET  L   200 404 404 200 404 404 200 404 404",
+    "progress:report_pdf@draft_report":           "GET  L   200 404 404 404 404 404 200 404 404",
+    "progress:report_goal@draft_report.goal":     "POST L   ok  404 404 404 404 404 403 404 404",
+    "progress:report_sign@draft_report":          "POST L   ok  404 404 404 404 404 403 404 404",
+    "progress:report_amend@report":               "POST L   ok  404 404 403 404 404 403 404 404",
+    "progress:report_share@report":               "POST L   ok  404 404 403 404 404 403 404 404",
 }
 
 # Pages that also take a form (GET above): who may POST to them. Sent empty, so an allowed
