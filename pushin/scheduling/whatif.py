@@ -28,6 +28,7 @@ sessions of students who may have left). Pure Python: no Django, no solver.
 from __future__ import annotations
 
 import dataclasses
+import math
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -170,6 +171,10 @@ class Outcome:
     travel_minutes: int
     provider_minutes: int  # the provider's time in sessions (once a session) plus travel
     status: str  # the plan's: "optimal", or "feasible" when a time limit cut it short
+    # Whether the solver proved `short_minutes` the least possible; if not, the most it
+    # proved is that at least `short_minutes_bound` minutes are short.
+    short_proven: bool
+    short_minutes_bound: int
 
     @property
     def all_seen(self) -> bool:
@@ -185,13 +190,25 @@ def outcome(scenario: Scenario, plan: Plan) -> Outcome:
     mandated = sum(s.minutes_per_week for s in scenario.students)
     short = [s for s in scenario.students if scheduled[s.id] < s.minutes_per_week]
     travel = travel_of(scenario, plan.sessions)
+    short_minutes = sum(s.minutes_per_week - scheduled[s.id] for s in short)
+    # The shortfall is the first objective level: proven unless the plan says that level
+    # is the one left unproven (or says nothing of which one).
+    level = plan.stats.unproven_level
+    proven = plan.status == "optimal" or (level is not None and level != "shortfall")
+    bound = short_minutes
+    if not proven:
+        proven_bound = plan.stats.bound if level == "shortfall" else None
+        bound = 0 if proven_bound is None else math.ceil(proven_bound - 1e-6)
+        bound = min(short_minutes, max(0, bound))
     return Outcome(
         students=len(scenario.students),
         mandated_minutes=mandated,
         scheduled_minutes=sum(scheduled.values()),
         short_students=len(short),
-        short_minutes=sum(s.minutes_per_week - scheduled[s.id] for s in short),
+        short_minutes=short_minutes,
         travel_minutes=travel,
         provider_minutes=sum(session.minutes for session in plan.sessions) + travel,
         status=plan.status,
+        short_proven=proven,
+        short_minutes_bound=bound,
     )

@@ -1,8 +1,10 @@
-"""The workload charts: stacked hours (direct, travel, indirect) against the contract.
+"""The workload charts: stacked hours (direct, travel, indirect) against the contract,
+and the capacity what-if's figures.
 
-One chart per report (a bar per school week) and one for the district (a bar per
-provider). Both are in hours, the unit contracts are written in; the page puts the same
-numbers in a table beside each chart.
+One chart per report (a bar per school week), one for the district (a bar per provider)
+and one per what-if run (its points). The first two are in hours, the unit contracts are
+written in; the what-if's are in students and minutes a week. Each page puts the same
+numbers in a table beside its chart.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from matplotlib.figure import Figure
 
 from pushin.charts import PALETTE, new_figure, png_bytes, svg_markup
 from pushin.workload.selectors import Figures, WeekRow
+from pushin.workload.whatif import Point
 
 PARTS = [("Direct service", PALETTE[0]), ("Travel", PALETTE[1]), ("Indirect", PALETTE[2])]
 
@@ -114,5 +117,57 @@ def district_svg(rows: Sequence[Figures]) -> SafeString:
         ident="workload-district",
         title="Each provider's hours: direct service, travel and indirect time, "
         "against the contracted hours",
+        description=description,
+    )
+
+
+# --- Capacity what-if -------------------------------------------------------------------------
+
+WHATIF_PANELS = [
+    ("short_students", "Students not seen in full", PALETTE[5]),
+    ("short_minutes", "Minutes short a week", PALETTE[1]),
+    ("travel_minutes", "Travel minutes a week", PALETTE[0]),
+]
+
+
+def whatif_figure(points: Sequence[Point], *, over_size: bool, today: int | None) -> Figure:
+    """One panel per figure, sharing the horizontal axis: the caseload size (a line over
+    N) or the points' names (bars)."""
+    figure = new_figure(5.5, 5.2)
+    axes_list = figure.subplots(len(WHATIF_PANELS), 1, sharex=True)
+    for axes, (field, name, colour) in zip(axes_list, WHATIF_PANELS, strict=True):
+        values = [getattr(p, field) for p in points]
+        if over_size:
+            sizes = [p.students for p in points]
+            axes.plot(sizes, values, marker="o", color=colour, linewidth=2)
+            if today is not None:
+                axes.axvline(today, color="black", linestyle="--", linewidth=1)
+        else:
+            positions = list(range(len(points)))
+            bars = axes.bar(positions, values, color=colour, width=0.5)
+            axes.bar_label(bars, fontsize=8)
+            axes.set_xticks(positions, labels=[p.label for p in points])
+        axes.set_ylabel(name, fontsize=8)
+        axes.set_ylim(bottom=0, top=max(1, *values) * 1.15)
+        axes.yaxis.get_major_locator().set_params(integer=True)
+        axes.spines[["top", "right"]].set_visible(False)
+    if over_size:
+        axes_list[-1].set_xlabel(
+            "Students on the caseload" + (" (dashed: today)" if today is not None else "")
+        )
+    return figure
+
+
+def whatif_svg(points: Sequence[Point], *, over_size: bool, today: int | None) -> SafeString:
+    description = " ".join(
+        f"{p.label}: {p.short_students} students not seen in full, {p.short_minutes} minutes "
+        f"short, {p.travel_minutes} minutes of travel a week."
+        for p in points
+    )
+    return svg_markup(
+        whatif_figure(points, over_size=over_size, today=today),
+        ident="whatif",
+        title="Students who cannot be seen with all their minutes, minutes short and travel"
+        + (", by caseload size" if over_size else ""),
         description=description,
     )

@@ -347,9 +347,12 @@ class WorkloadReport:
         return round(self.figures.total * 5 / days) if days else None
 
 
-def weekly_travel(provider: Provider, *, on: dt.date) -> int | None:
+def weekly_travel(
+    provider: Provider, *, on: dt.date, without_schools: Iterable[int] = ()
+) -> int | None:
     """Weekly travel between schools in the provider's standing schedule in force on `on`
-    (the newest one, when none is in force yet); None when the provider has none."""
+    (the newest one, when none is in force yet); None when the provider has none.
+    `without_schools` (pks): that schedule with those schools' sessions left out."""
     schedules = StandingSchedule.objects.filter(provider=provider).order_by(
         "-effective_from", "-pk"
     )
@@ -370,7 +373,9 @@ def weekly_travel(provider: Provider, *, on: dt.date) -> int | None:
             activity="",
             initials=(),
         )
-        for s in schedule.sessions.select_related("classroom__school")
+        for s in schedule.sessions.select_related("classroom__school").exclude(
+            classroom__school__in=list(without_schools)
+        )
     ]
     return sum(leg.minutes for leg in weekly_travel_legs(views, travel_map(provider.district_id)))
 

@@ -26,6 +26,7 @@ from pushin.accounts.http import is_htmx, signed_in_user
 from pushin.accounts.models import AuditAction, Role
 from pushin.concurrency import EditConflict
 from pushin.district.models import District
+from pushin.planning.access import can_plan_for
 from pushin.query import check_date_params
 from pushin.sessions.access import own_provider
 from pushin.workload import charts, selectors, services
@@ -78,7 +79,12 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     provider = workload_provider_for_user(user, pk)
     form, period = _period(request, provider.district)
-    context = {"provider": provider, "form": form, "own": provider.user_id == user.pk}
+    context = {
+        "provider": provider,
+        "form": form,
+        "own": provider.user_id == user.pk,
+        "can_whatif": can_plan_for(user, provider),
+    }
     if period is None:
         return render(request, "workload/report.html", context, status=400)
     data = selectors.workload_report(provider, period=period)

@@ -33,7 +33,7 @@ from pushin.accounts.models import AuditAction, User
 from pushin.district.models import Provider
 from pushin.planning.models import RunStatus
 from pushin.planning.scenario_build import scenario_build
-from pushin.planning.services import size_limits
+from pushin.planning.services import default_time_limit, size_limits
 from pushin.scheduling.bounded import TooLarge, check_size
 from pushin.scheduling.jsonread import ScenarioError
 from pushin.scheduling.scenario import Scenario, parse_scenario, scenario_to_dict
@@ -48,8 +48,12 @@ from pushin.workload.models import WhatIfKind, WhatIfRun
 
 SEED = 0  # one seed for every run: the same week asked twice gives the same students
 MAX_POINTS = 12
-DEFAULT_TIME_LIMIT = 5.0
+MAX_SIZE = 1000  # students on one caseload in a what-if (the solver's limits apply too)
 AS_TODAY = "As today"
+CUT_SHORT = (
+    "Where the scheduler reached its time limit before proving its plan the best (marked "
+    "in the table), these are the students its best plan left short: fewer might be."
+)
 INDIVIDUAL_LABEL = "Every group session individual"
 
 
@@ -59,8 +63,10 @@ def students(count: int) -> str:
 
 
 def whatif_time_limit() -> float:
-    """Seconds for each point's solve (settings.PUSHIN_WHATIF_TIME_LIMIT)."""
-    return float(getattr(settings, "PUSHIN_WHATIF_TIME_LIMIT", DEFAULT_TIME_LIMIT))
+    """Seconds for each point's solve: settings.PUSHIN_WHATIF_TIME_LIMIT, else a plan's
+    (PUSHIN_PLAN_TIME_LIMIT), so that today's point shows what "Plan the week" would."""
+    limit = getattr(settings, "PUSHIN_WHATIF_TIME_LIMIT", None)
+    return float(limit) if limit is not None else default_time_limit()
 
 
 def provider_week(provider: Provider) -> Scenario:
@@ -153,6 +159,8 @@ def whatif_run_create(
             )
         if chosen[0] < 1:
             raise ValidationError("A caseload size is at least 1 student.")
+        if chosen[-1] > MAX_SIZE:
+            raise ValidationError(f"A caseload size is at most {MAX_SIZE} students here.")
         params |= {"sizes": chosen, "individual": bool(individual)}
     elif kind == WhatIfKind.REMOVE_SCHOOL:
         schools = dict(caseload_schools(base))
@@ -225,6 +233,8 @@ class Point:
     provider_minutes: int = 0
     mandated_minutes: int = 0
     status: str = ""
+    short_proven: bool = True
+    short_minutes_bound: int = 0
     error: str = ""
 
     @property
@@ -234,8 +244,8 @@ class Point:
     @property
     def cut_short(self) -> bool:
         """The solver's time limit stopped it before it proved the least shortfall: the
-        true shortfall may be smaller."""
-        return self.solved and self.status != "optimal"
+        true shortfall may be smaller (down to `short_minutes_bound`)."""
+        return self.solved and not self.short_proven
 
     @property
     def all_seen(self) -> bool:
@@ -281,12 +291,15 @@ def argument(run: WhatIfRun, points: Sequence[Point]) -> list[str]:
             else changed.label[0].lower() + changed.label[1:]
         )
         today_seen = "in class" if run.kind == WhatIfKind.INDIVIDUAL else seen
-        return [
+        pair = [
             f"Today, with {students(today.students)}, {_short(today, today_seen)}; "
             f"{today.travel_minutes} minutes of travel a week.",
             f"{change[0].upper()}{change[1:]} ({students(changed.students)}), "
             f"{_short(changed, seen)}; {changed.travel_minutes} minutes of travel a week.",
         ]
+        if any(p.cut_short and not p.all_seen for p in (today, changed)):
+            pair.append(CUT_SHORT)
+        return pair
     by_size = sorted(solved, key=lambda p: p.students)
     largest = by_size[-1]
     fit = [p for p in by_size if p.all_seen]
@@ -311,6 +324,8 @@ def argument(run: WhatIfRun, points: Sequence[Point]) -> list[str]:
         )
     current = len(run.scenario.get("students", []))
     # Today's figures, unless a sentence above already gave them or said them for more.
+    if any(p.cut_short and not p.all_seen for p in by_size):
+        sentences.append(CUT_SHORT)
     said = {
         largest.students,
         *(p.students for p in fit[-1:]),

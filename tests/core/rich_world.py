@@ -75,7 +75,8 @@ from pushin.sessions.models import (
     SessionStudent,
 )
 from pushin.vocabulary import Activity, Comfort, Delivery, Domain, Grouping, MissReason, Weekday
-from pushin.workload.models import IndirectKind, IndirectTime
+from pushin.workload.models import IndirectKind, IndirectTime, WhatIfKind, WhatIfRun
+from pushin.workload.whatif import whatif_run_create
 from tests.factories import World, make_user, make_world
 
 # The frozen today of the suite is Wednesday 2026-12-02 (tests/conftest.py).
@@ -133,6 +134,8 @@ class RichWorld:
     indirect: IndirectTime  # the provider's documentation time, Mon Nov 30
     report: ProgressReport  # the student's Q2 progress report, signed, shared with the teacher
     draft_report: ProgressReport  # the student's Q1 progress report, a draft
+    whatif_run: WhatIfRun  # the provider's capacity what-if, finished
+    queued_whatif_run: WhatIfRun
 
     @property
     def provider(self) -> Provider:
@@ -490,15 +493,23 @@ def rich_world(capture: Capture) -> RichWorld:
             user=provider_user, district=district, providers=[world.provider], time_limit=2.0
         )
         makeup_run = makeup_run_create(actor=provider_user, provider=world.provider, days=5)
+        whatif_run = whatif_run_create(
+            actor=provider_user, provider=world.provider, kind=WhatIfKind.INDIVIDUAL, time_limit=2.0
+        )
     with override_settings(TASKS=DATABASE_TASKS), capture(execute=True):
         queued_run = plan_run_create(
             user=provider_user, district=district, providers=[world.provider], time_limit=2.0
         )
         queued_makeup_run = makeup_run_create(actor=provider_user, provider=world.provider, days=5)
+        queued_whatif_run = whatif_run_create(
+            actor=provider_user, provider=world.provider, kind=WhatIfKind.INDIVIDUAL, time_limit=2.0
+        )
     run.refresh_from_db()
     makeup_run.refresh_from_db()
+    whatif_run.refresh_from_db()
     assert run.is_finished
     assert makeup_run.is_finished
+    assert whatif_run.is_finished
     _admin_rows(world, superuser)
     indirect = IndirectTime.objects.create(
         provider=world.provider,
@@ -553,4 +564,6 @@ def rich_world(capture: Capture) -> RichWorld:
         indirect=indirect,
         report=report,
         draft_report=draft_report,
+        whatif_run=whatif_run,
+        queued_whatif_run=queued_whatif_run,
     )

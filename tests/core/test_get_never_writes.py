@@ -291,6 +291,14 @@ ROUTE_ARGS: dict[str, Callable[[RichWorld], list[Args]]] = {
     "workload:report": lambda r: _providers(r),
     "workload:report_pdf": lambda r: _providers(r),
     "workload:indirect_edit": lambda r: [{"pk": r.indirect.pk}],
+    "workload:whatif": lambda r: _providers(r),
+    "workload:whatif_run": lambda r: [
+        {"pk": r.provider.pk, "run_pk": r.whatif_run.pk},
+        {"pk": r.provider.pk, "run_pk": r.queued_whatif_run.pk},
+    ],
+    "workload:whatif_run_cancel": lambda r: [
+        {"pk": r.provider.pk, "run_pk": r.queued_whatif_run.pk}
+    ],
     "workload:indirect_delete": lambda r: [{"pk": r.indirect.pk}],
     "progress:reports": lambda r: _providers(r),
     "progress:reports_pdf": lambda r: _providers(r),

@@ -193,6 +193,13 @@ TARGETS: dict[str, Callable[[MatrixWorld], Args]] = {
     "student.other_service": lambda m: {"pk": m.student.pk, "service_pk": m.other_service.pk},
     "logged.other_record": lambda m: {"pk": m.logged.pk, "record_pk": m.other_record.pk},
     "assistant.makeup_run": lambda m: {"pk": m.assistant.pk, "run_pk": m.makeup_run.pk},
+    "provider.whatif_run": lambda m: {"pk": m.provider.pk, "run_pk": m.whatif_run.pk},
+    "provider.queued_whatif_run": lambda m: {
+        "pk": m.provider.pk,
+        "run_pk": m.queued_whatif_run.pk,
+    },
+    # The provider's what-if under the assistant's id: it must not come along.
+    "assistant.whatif_run": lambda m: {"pk": m.assistant.pk, "run_pk": m.whatif_run.pk},
     "indirect": lambda m: {"pk": m.indirect.pk},  # the provider's indirect time entry
     "report": lambda m: {"pk": m.report.pk},  # the student's Q2 report, signed, shared
     "draft_report": lambda m: {"pk": m.draft_report.pk},  # the student's Q1 report, a draft
@@ -391,6 +398,19 @@ EXPECTED: dict[str, str] = {
     "progress:report_sign@draft_report":          "POST L   ok  404 404 404 404 404 403 404 404",
     "progress:report_amend@report":               "POST L   ok  404 404 403 404 404 403 404 404",
     "progress:report_share@report":               "POST L   ok  404 404 403 404 404 403 404 404",
+    # The capacity what-if: the provider's own, any provider's for the administrator
+    # (those who plan the week); the district's capacity for its administrator.
+    "workload:whatif@provider":                   "GET  L   200 404 404 404 404 404 200 404 404",
+    "workload:whatif@assistant":                  "GET  L   404 404 200 404 404 404 200 404 404",
+    "workload:whatif_run@provider.whatif_run":    "GET  L   200 404 404 404 404 404 200 404 404",
+    "workload:whatif_run@provider.queued_whatif_run":
+                                                  "GET  L   200 404 404 404 404 404 200 404 404",
+    "workload:whatif_run@assistant.whatif_run":   "GET  L   404 404 404 404 404 404 404 404 404",
+    "workload:whatif_run_cancel@provider.queued_whatif_run":
+                                                  "POST L   ok  404 404 404 404 404 ok  404 404",
+    "workload:whatif_run_cancel@assistant.whatif_run":
+                                                  "POST L   404 404 404 404 404 404 404 404 404",
+    "workload:capacity":                          "GET  L   404 404 404 404 404 404 200 200 404",
 }
 
 # Pages that also take a form (GET above): who may POST to them. Sent empty, so an allowed
@@ -419,6 +439,8 @@ FORM_POSTS: dict[str, str] = {
     "followups:detail@draft":                     "POST L   ok  404 404 404 404 404 404 404 404",
     "minutes:import":                             "POST L   ok  ok  ok  404 404 404 ok  ok  ok",
     "workload:indirect_edit@indirect":            "POST L   ok  404 404 404 404 404 404 404 404",
+    "workload:whatif@provider":                   "POST L   ok  404 404 404 404 404 ok  404 404",
+    "workload:whatif@assistant":                  "POST L   404 404 ok  404 404 404 ok  404 404",
 }
 # fmt: on
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 
 import pytest
@@ -267,4 +268,37 @@ def test_outcome_figures_from_a_known_plan() -> None:
     # Monday: Maple at 09:00, then Cedar at 11:00: one 20-minute drive.
     assert figures.travel_minutes == 20
     assert figures.provider_minutes == 3 * 30 + 20
+    # A feasible plan that does not say which level it left unproven proves nothing.
     assert figures.status == "feasible"
+    assert (figures.short_proven, figures.short_minutes_bound) == (False, 0)
+
+
+def test_outcome_reads_what_the_solver_proved() -> None:
+    base = week()
+    plan = solve(base, time_limit=5, workers=2)
+    assert plan.status == "optimal"
+    assert (outcome(base, plan).short_proven, outcome(base, plan).short_minutes_bound) == (True, 0)
+
+    def cut(level: str | None, bound: float | None) -> tuple[bool, int]:
+        stats = dataclasses.replace(
+            plan.stats, unproven_level=level, bound=bound, shortfall_minutes=0
+        )
+        figures = outcome(base, dataclasses.replace(plan, status="feasible", stats=stats))
+        return figures.short_proven, figures.short_minutes_bound
+
+    # The shortfall proven, a later level (fit) cut short: the shortfall is exact.
+    assert cut("fit_minutes", 812.5) == (True, 0)
+    # The shortfall itself cut short: what is proven is the bound, never above the plan's.
+    single = groups_to_individual(base)
+    short = solve(single, time_limit=5, workers=2)
+    stats = dataclasses.replace(short.stats, unproven_level="shortfall", bound=29.5)
+    figures = outcome(single, dataclasses.replace(short, status="feasible", stats=stats))
+    assert (figures.short_proven, figures.short_minutes, figures.short_minutes_bound) == (
+        False,
+        60,
+        30,
+    )
+    stats = dataclasses.replace(short.stats, unproven_level="shortfall", bound=90.0)
+    figures = outcome(single, dataclasses.replace(short, status="feasible", stats=stats))
+    assert figures.short_minutes_bound == 60
+    assert cut("shortfall", None) == (False, 0)

@@ -22,6 +22,7 @@ from pushin.vocabulary import Activity, Weekday
 from pushin.workload.models import WhatIfKind, WhatIfRun
 from pushin.workload.tasks import SOLVER_WORKERS, whatif_run_execute
 from pushin.workload.whatif import (
+    CUT_SHORT,
     Point,
     argument,
     provider_week,
@@ -338,3 +339,10 @@ def test_the_argument_reads_from_the_figures() -> None:
         "Even at 55 students, every student can be seen in class with all their minutes."
     ]
     assert argument(run, [failed]) == []
+    # A shortfall the time limit left unproven is said to be what the best plan found.
+    unproven = dataclasses.replace(_point(72, 14, 420), short_proven=False, short_minutes_bound=60)
+    assert argument(run, [_point(55, 0), unproven]) == [
+        "At 72 students, 14 cannot be seen in class with all their minutes; at 55, all can.",
+        CUT_SHORT,
+    ]
+    assert CUT_SHORT.startswith("Where the scheduler reached its time limit")
