@@ -59,6 +59,7 @@ from pushin.district.models import (
     School,
     TravelTime,
 )
+from pushin.progress.reports.demo import demo_progress_reports
 from pushin.scheduling import scenario as sc
 from pushin.scheduling.generate import PRESETS, generate_scenario
 from pushin.sessions.csv_import import past_minutes_import
@@ -327,6 +328,8 @@ class _Loader:
             seed=f"pushin-demo-{self.size}-{self.seed}",
             until=self.today,
         )
+        # A signed progress report and a few drafts, so the report pages show something.
+        demo_progress_reports(district, featured_room=rooms[featured_room], today=self.today)
         admin = self.personas["admin"]
         User.objects.create(
             **self._user_fields(admin.username, admin.first_name, admin.last_name, Role.ADMIN)

@@ -57,7 +57,7 @@ class ProgressReport(models.Model):
         "caseload.Student", on_delete=models.CASCADE, related_name="progress_reports"
     )
     period = models.ForeignKey(
-        "district.ProgressPeriod", on_delete=models.PROTECT, related_name="reports"
+        "district.ProgressPeriod", on_delete=models.RESTRICT, related_name="reports"
     )
     family = models.CharField(max_length=4, help_text="OT, PT or SLP: the service reported on.")
     revision = models.PositiveSmallIntegerField(default=1)
@@ -65,7 +65,7 @@ class ProgressReport(models.Model):
         "self",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="amended_by",
         help_text="The signed revision this one amends.",
     )
