@@ -5,7 +5,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1:8000
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test lint unit bench chromium demo
+.PHONY: run serve test lint unit bench chromium demo
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -25,13 +25,21 @@ run: $(VENV)/.installed
 	  trap 'kill $$mail $$solver 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST)
 
+## Run it for real (docs/deployment.md): production settings from the environment
+## (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL=postgres://...), then `manage.py serve`:
+## migrate, collect static files, gunicorn with several workers on PUSHIN_BIND (default
+## 127.0.0.1:8000) and one task worker per queue (default, solver); Ctrl-C stops them all.
+serve: $(VENV)/.installed
+	PUSHIN_ENV=production $(PY) manage.py serve
+
 ## Lint, types, then the whole suite on SQLite and again on PostgreSQL. The browser flows
 ## (pages, not queries) run once, on SQLite, so the whole check stays near ten minutes on
 ## two cores. (Fewer fuzz examples would starve the fuzzers' own "some file applied"
-## checks.)
+## checks.) With no server answering at PG_URL, scripts/with-postgres starts a throwaway
+## one for the second pass (installing Debian's postgresql if needed) and stops it after.
 test: $(VENV)/.installed chromium lint
 	$(VENV)/bin/pytest -n 2 -p no:cacheprovider
-	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n 2 -p no:cacheprovider --ignore=tests/browser
+	PG_URL=$(PG_URL) scripts/with-postgres $(VENV)/bin/pytest -n 2 -p no:cacheprovider --ignore=tests/browser
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from pushin.accounts.http import signed_in_user
 from pushin.planning import recovery, services
 from pushin.planning.access import can_decide_run, plan_run_for_user
-from pushin.planning.views import _input_errors
+from pushin.planning.views import _input_errors, same_plan_queued
 
 
 @login_required
@@ -27,6 +27,8 @@ def run_again(request: HttpRequest, pk: int) -> HttpResponse:
     except services.AcceptRefused as error:
         messages.error(request, f"Not run again: {error}.")
         return redirect("planning:run", pk=run.pk)
+    except services.SamePlanQueued as queued:
+        return same_plan_queued(request, queued)
     except services.PlanInputError as error:
         return render(
             request,

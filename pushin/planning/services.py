@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import secrets
 from collections.abc import Sequence
 from typing import Any
@@ -21,6 +22,7 @@ from pushin.accounts.audit import audit_record
 from pushin.accounts.models import AuditAction, User
 from pushin.concurrency import EditConflict, version_claim
 from pushin.district.models import ActivityBlock, District, Provider
+from pushin.leases import lease_expired, solver_lease
 from pushin.planning.losses import Loss, losses_audit, run_losses
 from pushin.planning.models import (
     PlanRun,
@@ -58,6 +60,16 @@ class PlanInputError(Exception):
         self.messages = messages
         self.id_map = id_map
         self.scenario = scenario
+
+
+class SamePlanQueued(Exception):
+    """The same plan (same kind, providers, week, time limit and inputs) is already waiting
+    for a worker or being solved: a double click, or two people at once. Nothing new is
+    stored; `run` is the one to follow."""
+
+    def __init__(self, run: PlanRun) -> None:
+        super().__init__(f"the same plan is already queued (run {run.pk})")
+        self.run = run
 
 
 class PlanRefused(Exception):
@@ -210,7 +222,8 @@ def plan_run_create(
 ) -> PlanRun:
     """Build the scenario, store it on a new PlanRun and queue the solve.
 
-    Raises PlanInputError when the engine would refuse the scenario (nothing is stored).
+    Raises PlanInputError when the engine would refuse the scenario, SamePlanQueued when
+    the same plan is already queued or running (in both cases nothing is stored).
     """
     from pushin.planning.tasks import plan_run_execute
 
@@ -259,6 +272,12 @@ def plan_run_create(
         raise PlanInputError(
             [f"This plan is too large to run: {error}"], id_map=id_map, scenario=data
         ) from error
+    limit = time_limit if time_limit is not None else default_time_limit()
+    same = _same_plan_queued(
+        providers=providers, kind=kind, week_of=id_map.week_of, time_limit=limit, scenario=data
+    )
+    if same is not None:
+        raise SamePlanQueued(same)
     run = PlanRun.objects.create(
         district=district,
         requested_by=user,
@@ -266,7 +285,7 @@ def plan_run_create(
         week_of=id_map.week_of,
         status=RunStatus.QUEUED,
         progress=progress,
-        time_limit=time_limit if time_limit is not None else default_time_limit(),
+        time_limit=limit,
         scenario=data,
         id_map=id_map.to_json(),
         week_sessions=week_sessions,
@@ -282,6 +301,42 @@ def plan_run_create(
     plan_run_execute.enqueue(run.pk)
     run.refresh_from_db()
     return run
+
+
+def _same_plan_queued(
+    *,
+    providers: Sequence[Provider],
+    kind: str,
+    week_of: dt.date | None,
+    time_limit: float,
+    scenario: dict[str, Any],
+) -> PlanRun | None:
+    """A run of exactly this plan waiting for a worker or being solved, if any (a run
+    silent past its lease is not: its worker is gone, pushin/leases.py). The providers'
+    rows are locked first (in pk order, as an accept does), so of two requests at once the
+    second waits for the first to commit and then finds its run."""
+    pks = sorted(p.pk for p in providers)
+    list(Provider.objects.select_for_update().filter(pk__in=pks).order_by("pk").values("pk"))
+    stored = json.loads(json.dumps(scenario))  # as the JSON field gives it back
+    waiting = (
+        PlanRun.objects.filter(
+            kind=kind,
+            week_of=week_of,
+            time_limit=time_limit,
+            status__in=[RunStatus.QUEUED, RunStatus.RUNNING],
+            providers__in=pks,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    for run in waiting:
+        if run.status == RunStatus.RUNNING and lease_expired(
+            run.heartbeat_at, lease=solver_lease()
+        ):
+            continue
+        if sorted(run.providers.values_list("pk", flat=True)) == pks and run.scenario == stored:
+            return run
+    return None
 
 
 def _check_effective_from(district: District, effective_from: dt.date) -> None:

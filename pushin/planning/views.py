@@ -57,6 +57,11 @@ from pushin.scheduling.scenario import scenario_to_dict
 from pushin.timespans import monday_of
 from pushin.workload.capacity import provider_capacity, run_capacities
 
+SAME_PLAN_QUEUED = (
+    "This plan was already on its way (asked for a moment ago, nothing has changed since): "
+    "here it is, nothing new was queued."
+)
+
 
 def _default_week() -> dt.date:
     """This week's Monday on a school day, else next week's."""
@@ -119,7 +124,15 @@ def run_create(request: HttpRequest) -> HttpResponse:
             {"errors": _input_errors(error, user), "providers": chosen},
             status=400,
         )
+    except services.SamePlanQueued as queued:
+        return same_plan_queued(request, queued)
     return redirect("planning:run", pk=run.pk)
+
+
+def same_plan_queued(request: HttpRequest, queued: services.SamePlanQueued) -> HttpResponse:
+    """A second click while the same plan is on its way: that plan, said so."""
+    messages.info(request, SAME_PLAN_QUEUED)
+    return redirect("planning:run", pk=queued.run.pk)
 
 
 @login_required
@@ -179,6 +192,8 @@ def replan(request: HttpRequest, pk: int) -> HttpResponse:
             {"errors": _input_errors(error, user), "providers": [provider]},
             status=400,
         )
+    except services.SamePlanQueued as queued:
+        return same_plan_queued(request, queued)
     return redirect("planning:run", pk=run.pk)
 
 

@@ -135,12 +135,12 @@ def _host() -> str:
 # --- The recovery's rules, without a worker ---------------------------------------------------
 
 
-def _running(world: World, *, silent_for: dt.timedelta) -> PlanRun:
+def _running(world: World, *, silent_for: dt.timedelta, time_limit: float = TINY_LIMIT) -> PlanRun:
     run = plan_run_create(
         user=world.provider.user,
         district=world.district,
         providers=[world.provider],
-        time_limit=TINY_LIMIT,
+        time_limit=time_limit,
     )
     beat = timezone.now() - silent_for
     PlanRun.objects.filter(pk=run.pk).update(
@@ -214,7 +214,10 @@ def test_a_live_run_is_not_run_again_and_others_cannot(pworld: World, queued_onl
     response = login(pworld.provider.user).post(reverse("planning:run_again", args=[live.pk]))
     assert response.status_code == 302
     assert PlanRun.objects.count() == 1
-    silent = _running(pworld, silent_for=solver_lease() + dt.timedelta(seconds=1))
+    # Another time limit: the same plan is not queued twice while `live` runs.
+    silent = _running(
+        pworld, silent_for=solver_lease() + dt.timedelta(seconds=1), time_limit=TINY_LIMIT + 1
+    )
     for person in (pworld.other_provider.user, pworld.teacher):
         assert login(person).post(reverse("planning:run_again", args=[silent.pk])).status_code in (
             403,
