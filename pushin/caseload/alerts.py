@@ -61,6 +61,9 @@ KIND_WORDS: dict[AlertKind, tuple[str, str]] = {
     AlertKind.REPORT_DUE: ("progress report to sign", "progress reports to sign"),
 }
 _SEVERITY_ORDER = {Severity.BAD: 0, Severity.WARN: 1}
+IEP_KINDS = frozenset(
+    {AlertKind.IEP_EXPIRED, AlertKind.REVIEW_OVERDUE, AlertKind.REVIEW_DUE, AlertKind.IEP_ENDING}
+)
 _KIND_ORDER = {kind: i for i, kind in enumerate(AlertKind)}  # on one day: the review first
 
 
@@ -105,10 +108,24 @@ class CaseloadAlerts:
     @property
     def by_student(self) -> list[StudentAlerts]:
         """One entry per student, in the order of their most urgent alert."""
-        grouped: dict[int, list[CaseloadAlert]] = {}
-        for alert in self.alerts:
-            grouped.setdefault(alert.student.pk, []).append(alert)
-        return [StudentAlerts(alerts[0].student, tuple(alerts)) for alerts in grouped.values()]
+        return _by_student(self.alerts)
+
+    @property
+    def iep_by_student(self) -> list[StudentAlerts]:
+        """`by_student` of the IEP alerts only: each student's own dates to act on."""
+        return _by_student(a for a in self.alerts if a.kind in IEP_KINDS)
+
+    @property
+    def reports(self) -> tuple[CaseloadAlert, ...]:
+        """The progress reports to sign: batch work, a whole caseload at a period's end,
+        that pages show folded under one line rather than a row per student."""
+        return tuple(a for a in self.alerts if a.kind == AlertKind.REPORT_DUE)
+
+    @property
+    def reports_severity(self) -> Severity | None:
+        return min(
+            (a.severity for a in self.reports), key=_SEVERITY_ORDER.__getitem__, default=None
+        )
 
     @property
     def student_count(self) -> int:
@@ -135,6 +152,13 @@ class CaseloadAlerts:
     @property
     def severity(self) -> Severity | None:
         return self.alerts[0].severity if self.alerts else None
+
+
+def _by_student(alerts: Iterable[CaseloadAlert]) -> list[StudentAlerts]:
+    grouped: dict[int, list[CaseloadAlert]] = {}
+    for alert in alerts:
+        grouped.setdefault(alert.student.pk, []).append(alert)
+    return [StudentAlerts(found[0].student, tuple(found)) for found in grouped.values()]
 
 
 def alerted(access: StudentAccess) -> bool:

@@ -30,6 +30,7 @@ from pushin.caseload.forms import (
 )
 from pushin.caseload.models import Service, Student
 from pushin.concurrency import EditConflict
+from pushin.progress.reports.alerts import caseload_alert_sources
 from pushin.progress.selectors import student_history
 from pushin.sessions.services import session_read_audit
 from pushin.vocabulary import Activity, Domain
@@ -39,7 +40,12 @@ from pushin.vocabulary import Activity, Domain
 def caseload_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     form = CaseloadFilterForm(user, request.GET or None)
-    caseload = selectors.caseload_for(user, today=timezone.localdate(), **form.filters())
+    caseload = selectors.caseload_for(
+        user,
+        today=timezone.localdate(),
+        alert_sources=caseload_alert_sources(user),
+        **form.filters(),
+    )
     audit_reads(
         actor=user,
         student_ids=(row.student.pk for row in caseload.rows),

@@ -34,6 +34,7 @@ from pushin.caseload.alerts import caseload_alerts_for
 from pushin.caseload.models import Goal
 from pushin.collaboration.models import Strategy
 from pushin.concurrency import EditConflict
+from pushin.progress.reports.alerts import report_alert_source
 from pushin.query import date_param
 from pushin.sessions import selectors, services
 from pushin.sessions.access import dated_session_for_user, own_provider
@@ -90,7 +91,7 @@ def today(request: HttpRequest) -> HttpResponse:
     page = selectors.today_page(provider, day=day, today=now)
     services.session_read_audit(actor=user, records=page.records, page="today")
     # Counts only (no student named): the caseload page lists them.
-    alerts = caseload_alerts_for(user, today=now)
+    alerts = caseload_alerts_for(user, today=now, sources=[report_alert_source(provider)])
     return render(request, "sessions/today.html", {"page": page, "alerts": alerts})
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from pushin.caseload.models import IEP
+from pushin.district.models import ProgressPeriod
 from tests.browser.fixtures import screenshot, sign_in
 from tests.factories import World, make_student, make_world
 
@@ -107,3 +108,26 @@ def test_the_director_sees_them_by_student_number(page: Page, alert_world: World
     expect(section.locator(".alert-row")).to_have_count(3)
     assert "Dana" not in section.inner_text()
     screenshot(page, "alerts-dashboard-desktop")
+
+
+def test_progress_reports_to_sign_fold_under_one_line(phone_page: Page, alert_world: World) -> None:
+    world, page = alert_world, phone_page
+    ProgressPeriod.objects.create(
+        district=world.district, name="Q2", start=dt.date(2026, 11, 9), end=dt.date(2026, 12, 18)
+    )
+    sign_in(page, world.provider.user)
+    expect(page.locator("#caseload-alerts")).to_contain_text("4 progress reports to sign")
+    page.goto(reverse("caseload:list"))
+    folded = page.locator("#alerts-reports")
+    expect(folded.locator("summary")).to_have_text(
+        "4 progress reports to sign, the first due Dec 18"
+    )
+    expect(folded.locator(".alert-row").first).not_to_be_visible()
+    folded.locator("summary").tap()
+    expect(folded.locator(".alert-row")).to_have_count(4)
+    expect(folded).to_contain_text("Q2 progress report due Dec 18, not started")
+    _no_sideways_scroll(page, 375)
+    screenshot(page, "alerts-caseload-reports-phone")
+    folded.get_by_role("link", name="Q2 progress report due Dec 18, not started").first.tap()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("h1")).to_contain_text("Progress reports")
