@@ -5,10 +5,11 @@
 students once. `caseload_alerts_for` loads a user's students for pages that have none
 loaded (Today): two queries, whatever the caseload's size.
 
-Other kinds of alert (progress reports due and not signed) plug in as an `AlertSource`:
-a callable given the students shown and the day, returning their alerts. The sources run
-once per page; an alert a source returns about a student not shown is dropped, so a
-source can never show someone the page does not.
+Other kinds of alert plug in as an `AlertSource`: a callable given the students shown
+and the day, returning their alerts (the progress reports due and not signed:
+pushin/progress/reports/alerts.py). The sources run once per page; an alert a source
+returns about a student not shown is dropped, so a source can never show someone the
+page does not.
 
 The boundaries (docs/caseload.md), with `within` = 30 days:
 - IEP ending: the IEP in force ends between today and today + 30, both included, and no
