@@ -124,16 +124,17 @@ def district_svg(rows: Sequence[Figures]) -> SafeString:
 # --- Capacity what-if -------------------------------------------------------------------------
 
 WHATIF_PANELS = [
-    ("short_students", "Students not seen in full", PALETTE[5]),
-    ("short_minutes", "Minutes short a week", PALETTE[1]),
-    ("travel_minutes", "Travel minutes a week", PALETTE[0]),
+    ("short_students", "Not seen in full", PALETTE[5]),
+    ("short_minutes", "Minutes short", PALETTE[1]),
+    ("travel_minutes", "Travel minutes", PALETTE[0]),
 ]
 
 
 def whatif_figure(points: Sequence[Point], *, over_size: bool, today: int | None) -> Figure:
     """One panel per figure, sharing the horizontal axis: the caseload size (a line over
     N) or the points' names (bars)."""
-    figure = new_figure(5.5, 5.2)
+    # Narrow, with large words: it stays readable scaled down to a phone's width.
+    figure = new_figure(4.6, 5.6)
     axes_list = figure.subplots(len(WHATIF_PANELS), 1, sharex=True)
     for axes, (field, name, colour) in zip(axes_list, WHATIF_PANELS, strict=True):
         values = [getattr(p, field) for p in points]
@@ -145,15 +146,17 @@ def whatif_figure(points: Sequence[Point], *, over_size: bool, today: int | None
         else:
             positions = list(range(len(points)))
             bars = axes.bar(positions, values, color=colour, width=0.5)
-            axes.bar_label(bars, fontsize=8)
+            axes.bar_label(bars, fontsize=10)
             axes.set_xticks(positions, labels=[p.label for p in points])
-        axes.set_ylabel(name, fontsize=8)
+        axes.set_ylabel(name, fontsize=10)
+        axes.tick_params(labelsize=10)
         axes.set_ylim(bottom=0, top=max(1, *values) * 1.15)
         axes.yaxis.get_major_locator().set_params(integer=True)
         axes.spines[["top", "right"]].set_visible(False)
     if over_size:
         axes_list[-1].set_xlabel(
-            "Students on the caseload" + (" (dashed: today)" if today is not None else "")
+            "Students on the caseload" + (" (dashed: today)" if today is not None else ""),
+            fontsize=10,
         )
     return figure
 

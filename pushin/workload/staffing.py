@@ -121,6 +121,11 @@ class Load:
         return self.needed > self.contracted
 
     @property
+    def left(self) -> int:
+        """What the contracted week leaves for indirect work (documentation, meetings...)."""
+        return max(0, self.contracted - self.needed)
+
+    @property
     def percent(self) -> int | None:
         return round(100 * self.needed / self.contracted) if self.contracted else None
 

@@ -324,8 +324,6 @@ def argument(run: WhatIfRun, points: Sequence[Point]) -> list[str]:
         )
     current = len(run.scenario.get("students", []))
     # Today's figures, unless a sentence above already gave them or said them for more.
-    if any(p.cut_short and not p.all_seen for p in by_size):
-        sentences.append(CUT_SHORT)
     said = {
         largest.students,
         *(p.students for p in fit[-1:]),
@@ -337,4 +335,6 @@ def argument(run: WhatIfRun, points: Sequence[Point]) -> list[str]:
             sentences.append(
                 f"With today's caseload of {students(current)}, {_short(point, seen)}."
             )
+    if any(p.cut_short and not p.all_seen for p in by_size):
+        sentences.append(CUT_SHORT)
     return sentences

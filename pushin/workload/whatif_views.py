@@ -83,11 +83,13 @@ def whatif_run(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
     solved = [p for p in points if p.solved]
     over_size = run.kind == WhatIfKind.SIZE
     current = len(run.scenario.get("students", []))
+    sentences = whatif.argument(run, points) if run.status == RunStatus.DONE else []
     context = {
         "provider": provider,
         "run": run,
         "points": points,
-        "argument": whatif.argument(run, points) if run.status == RunStatus.DONE else [],
+        "argument": [s for s in sentences if s != whatif.CUT_SHORT],
+        "argument_cut_short": whatif.CUT_SHORT if whatif.CUT_SHORT in sentences else "",
         "chart": charts.whatif_svg(
             solved, over_size=over_size, today=current if over_size else None
         )
