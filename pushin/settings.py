@@ -207,6 +207,9 @@ TASKS = {
 PUSHIN_PLAN_MAX_STUDENTS = int(os.environ.get("PUSHIN_PLAN_MAX_STUDENTS", "1500"))
 PUSHIN_PLAN_MAX_CANDIDATES = int(os.environ.get("PUSHIN_PLAN_MAX_CANDIDATES", "300000"))
 PUSHIN_SOLVER_MEMORY_MB = int(os.environ.get("PUSHIN_SOLVER_MEMORY_MB", "4096"))
+# Seconds for each point of a capacity what-if (docs/workload.md), solved one after the
+# other on the solver queue; a plan's default, so today's point shows what a plan would.
+PUSHIN_WHATIF_TIME_LIMIT = _env_seconds("PUSHIN_WHATIF_TIME_LIMIT", 10, minimum=1)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/New_York")

@@ -63,8 +63,8 @@ def students(count: int) -> str:
 
 
 def whatif_time_limit() -> float:
-    """Seconds for each point's solve: settings.PUSHIN_WHATIF_TIME_LIMIT, else a plan's
-    (PUSHIN_PLAN_TIME_LIMIT), so that today's point shows what "Plan the week" would."""
+    """Seconds for each point's solve: settings.PUSHIN_WHATIF_TIME_LIMIT (by default a
+    plan's, so that today's point shows what "Plan the week" would)."""
     limit = getattr(settings, "PUSHIN_WHATIF_TIME_LIMIT", None)
     return float(limit) if limit is not None else default_time_limit()
 
