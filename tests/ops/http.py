@@ -4,12 +4,15 @@
 default, `manage.py serve` for production) on a free loopback port and waits until it
 answers; `Phone` is one person's browser: its own cookies (session, CSRF), GET and POST
 with the CSRF token as a page sends it, redirects not followed (the tests read them).
+`Phone(base, https=True)` talks to a production server as its TLS-terminating proxy
+would: every request says `X-Forwarded-Proto: https` (trusted there with
+PUSHIN_TRUST_X_FORWARDED_PROTO=1), and the cookies marked Secure are sent back.
 """
 
 from __future__ import annotations
 
 import contextlib
-import http.cookiejar
+import http.cookies
 import re
 import socket
 import urllib.error
@@ -48,44 +51,55 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 @dataclass
 class Phone:
     base: str
-    jar: http.cookiejar.CookieJar = field(default_factory=http.cookiejar.CookieJar)
+    https: bool = False
+    cookies: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         assert self.base.startswith("http://127.0.0.1:"), self.base  # the loopback only
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirects()
-        )
+        self.opener = urllib.request.build_opener(_NoRedirects())
 
-    def _send(self, request: urllib.request.Request) -> Answer:
+    def _send(self, path: str, data: bytes | None, headers: dict[str, str]) -> Answer:
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if self.https:
+            headers["X-Forwarded-Proto"] = "https"
+        request = urllib.request.Request(self.base + path, data=data, headers=headers)  # noqa: S310
         try:
             with self.opener.open(request, timeout=60) as response:
                 body = response.read()
-                status, headers = response.status, response.headers
+                status, received = response.status, response.headers
         except urllib.error.HTTPError as error:
-            body, status, headers = error.read(), error.code, error.headers
+            body, status, received = error.read(), error.code, error.headers
+        for line in received.get_all("Set-Cookie") or []:
+            cookie = http.cookies.SimpleCookie(line)
+            for name, morsel in cookie.items():
+                if morsel["max-age"] == "0" or not morsel.value:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
         return Answer(
             status=status,
-            headers={name.lower(): value for name, value in headers.items()},
+            headers={name.lower(): value for name, value in received.items()},
             text=body.decode("utf-8", errors="replace"),
         )
 
+    @property
+    def origin(self) -> str:
+        return self.base.replace("http://", "https://") if self.https else self.base
+
     def get(self, path: str) -> Answer:
-        return self._send(urllib.request.Request(self.base + path))  # noqa: S310
+        return self._send(path, None, {})
 
     def csrf(self) -> str:
-        for cookie in self.jar:
-            if cookie.name == "csrftoken" and cookie.value:
-                return cookie.value
-        self.get("/login/")  # sets the cookie, as any page with a form does
-        return next(c.value or "" for c in self.jar if c.name == "csrftoken")
+        if not self.cookies.get("csrftoken"):
+            self.get("/login/")  # sets the cookie, as any page with a form does
+        return self.cookies["csrftoken"]
 
     def post(self, path: str, data: dict[str, str] | None = None, *, htmx: bool = False) -> Answer:
-        headers = {"X-CSRFToken": self.csrf(), "Referer": self.base + path}
+        headers = {"X-CSRFToken": self.csrf(), "Referer": self.origin + path}
         if htmx:
             headers["HX-Request"] = "true"
-        body = urllib.parse.urlencode(data or {}).encode()
-        request = urllib.request.Request(self.base + path, data=body, headers=headers)  # noqa: S310
-        return self._send(request)
+        return self._send(path, urllib.parse.urlencode(data or {}).encode(), headers)
 
     def sign_in(self, username: str, password: str) -> Answer:
         page = self.get("/login/")

@@ -51,6 +51,7 @@ def test_a_queue_that_cannot_be_read_is_a_503(client: Client, settings) -> None:
             cursor.execute(f"ALTER TABLE {table} RENAME TO {away}")
         with transaction.atomic():  # the failed read rolls back to here, not the test's
             response = client.get(reverse("healthz"))
+            transaction.set_rollback(True)
         transaction.set_rollback(True)
     assert response.status_code == 503
     assert response.json() == {"database": "ok", "queue": "unavailable"}

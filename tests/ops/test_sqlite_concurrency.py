@@ -12,6 +12,7 @@ at once answered 500 too.
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -107,7 +108,7 @@ def test_twenty_phones_logging_at_once_get_no_error(world: World, tmp_path: Path
     with served(tmp_path) as base:
         phones = [signed_in(base, world.provider.user.username) for _ in records]
         statuses = together(
-            [lambda p=p, r=r: log(p, r) for p, r in zip(phones, records, strict=True)]
+            [functools.partial(log, p, r) for p, r in zip(phones, records, strict=True)]
         )
 
     assert statuses == [[200, 200, 200]] * 20
@@ -159,7 +160,7 @@ def test_one_plan_accepted_in_two_tabs_at_once(planning_world: World, tmp_path: 
 
     with served(tmp_path) as base:
         tabs = [signed_in(base, provider.user.username) for _ in range(2)]
-        answers = together([lambda tab=tab: accept(tab, run) for tab in tabs])
+        answers = together([functools.partial(accept, tab, run) for tab in tabs])
 
     assert sorted(answer.status for answer in answers) == [302, 400]
     [refused] = [answer for answer in answers if answer.status == 400]

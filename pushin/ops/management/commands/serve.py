@@ -21,6 +21,7 @@ PostgreSQL DATABASE_URL); for development, `make run`.
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import os
 import signal
@@ -101,10 +102,9 @@ class Command(BaseCommand):
                 "manage.py serve runs production: set PUSHIN_ENV=production (with "
                 "SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL). For development, `make run`."
             )
-        verbosity = options["verbosity"]
         if not options["no_migrate"]:
-            call_command("migrate", interactive=False, verbosity=verbosity)
-        call_command("collectstatic", interactive=False, verbosity=verbosity)
+            self._run("migrate", verbosity=options["verbosity"])
+        self._run("collectstatic", verbosity=options["verbosity"])
         workers = options["workers"] or int(
             os.environ.get("WEB_CONCURRENCY", "").strip() or default_workers()
         )
@@ -125,6 +125,14 @@ class Command(BaseCommand):
                 signal.signal(signum, handler)
         if failed:
             raise CommandError(f"{failed} stopped by itself: everything was stopped")
+
+    def _run(self, command: str, *, verbosity: int) -> None:
+        """A release step, its report logged line by line (the log stays JSON lines)."""
+        report = io.StringIO()
+        call_command(command, interactive=False, verbosity=verbosity, stdout=report)
+        for line in report.getvalue().splitlines():
+            if line.strip():
+                logger.info("%s: %s", command, line.strip())
 
     def _start(self, *, bind: str, workers: int) -> None:
         python = sys.executable
