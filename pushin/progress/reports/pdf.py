@@ -39,7 +39,7 @@ from pushin.progress.reports.document import Document, GoalPart
 from pushin.progress.series import GoalSeries
 
 PAGE_WIDTH = LETTER[0] - 1.5 * inch
-GRAPH_WIDTH = 5.6 * inch
+GRAPH_WIDTH = 5.0 * inch
 CHANGED_WORDS = (
     "Data changed after signing: the sessions, data or minutes this report was made from "
     "have changed since it was signed. The report shows what was signed."

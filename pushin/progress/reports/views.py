@@ -73,6 +73,7 @@ def _period(request: HttpRequest, district_id: int) -> tuple[PeriodForm, Progres
         field = form.fields["period"]
         assert hasattr(field, "queryset")
         chosen = selectors.period_in_force(list(field.queryset), timezone.localdate())
+        form = PeriodForm(district_id=district_id, required=False, initial={"period": chosen})
     return form, chosen
 
 
