@@ -343,7 +343,7 @@ def reports_due(provider: Provider, today: dt.date) -> list[ReportDue]:
     the provider's discipline family) for a period due today is not signed, the period
     in force or one that ended in the last `REPORT_GRACE_DAYS` days. A report whose latest
     revision is an amendment not yet signed is due too. Ordered by period, then name.
-    Four queries."""
+    Three queries."""
     periods = periods_due(periods_of(provider.district), today)
     if not periods:
         return []
