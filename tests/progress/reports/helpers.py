@@ -14,6 +14,7 @@ from pushin.caseload.models import Goal
 from pushin.collaboration.models import Outcome, Strategy, StrategyUse, StudentStrategy
 from pushin.district.models import ProgressPeriod
 from pushin.progress.models import ProgressReport
+from pushin.progress.reports.document import Document
 from pushin.progress.reports.services import report_draft, report_sign
 from pushin.sessions.models import Attendance, SessionStudent
 from pushin.vocabulary import Domain, MissReason
@@ -122,6 +123,12 @@ def drafted(rw: ReportWorld) -> ProgressReport:
 
 def signed(rw: ReportWorld) -> ProgressReport:
     return report_sign(actor=rw.world.provider.user, report=drafted(rw))
+
+
+def frozen(report: ProgressReport) -> Document:
+    """A signed report's snapshot."""
+    assert report.snapshot is not None
+    return Document.from_json(report.snapshot)
 
 
 def report_body(client: Client, report: ProgressReport) -> str:
