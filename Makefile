@@ -49,8 +49,11 @@ lint: $(VENV)/.installed
 chromium:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
+## The scheduling benchmarks (bench/run.py), then the progress report PDFs for a whole
+## caseload on a throwaway database (bench/reports.py); both write docs/benchmarks.md.
 bench: $(VENV)/.installed
 	$(PY) -m bench.run
+	$(PY) -m bench.reports
 
 demo: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
