@@ -33,13 +33,15 @@ serve: $(VENV)/.installed
 	PUSHIN_ENV=production $(PY) manage.py serve
 
 ## Lint, types, then the whole suite on SQLite and again on PostgreSQL. The browser flows
-## (pages, not queries) run once, on SQLite, so the whole check stays near ten minutes on
-## two cores. (Fewer fuzz examples would starve the fuzzers' own "some file applied"
-## checks.) With no server answering at PG_URL, scripts/with-postgres starts a throwaway
-## one for the second pass (installing Debian's postgresql if needed) and stops it after.
+## (pages, not queries) run once, on SQLite, as do the tests that use no database (pure
+## scheduling, parsing, settings: the same answer on both; tests/conftest.py), so the
+## whole check stays under ten minutes on two cores. (Fewer fuzz examples would starve
+## the fuzzers' own "some file applied" checks.) With no server answering at PG_URL,
+## scripts/with-postgres starts a throwaway one for the second pass (installing Debian's
+## postgresql if needed) and stops it after.
 test: $(VENV)/.installed chromium lint
 	$(VENV)/bin/pytest -n 2 -p no:cacheprovider
-	PG_URL=$(PG_URL) scripts/with-postgres $(VENV)/bin/pytest -n 2 -p no:cacheprovider --ignore=tests/browser
+	PG_URL=$(PG_URL) scripts/with-postgres $(VENV)/bin/pytest -n 2 -p no:cacheprovider --ignore=tests/browser -m "not browser" --database-tests-only
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -12,6 +12,39 @@ from tests.factories import World, make_world
 pytest_plugins = ["tests.browser.fixtures"]
 
 
+# The fixtures through which a test reaches the configured database in this process.
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="Run only the tests that use the database (make test's PostgreSQL pass): a "
+        "test without one gives the same answer whichever database is configured.",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--database-tests-only"):
+        return
+    # pytest-django refuses database access to a test without these, so the rest cannot
+    # depend on the database, except through another process (marked `database`).
+    keep, drop = [], []
+    for item in items:
+        uses = DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        marked = item.get_closest_marker("django_db") or item.get_closest_marker("database")
+        (keep if uses or marked else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 

@@ -31,6 +31,9 @@ from tests.core.test_settings import ROOT
 from tests.ops.http import Phone, answers, free_port
 from tests.worker_process import process_gone, wait_for
 
+# Starts the app against the configured database (PostgreSQL on the second pass).
+pytestmark = pytest.mark.database
+
 DEMO_PASSWORD = "pushin-demo"  # the demo's, printed by load_demo
 
 

@@ -14,6 +14,9 @@ from django.db import connection
 from tests.core.test_settings import ROOT
 from tests.ops.test_serve import fresh_database
 
+# Starts the app against the configured database (PostgreSQL on the second pass).
+pytestmark = pytest.mark.database
+
 SCRIPT = str(ROOT / "scripts" / "with-postgres")
 # The child: where it was sent, the server's data folder, then an exit status of its own.
 REPORT = """
