@@ -35,7 +35,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     # pytest-django refuses database access to a test without these, so the rest cannot
     # depend on the database, except through another process (marked `database`).
-    keep, drop = [], []
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
     for item in items:
         uses = DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
         marked = item.get_closest_marker("django_db") or item.get_closest_marker("database")
