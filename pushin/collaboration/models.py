@@ -118,7 +118,7 @@ class FollowUp(models.Model):
     """A short message to the teacher after a session: what worked, what to try."""
 
     session = models.ForeignKey(
-        "therapy_sessions.DatedSession", on_delete=models.CASCADE, related_name="followups"
+        "therapy_sessions.DatedSession", on_delete=models.PROTECT, related_name="followups"
     )
     author = models.ForeignKey(
         "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"

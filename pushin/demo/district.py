@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -41,7 +42,13 @@ from pushin.caseload.models import (
     Student,
     StudentUnavailability,
 )
-from pushin.collaboration.models import Outcome, Strategy, StrategyUse, StudentStrategy
+from pushin.collaboration.models import (
+    FollowUp,
+    Outcome,
+    Strategy,
+    StrategyUse,
+    StudentStrategy,
+)
 from pushin.collaboration.services import strategies_seed
 from pushin.demo import names
 from pushin.demo.data import demo_data_points
@@ -59,11 +66,12 @@ from pushin.district.models import (
     School,
     TravelTime,
 )
+from pushin.progress.models import ProgressReport
 from pushin.progress.reports.demo import demo_progress_reports
 from pushin.scheduling import scenario as sc
 from pushin.scheduling.generate import PRESETS, generate_scenario
 from pushin.sessions.csv_import import past_minutes_import
-from pushin.sessions.models import DatedSession
+from pushin.sessions.models import Amendment, DataPoint, DatedSession, SessionStudent
 from pushin.vocabulary import DEFAULT_OWED, Activity, Discipline
 from pushin.workload.demo import demo_indirect_time
 
@@ -275,7 +283,20 @@ def demo_district_delete(*, size: str) -> bool:
 
 
 def _district_delete(district: District) -> None:
-    # Students and users first: Student.classroom and User.district protect their targets.
+    """Remove a demo district outright. Clinical records are PROTECTed from every cascade
+    (a real district's are never deleted this way), so the demo's are deleted here by name,
+    leaves first: amendments and data, follow-ups, session records, sessions, reports."""
+    sessions = DatedSession.objects.filter(
+        Q(provider__district=district) | Q(classroom__school__district=district)
+    )
+    records = SessionStudent.objects.filter(Q(session__in=sessions) | Q(student__district=district))
+    Amendment.objects.filter(record__in=records).delete()
+    DataPoint.objects.filter(record__in=records).delete()
+    FollowUp.objects.filter(session__in=sessions).delete()
+    records.delete()
+    sessions.delete()
+    ProgressReport.objects.filter(student__district=district).delete()
+    # Students and users next: Student.classroom and User.district protect their targets.
     Student.objects.filter(district=district).delete()
     User.objects.filter(district=district).delete()
     district.delete()

@@ -54,7 +54,7 @@ class ProgressReport(models.Model):
     an OT's and a COTA's reports are the OT report)."""
 
     student = models.ForeignKey(
-        "caseload.Student", on_delete=models.CASCADE, related_name="progress_reports"
+        "caseload.Student", on_delete=models.PROTECT, related_name="progress_reports"
     )
     period = models.ForeignKey(
         "district.ProgressPeriod", on_delete=models.RESTRICT, related_name="reports"
@@ -130,7 +130,7 @@ class ReportGoal(models.Model):
     """A draft's entry for one goal: the code chosen and the narrative as edited."""
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="entries")
-    goal = models.ForeignKey("caseload.Goal", on_delete=models.CASCADE, related_name="+")
+    goal = models.ForeignKey("caseload.Goal", on_delete=models.PROTECT, related_name="+")
     code = models.CharField(max_length=16, choices=ProgressCode.choices, blank=True)
     narrative = models.TextField(blank=True)
     edited = models.BooleanField(default=False, help_text="The provider saved it.")

@@ -248,7 +248,12 @@ def calendar_sync(*, provider: Provider, actor: User | None) -> SyncResult:
     if changed:
         DatedSession.objects.bulk_update(changed, ["standing", "activity"])
     if stale:
-        DatedSession.objects.filter(pk__in=[d.pk for d in stale]).delete()
+        # Only planned sessions that nothing happened in are stale; their (empty) student
+        # rows go first, by name: records are PROTECTed from any cascade, and one that
+        # holds data or an amendment stops the sync rather than vanish.
+        stale_pks = [d.pk for d in stale]
+        SessionStudent.objects.filter(session_id__in=stale_pks).delete()
+        DatedSession.objects.filter(pk__in=stale_pks).delete()
         _audit_by_student(actor, stale, AuditAction.DELETE)
     if to_create:
         created = DatedSession.objects.bulk_create([d for d, _ in to_create])

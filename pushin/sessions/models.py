@@ -36,10 +36,10 @@ class StatusWord:
 
 class DatedSession(models.Model):
     provider = models.ForeignKey(
-        "district.Provider", on_delete=models.CASCADE, related_name="dated_sessions"
+        "district.Provider", on_delete=models.PROTECT, related_name="dated_sessions"
     )
     classroom = models.ForeignKey(
-        "district.Classroom", on_delete=models.CASCADE, related_name="dated_sessions"
+        "district.Classroom", on_delete=models.PROTECT, related_name="dated_sessions"
     )
     date = models.DateField(db_index=True)
     start = models.TimeField()
@@ -158,9 +158,9 @@ class Attendance(models.TextChoices):
 
 
 class SessionStudent(models.Model):
-    session = models.ForeignKey(DatedSession, on_delete=models.CASCADE, related_name="members")
+    session = models.ForeignKey(DatedSession, on_delete=models.PROTECT, related_name="members")
     student = models.ForeignKey(
-        "caseload.Student", on_delete=models.CASCADE, related_name="session_records"
+        "caseload.Student", on_delete=models.PROTECT, related_name="session_records"
     )
     focus_goal = models.ForeignKey(
         "caseload.Goal", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -219,8 +219,8 @@ class PromptLevel(models.TextChoices):
 class DataPoint(models.Model):
     """One observation: a trial, a prompt level, a rubric score, a duration, a count, a note."""
 
-    record = models.ForeignKey(SessionStudent, on_delete=models.CASCADE, related_name="data")
-    goal = models.ForeignKey("caseload.Goal", on_delete=models.CASCADE, related_name="data_points")
+    record = models.ForeignKey(SessionStudent, on_delete=models.PROTECT, related_name="data")
+    goal = models.ForeignKey("caseload.Goal", on_delete=models.PROTECT, related_name="data_points")
     kind = models.CharField(max_length=10, choices=DataKind.choices)
     correct = models.BooleanField(null=True, blank=True)
     prompt = models.CharField(max_length=16, choices=PromptLevel.choices, blank=True)
@@ -243,7 +243,7 @@ class DataPoint(models.Model):
 class Amendment(models.Model):
     """A change to a signed record: the old and new values, who, when and why."""
 
-    record = models.ForeignKey(SessionStudent, on_delete=models.CASCADE, related_name="amendments")
+    record = models.ForeignKey(SessionStudent, on_delete=models.PROTECT, related_name="amendments")
     field = models.CharField(max_length=40)
     old_value = models.JSONField(null=True)
     new_value = models.JSONField(null=True)
