@@ -270,6 +270,8 @@ PUSHIN_EMAIL_LEASE_SECONDS = _env_seconds(
 )
 
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one school day
+# A set-your-password link (invitation or reset, pushin/accounts/passwords.py) works for a day.
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

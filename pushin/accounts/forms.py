@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import SetPasswordForm, UserCreationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from pushin.accounts.models import Role, User
@@ -53,8 +52,9 @@ class ProviderFieldsMixin(forms.Form):
             self.add_error("discipline", "Choose the provider's discipline.")
 
 
-class UserCreateForm(ProviderFieldsMixin, UserCreationForm[User]):
-    """A new account: who, which role, and an initial password Django's validators accept."""
+class UserCreateForm(ProviderFieldsMixin, forms.ModelForm[User]):
+    """A new account: who and which role. No password: its owner is invited by e-mail to
+    choose one (pushin/accounts/passwords.py)."""
 
     class Meta:
         model = User
@@ -62,8 +62,8 @@ class UserCreateForm(ProviderFieldsMixin, UserCreationForm[User]):
 
     def __init__(self, district: District, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["password1"].label = "Initial password"
         self.fields["email"].required = True
+        self.fields["email"].help_text = "The invitation to choose a password goes here."
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
         self._limit_supervisors(district)
@@ -92,7 +92,3 @@ class UserEditForm(ProviderFieldsMixin, forms.ModelForm[User]):
         cleaned: dict[str, Any] = super().clean() or {}
         self._check_provider_fields(cleaned.get("role"))
         return cleaned
-
-
-class PasswordResetForm(SetPasswordForm):  # type: ignore[type-arg]
-    """The administrator sets a new password, checked by Django's password validators."""

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from axes.utils import reset as axes_reset
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from pushin.accounts.audit import audit_record
 from pushin.accounts.models import AuditAction, Role, User
+from pushin.accounts.passwords import LinkKind, password_link_queue
 from pushin.district.models import District, Provider
 from pushin.planning.services import calendar_token_regenerate
 
@@ -44,11 +44,14 @@ def user_create(
     last_name: str,
     email: str,
     role: str,
-    password: str,
+    invite_base_url: str,
     discipline: str = "",
     supervisor: Provider | None = None,
 ) -> User:
-    """A new account in `district`; a provider also gets their Provider profile."""
+    """A new account in `district`, with no usable password: its owner chooses one from
+    the invitation e-mailed once the account is committed (links start with
+    `invite_base_url`, pushin/accounts/passwords.py). A provider also gets
+    their Provider profile."""
     if role not in Role.values:
         raise ValidationError({"role": "Choose one of the listed roles."})
     if User.objects.filter(username__iexact=username).exists():
@@ -61,8 +64,7 @@ def user_create(
         role=role,
         district=district,
     )
-    validate_password(password, user)
-    user.set_password(password)
+    user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
     if role == Role.PROVIDER:
@@ -72,6 +74,7 @@ def user_create(
             user=user, district=district, discipline=discipline, supervisor=supervisor
         )
     audit_record(actor=actor, action=AuditAction.CREATE, obj=user, detail={"role": role})
+    password_link_queue(user=user, kind=LinkKind.INVITE, base_url=invite_base_url)
     return user
 
 
@@ -124,16 +127,6 @@ def user_update(
         )
         changed.append("provider_profile")
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, detail={"fields": changed})
-    return user
-
-
-@transaction.atomic
-def user_password_set(*, actor: User, user: User, password: str) -> User:
-    """Set a new password (validated); the person's open sessions end with the old one."""
-    validate_password(password, user)
-    user.set_password(password)
-    user.save(update_fields=["password"])
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, detail={"fields": ["password"]})
     return user
 
 

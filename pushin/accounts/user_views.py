@@ -11,14 +11,10 @@ from django.views.decorators.http import require_http_methods
 
 from pushin.accounts import services
 from pushin.accounts.access import managed_user_for, user_admin_district_for, users_managed_by
-from pushin.accounts.forms import (
-    PasswordResetForm,
-    UserCreateForm,
-    UserEditForm,
-    add_service_errors,
-)
+from pushin.accounts.forms import UserCreateForm, UserEditForm, add_service_errors
 from pushin.accounts.http import signed_in_user
 from pushin.accounts.models import Role
+from pushin.accounts.passwords import password_reset_send
 from pushin.accounts.selectors import failed_sign_ins, is_locked_out
 
 
@@ -65,14 +61,18 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 last_name=data["last_name"],
                 email=data["email"],
                 role=data["role"],
-                password=data["password1"],
+                invite_base_url=request.build_absolute_uri("/"),
                 discipline=data["discipline"],
                 supervisor=data["supervisor"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Account {user.username} created.")
+            messages.success(
+                request,
+                f"Account {user.username} created: an invitation to choose a password "
+                f"was e-mailed to {user.email}.",
+            )
             return redirect("accounts:user_edit", pk=user.pk)
     return render(request, "accounts/user_create.html", {"form": form})
 
@@ -85,7 +85,6 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = managed_user_for(actor, pk)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     form = UserEditForm(district, request.POST if action == "save" else None, instance=user)
-    password_form = PasswordResetForm(user, request.POST if action == "password" else None)
     if action == "save" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -106,11 +105,15 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Account {user.username} saved.")
             return redirect("accounts:user_edit", pk=user.pk)
-    elif action == "password" and password_form.is_valid():
-        services.user_password_set(
-            actor=actor, user=user, password=password_form.cleaned_data["new_password1"]
-        )
-        messages.success(request, f"New password set for {user.username}.")
+    elif action == "password_link":
+        # An administrator never sets a password: the owner chooses it from this link.
+        if not user.email or not user.is_active:
+            messages.error(request, f"{user.username} needs an e-mail address and to be active.")
+        else:
+            password_reset_send(actor=actor, user=user, base_url=request.build_absolute_uri("/"))
+            messages.success(
+                request, f"A link to choose a new password was e-mailed to {user.email}."
+            )
         return redirect("accounts:user_edit", pk=user.pk)
     elif action == "unlock":
         services.user_unlock(actor=actor, user=user)
@@ -123,7 +126,6 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "managed": user,
             "form": form,
-            "password_form": password_form,
             "failures": failures,
             "locked": is_locked_out(failures),
             "is_self": user.pk == actor.pk,

@@ -25,12 +25,15 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, connection, models, reset_queries, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from pushin.accounts.models import User
 from pushin.caseload.models import Student
@@ -208,8 +211,22 @@ Args = dict[str, Any]
 
 # Route -> the argument sets to request it with. Every route with arguments must be here
 # (the Django admin's are filled from the admin's model, below).
+def reset_link_args(user: User, token: str = "") -> Args:
+    """A set-your-password link's arguments for `user`: its valid token unless `token`."""
+    return {
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": token or default_token_generator.make_token(user),
+    }
+
+
 ROUTE_ARGS: dict[str, Callable[[RichWorld], list[Args]]] = {
     "accounts:user_edit": lambda r: [{"pk": r.world.teacher.pk}, {"pk": r.provider.user.pk}],
+    # A valid link, a used or forged one, and the form's own address (token in the session).
+    "password:set": lambda r: [
+        reset_link_args(r.world.teacher),
+        reset_link_args(r.world.teacher, "cz1bad-0123456789abcdef"),
+        reset_link_args(r.world.teacher, "set-password"),
+    ],
     "district:timetable": lambda r: _rooms(r),
     "district:block_create": lambda r: _rooms(r),
     "district:block_edit": lambda r: [{"pk": r.world.classroom.pk, "block_pk": r.mon_block.pk}],

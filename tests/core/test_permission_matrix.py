@@ -54,6 +54,7 @@ from tests.core.test_get_never_writes import (
     _is_admin,
     _url,
     may_write,
+    reset_link_args,
     routes,
     skipped_db_tables,
 )
@@ -149,6 +150,7 @@ Args = dict[str, Any]
 TARGETS: dict[str, Callable[[MatrixWorld], Args]] = {
     "": lambda m: {},
     "teacher": lambda m: {"pk": m.teacher.pk},  # a user account of the district
+    "reset_link": lambda m: reset_link_args(m.teacher),  # the teacher's set-password link
     "classroom": lambda m: {"pk": m.classroom.pk},
     "classroom.block": lambda m: {"pk": m.classroom.pk, "block_pk": m.mon_block.pk},
     "classroom.exception": lambda m: {"pk": m.classroom.pk, "exception_pk": m.exception.pk},
@@ -220,6 +222,13 @@ EXPECTED: dict[str, str] = {
     "home":                                       "GET  L   302 302 302 302 302 302 302 302 302",
     "login":                                      "GET  200 302 302 302 302 302 302 302 302 302",
     "logout":                                     "POST L   L   L   L   L   L   L   L   L   L",
+    # Passwords (pushin/accounts/passwords.py): one's own change; the reset request and a
+    # set-your-password link are anyone's (the link's token moves into the session: 302).
+    "password:change":                            "GET  L   200 200 200 200 200 200 200 200 200",
+    "password:changed":                           "GET  L   200 200 200 200 200 200 200 200 200",
+    "password:reset":                             "GET  200 200 200 200 200 200 200 200 200 200",
+    "password:set@reset_link":                    "GET  302 302 302 302 302 302 302 302 302 302",
+    "password:set_done":                          "GET  200 200 200 200 200 200 200 200 200 200",
     # The load balancer's health check: no data, anyone (pushin/ops/views.py).
     "healthz":                                    "GET  200 200 200 200 200 200 200 200 200 200",
     # The district administrator's: users, the audit trail (a 404 even signed out), settings.
@@ -418,6 +427,8 @@ EXPECTED: dict[str, str] = {
 # but not change it, like a supervising OT on their COTA's week) must write nothing.
 FORM_POSTS: dict[str, str] = {
     #                                                   ano pro oth cot tch ott par adm ad2 pr2
+    "password:change":                            "POST L   ok  ok  ok  ok  ok  ok  ok  ok  ok",
+    "password:reset":                             "POST ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
     "accounts:user_create":                       "POST L   404 404 404 404 404 404 ok  ok  404",
     "accounts:user_edit@teacher":                 "POST L   404 404 404 404 404 404 ok  404 404",
     "district:settings":                          "POST L   404 404 404 404 404 404 ok  ok  404",
