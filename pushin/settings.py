@@ -160,8 +160,48 @@ AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Passwords, unless the person's district signs in with single sign-on only.
+    "pushin.accounts.oidc.PasswordBackend",
+    "pushin.accounts.oidc.SingleSignOnBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Single sign-on with OpenID Connect (pushin/accounts/oidc.py, docs/deployment.md): on when
+# all seven are set, refused when only some are. The provider's discovery document
+# (ISSUER/.well-known/openid-configuration) lists the endpoints.
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "").strip()
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "").strip()
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "").strip()
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "").strip()
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "").strip()
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "").strip()
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "").strip()
+_oidc_missing = [
+    name
+    for name in (
+        "OIDC_OP_ISSUER",
+        "OIDC_OP_AUTHORIZATION_ENDPOINT",
+        "OIDC_OP_TOKEN_ENDPOINT",
+        "OIDC_OP_USER_ENDPOINT",
+        "OIDC_OP_JWKS_ENDPOINT",
+        "OIDC_RP_CLIENT_ID",
+        "OIDC_RP_CLIENT_SECRET",
+    )
+    if not globals()[name]
+]
+if 0 < len(_oidc_missing) < 7:
+    raise ImproperlyConfigured(
+        "Single sign-on is half configured: also set " + ", ".join(_oidc_missing)
+    )
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256").strip()
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "signin:sso_callback"
+LOGIN_REDIRECT_URL_FAILURE = "login"
+# The sign-in button says "Sign in with PUSHIN_SSO_LABEL" (e.g. "Google", "Clever").
+PUSHIN_SSO_LABEL = os.environ.get("PUSHIN_SSO_LABEL", "").strip() or "single sign-on"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

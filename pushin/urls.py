@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),  # the load balancer's (pushin/ops/views.py)
     path("", include("pushin.accounts.urls")),
     path("users/", include("pushin.accounts.user_urls")),
+    path("signin/", include("pushin.accounts.signin_urls")),  # single sign-on (oidc.py)
     path("password/", include("pushin.accounts.password_urls")),
     path("audit/", include("pushin.accounts.audit_urls")),
     path("district/", include("pushin.district.urls")),

@@ -58,6 +58,13 @@ class District(models.Model):
         ],
         help_text="Minutes without activity after which a person is signed out.",
     )
+    # Off: the district's staff sign in only with single sign-on (pushin/accounts/oidc.py);
+    # a superuser's password always works (break-glass).
+    password_signin = models.BooleanField(
+        default=True,
+        help_text="Staff may sign in with a username and password (else only with single "
+        "sign-on).",
+    )
 
     def __str__(self) -> str:
         return self.name

@@ -222,6 +222,11 @@ EXPECTED: dict[str, str] = {
     "home":                                       "GET  L   302 302 302 302 302 302 302 302 302",
     "login":                                      "GET  200 302 302 302 302 302 302 302 302 302",
     "logout":                                     "POST L   L   L   L   L   L   L   L   L   L",
+    # Single sign-on (pushin/accounts/oidc.py): not configured here, so there is none; the
+    # district's sign-in settings (password sign-in on or off) are its administrator's.
+    "signin:sso":                                 "GET  404 404 404 404 404 404 404 404 404 404",
+    "signin:sso_callback":                        "GET  404 404 404 404 404 404 404 404 404 404",
+    "signin:settings":                            "GET  L   404 404 404 404 404 404 200 200 404",
     # Passwords (pushin/accounts/passwords.py): one's own change; the reset request and a
     # set-your-password link are anyone's (the link's token moves into the session: 302).
     "password:change":                            "GET  L   200 200 200 200 200 200 200 200 200",
@@ -432,6 +437,7 @@ FORM_POSTS: dict[str, str] = {
     "accounts:user_create":                       "POST L   404 404 404 404 404 404 ok  ok  404",
     "accounts:user_edit@teacher":                 "POST L   404 404 404 404 404 404 ok  404 404",
     "district:settings":                          "POST L   404 404 404 404 404 404 ok  ok  404",
+    "signin:settings":                            "POST L   404 404 404 404 404 404 ok  ok  404",
     "district:schools":                           "POST L   403 403 403 404 404 404 ok  ok  403",
     "district:block_edit@classroom.block":        "POST L   ok  403 ok  ok  404 404 ok  404 404",
     "district:availability@provider":             "POST L   ok  404 404 404 404 404 ok  404 404",
