@@ -52,11 +52,13 @@ class RowError:
     row: int
     column: str
     message: str
+    file: str = ""  # set when an import reads several files (OneRoster)
 
     def __str__(self) -> str:
+        where = f"{self.file} row {self.row}" if self.file else f"row {self.row}"
         if self.column:
-            return f"row {self.row}, column {self.column}: {self.message}"
-        return f"row {self.row}: {self.message}"
+            return f"{where}, column {self.column}: {self.message}"
+        return f"{where}: {self.message}"
 
 
 @dataclass

@@ -19,4 +19,5 @@ urlpatterns = [
     ),
     path("providers/<pid:pk>/availability/", views.availability, name="availability"),
     path("import/timetables/", import_views.timetable_import, name="import_timetables"),
+    path("import/roster/", import_views.roster_import_view, name="import_roster"),
 ]

@@ -435,6 +435,7 @@ VARIANTS: dict[str, Callable[[RichWorld], list[tuple[str, Args]]]] = {
     "caseload:list": lambda r: [(f"?school={encode_id(r.world.school.pk)}", {})],
     "caseload:import_students": lambda r: [("?example=1", {})],
     "district:import_timetables": lambda r: [("?example=1", {})],
+    "district:import_roster": lambda r: [("?example=1", {})],
     "followups:printable": lambda r: [("?kind=raised_line&grade=2", {}), ("?kind=box&grade=K", {})],
     "accounts:users": lambda r: [("?role=teacher", {})],
     "workload:report": lambda r: _periods(),
