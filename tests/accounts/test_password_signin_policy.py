@@ -167,3 +167,24 @@ def test_a_choice_that_is_neither_is_refused(world: World, login: Any) -> None:
     assert "Choose whether staff may sign in with a password" in page_text(
         response.content.decode()
     )
+
+
+def test_a_superuser_turns_password_sign_in_back_on_when_the_provider_is_down(
+    world: World, client: Client
+) -> None:
+    password_off(world.district)
+    root = make_user("root", Role.ADMIN, world.district)
+    root.is_superuser = True
+    root.save(update_fields=["is_superuser"])
+    sign_in_with_password(client, "root")
+    assert client.post(settings_url(), {"password_signin": "on"}).status_code == 302
+    world.district.refresh_from_db()
+    assert world.district.password_signin
+    client.logout()
+    assert sign_in_with_password(client, world.teacher.username).status_code == 302
+
+
+def test_the_district_settings_link_to_the_sign_in_page(world: World, login: Any) -> None:
+    page = login(world.admin).get(reverse("district:settings")).content.decode()
+    assert f'href="{settings_url()}"' in page
+    assert "Password sign-in is on" in page_text(page)
