@@ -18,7 +18,8 @@ from pushin.caseload.models import IEP, Goal, MandateVersion, Service, Student
 from pushin.district.models import Classroom
 from tests.factories import make_provider
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "csv" / "students.csv"
+# The test world's student file (the shipped example matches the demo district instead).
+EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "csv" / "students.csv"
 EFFECTIVE = dt.date(2026, 10, 1)
 
 BASE = {

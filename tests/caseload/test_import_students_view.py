@@ -17,7 +17,8 @@ from pushin.district.models import Provider
 from tests.caseload.test_import_students import BASE, S0001, make_csv
 
 URL = reverse("caseload:import_students")
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "csv" / "students.csv"
+SHIPPED = Path(__file__).resolve().parents[2] / "examples" / "csv" / "students.csv"
+EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "csv" / "students.csv"
 PERSONAS = ["provider", "other_provider", "teacher", "other_teacher", "para", "admin", "anonymous"]
 EXPECTED = {
     "provider": 200,
@@ -71,7 +72,7 @@ def test_page_offers_the_example_file(world, login):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="students.csv"' in response["Content-Disposition"]
-    assert response.content == EXAMPLE.read_bytes()
+    assert response.content == SHIPPED.read_bytes()
 
 
 def test_preview_then_confirm(world, login):

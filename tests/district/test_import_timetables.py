@@ -16,7 +16,8 @@ from pushin.district.csv_import import timetables_import
 from pushin.district.models import ActivityBlock, Classroom
 from pushin.vocabulary import Activity
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "csv" / "timetables.csv"
+# The test world's timetable file (the shipped example matches the demo district instead).
+EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "csv" / "timetables.csv"
 COLUMNS = [
     "school_code",
     "classroom_code",

@@ -13,7 +13,8 @@ from pushin.district.models import ActivityBlock, Classroom, Provider
 from tests.district.test_import_timetables import BASE, make_csv
 
 URL = reverse("district:import_timetables")
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "csv" / "timetables.csv"
+SHIPPED = Path(__file__).resolve().parents[2] / "examples" / "csv" / "timetables.csv"
+EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "csv" / "timetables.csv"
 PERSONAS = ["provider", "other_provider", "teacher", "other_teacher", "para", "admin", "anonymous"]
 EXPECTED = {
     "provider": 200,
@@ -60,7 +61,7 @@ def test_example_download(world, login):
     assert b'href="?example=1"' in client.get(URL).content
     response = client.get(URL, {"example": "1"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.content == EXAMPLE.read_bytes()
+    assert response.content == SHIPPED.read_bytes()
 
 
 def test_preview_then_confirm(world, login):

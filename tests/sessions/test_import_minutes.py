@@ -24,7 +24,9 @@ from tests.factories import World, make_provider
 pytestmark = pytest.mark.django_db
 
 URL = reverse("minutes:import")
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "csv" / "minutes.csv"
+SHIPPED = Path(__file__).resolve().parents[2] / "examples" / "csv" / "minutes.csv"
+# The test world's file (the shipped example matches the demo district instead).
+EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "csv" / "minutes.csv"
 RECORDS_START = dt.date(2026, 11, 2)
 HEADER = "date,student,minutes,service,note"
 
@@ -286,7 +288,7 @@ def test_the_example_file_imports_into_the_test_world(started: World, login) -> 
     client = login(started.admin)
     response = client.get(URL, {"example": "1"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.content == EXAMPLE.read_bytes()
+    assert response.content == SHIPPED.read_bytes()
     result = run(started, EXAMPLE.read_text(), actor=started.admin)
     assert result.ok, result.error_lines()
     assert result.counts == {"students": 2, "sessions_imported": 6, "minutes_imported": 175}
