@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from pushin.accounts.audit import audit_record
@@ -502,13 +503,27 @@ def roster_import(
                     file="users.csv",
                 )
             )
+    lowered = [t.username.lower() for t in teachers]
     taken = set(
         User.objects.exclude(district=district)
-        .filter(username__in=[t.username for t in teachers])
-        .values_list("username", flat=True)
+        .annotate(lower_name=Lower("username"))
+        .filter(lower_name__in=lowered)
+        .values_list("lower_name", flat=True)
     )
+    first_row: dict[str, int] = {}
     for t in teachers:
-        if t.username in taken:
+        name = t.username.lower()
+        if name in first_row:
+            errors.append(
+                RowError(
+                    t.row,
+                    "username",
+                    f"username '{t.username}' is also on row {first_row[name]}",
+                    file="users.csv",
+                )
+            )
+        first_row.setdefault(name, t.row)
+        if name in taken:
             errors.append(
                 RowError(t.row, "username", f"username '{t.username}' is taken", file="users.csv")
             )

@@ -350,3 +350,41 @@ def test_example_zip_download(world, login):
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         assert sorted(archive.namelist()) == sorted(f"{key}.csv" for key in FILES)
         assert archive.read("users.csv") == (EXAMPLES / "users.csv").read_bytes()
+
+
+def test_a_teacher_username_twice_or_of_another_district_is_refused(world):
+    from pushin.district.models import District
+    from tests.factories import make_user
+
+    elsewhere = District.objects.create(
+        name="Elsewhere",
+        school_year_start=world.district.school_year_start,
+        school_year_end=world.district.school_year_end,
+    )
+    make_user("Teacher.Far", Role.TEACHER, elsewhere)
+    users = [row[:] for row in USERS]
+    users[3][5] = "teacher.far"
+    users.append(["u-t4", "active", STAMP, "true", "teacher", "TEACHER.FAR", "X", "Y", "", "", ""])
+    result = run(world, texts(users=users))
+    assert result.error_lines() == [
+        "users.csv row 4, column username: username 'teacher.far' is taken",
+        "users.csv row 8, column username: username 'TEACHER.FAR' is also on row 4",
+        "users.csv row 8, column username: username 'TEACHER.FAR' is taken",
+    ]
+
+
+def test_the_import_is_audited_by_ids_only(world):
+    users = [row[:] for row in USERS]
+    users[4][6] = "Avry"
+    run(world, texts(users=users))
+    entries = AuditEntry.objects.filter(action=AuditAction.IMPORT)
+    student_entry = entries.get(student_id=world.student.pk)
+    assert student_entry.detail == {"fields": ["first_name"], "via": "roster"}
+    assert not any("Avry" in str(e.detail) for e in entries)
+
+
+def test_the_classrooms_page_shows_the_codes_the_imports_need(world, login):
+    page = login(world.admin).get(reverse("district:classrooms")).content.decode()
+    assert "<code>maple</code>" in page
+    assert "<code>2a</code>" in page
+    assert "<code>k1</code>" in page
