@@ -386,5 +386,5 @@ def test_the_import_is_audited_by_ids_only(world):
 def test_the_classrooms_page_shows_the_codes_the_imports_need(world, login):
     page = login(world.admin).get(reverse("district:classrooms")).content.decode()
     assert "<code>maple</code>" in page
-    assert "<code>2a</code>" in page
-    assert "<code>k1</code>" in page
+    assert '<code class="small">2a</code>' in page
+    assert '<code class="small">k1</code>' in page
