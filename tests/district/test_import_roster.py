@@ -388,3 +388,9 @@ def test_the_classrooms_page_shows_the_codes_the_imports_need(world, login):
     assert "<code>maple</code>" in page
     assert '<code class="small">2a</code>' in page
     assert '<code class="small">k1</code>' in page
+
+
+@pytest.mark.parametrize("route", ["district:import_timetables", "caseload:import_students"])
+def test_the_import_pages_point_to_the_codes(world, login, route):
+    page = login(world.admin).get(reverse(route)).content.decode()
+    assert f'<a href="{reverse("district:classrooms")}">Classrooms</a> page' in page
