@@ -11,6 +11,8 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.browser.fixtures import screenshot, sign_in
+from tests.collaboration.portal_helpers import MONDAY, week_of_visits
+from tests.collaboration.strategy_helpers import chosen
 from tests.factories import World, make_student, make_world
 from tests.planning.conftest import give_availability
 
@@ -100,3 +102,72 @@ def test_the_plan_run_page_fits_a_phone(phone_390: Page, plan_world: World) -> N
     expect(page.locator(".shortfalls > li").first).to_be_visible()
     _no_sideways_scroll(page)
     _on_screen(page, "button:has-text('Accept as the standing schedule')")
+
+
+def _every_menu_link_on_screen(page: Page, width: int) -> int:
+    """Opens "More" if there is one; every link of the menu is then visible and inside the
+    screen's width. Returns how many links the menu has."""
+    more = page.locator(".nav-more > summary")
+    if more.count():
+        expect(more).to_be_visible()
+        more.tap()
+    links = page.locator(".mainnav a")
+    for index in range(links.count()):
+        link = links.nth(index)
+        expect(link).to_be_visible()
+        box = link.bounding_box()
+        assert box is not None
+        assert box["x"] >= 0, (link.inner_text(), box)
+        assert box["x"] + box["width"] <= width, (link.inner_text(), box)
+        assert box["height"] >= 20, (link.inner_text(), box)  # a target a finger can hit
+    _no_sideways_scroll(page)
+    return links.count()
+
+
+@pytest.mark.parametrize("who", ["provider", "admin"])
+def test_every_menu_link_is_on_screen_at_375(phone_page: Page, who: str) -> None:
+    world = make_world()
+    page = phone_page
+    sign_in(page, world.provider.user if who == "provider" else world.admin)
+    count = _every_menu_link_on_screen(page, 375)
+    screenshot(page, f"nav-phone-375-{who}-more")
+    assert count >= (14 if who == "provider" else 15), count
+
+
+def test_the_teacher_portal_sections_are_reached_from_the_top_on_a_phone(
+    phone_page: Page,
+) -> None:
+    world = make_world()
+    week_of_visits(world)
+    chosen(world, "Raised-line paper", notes="Use for journal writing")
+    chosen(world, "Wiggle cushion")
+    make_student(ref="S-0009", classroom=world.classroom, provider=world.provider)
+    page = phone_page
+    sign_in(page, world.teacher)
+    page.goto(
+        f"{reverse('collaboration:portal', args=[world.classroom.pk])}?week={MONDAY:%Y-%m-%d}"
+    )
+    bar = page.get_by_role("navigation", name="Sections of this page")
+    expect(bar.get_by_role("link")).to_have_text(
+        ["Visits", "Strategies", "Follow-ups", "Report a change"]
+    )
+    _no_sideways_scroll(page)
+    screenshot(page, "teacher-portal-phone-375")
+
+    # Each section from the bar, which stays on screen while the page scrolls.
+    for name, heading in (("Report a change", "Report a change"), ("Visits", "Visits")):
+        bar.get_by_role("link", name=name).tap()
+        expect(page.get_by_role("heading", level=2, name=re.compile(heading))).to_be_in_viewport()
+        box = bar.bounding_box()
+        assert box is not None
+        assert 0 <= box["y"] < 5, box
+
+    # Each student folds: the names are the list, a tap shows that student's strategies.
+    bar.get_by_role("link", name="Strategies").tap()
+    student = page.locator(f"#student-{world.student.pk}")
+    expect(student.get_by_text("Raised-line paper", exact=True)).to_be_hidden()
+    student.locator("summary").tap()
+    expect(student.get_by_text("Raised-line paper", exact=True)).to_be_visible()
+    expect(student.locator("summary")).to_contain_text("2 strategies")
+    _no_sideways_scroll(page)
+    screenshot(page, "teacher-portal-phone-375-student")
