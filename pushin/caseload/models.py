@@ -267,3 +267,37 @@ class GoalFitOverride(models.Model):
 
     def __str__(self) -> str:
         return f"Goal {self.goal_id} in {self.activity}: {self.weight}"
+
+
+class RecordRetention(models.Model):
+    """How many years a district keeps a departed student's records (docs/privacy.md).
+    Without a row: `DEFAULT_YEARS`. A student may be deleted only once that many years
+    have passed since they left and since their last session."""
+
+    DEFAULT_YEARS = 7
+    MAX_YEARS = 75
+
+    district = models.OneToOneField(
+        "district.District", on_delete=models.CASCADE, related_name="record_retention"
+    )
+    years = models.PositiveSmallIntegerField(
+        default=DEFAULT_YEARS,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_YEARS)],
+    )
+
+    def __str__(self) -> str:
+        return f"Records kept {self.years} years"
+
+
+class StudentDeparture(models.Model):
+    """The day a student was made inactive on the privacy page: retention counts from it."""
+
+    student = models.OneToOneField(Student, on_delete=models.CASCADE, related_name="departure")
+    left_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Left on {self.left_on}"

@@ -209,6 +209,7 @@ def routes() -> list[Route]:
 
 Args = dict[str, Any]
 
+
 # Route -> the argument sets to request it with. Every route with arguments must be here
 # (the Django admin's are filled from the admin's model, below).
 def reset_link_args(user: User, token: str = "") -> Args:
@@ -239,6 +240,10 @@ ROUTE_ARGS: dict[str, Callable[[RichWorld], list[Args]]] = {
     "caseload:student_comfort": lambda r: _students(r),
     "caseload:mandate_amend": lambda r: [{"pk": r.world.student.pk, "service_pk": r.service.pk}],
     "caseload:goal_fit": lambda r: [{"pk": r.goal.pk}],
+    "caseload:privacy_student": lambda r: _students(r),
+    "caseload:privacy_export": lambda r: _students(r),
+    "caseload:privacy_deactivate": lambda r: _students(r),
+    "caseload:privacy_delete": lambda r: _students(r),
     "caseload:fit_cell": lambda r: [{"domain": "handwriting", "activity": "writing"}],
     "progress:student": lambda r: _students(r),
     "planning:run": lambda r: [{"pk": r.run.pk}, {"pk": r.queued_run.pk}],
@@ -434,6 +439,7 @@ VARIANTS: dict[str, Callable[[RichWorld], list[tuple[str, Args]]]] = {
     "collaboration:strategies": lambda r: [("?domain=handwriting&q=paper", {})],
     "caseload:list": lambda r: [(f"?school={encode_id(r.world.school.pk)}", {})],
     "caseload:import_students": lambda r: [("?example=1", {})],
+    "caseload:privacy": lambda r: [("?ref=S-0001", {}), ("?ref=nobody", {})],
     "district:import_timetables": lambda r: [("?example=1", {})],
     "district:import_roster": lambda r: [("?example=1", {})],
     "followups:printable": lambda r: [("?kind=raised_line&grade=2", {}), ("?kind=box&grade=K", {})],

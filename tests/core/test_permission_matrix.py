@@ -277,6 +277,12 @@ EXPECTED: dict[str, str] = {
     "caseload:fit_table":                         "GET  L   200 200 200 404 404 404 200 200 200",
     "caseload:fit_cell@fit_cell":                 "GET  L   200 200 200 404 404 404 200 200 200",
     "caseload:import_students":                   "GET  L   200 200 200 404 404 404 200 200 200",
+    # Privacy requests (docs/privacy.md): the district administrator's only.
+    "caseload:privacy":                            "GET  L   404 404 404 404 404 404 200 200 404",
+    "caseload:privacy_student@student":            "GET  L   404 404 404 404 404 404 200 404 404",
+    "caseload:privacy_export@student":             "POST L   404 404 404 404 404 404 ok  404 404",
+    "caseload:privacy_deactivate@student":         "POST L   404 404 404 404 404 404 ok  404 404",
+    "caseload:privacy_delete@student":             "POST L   404 404 404 404 404 404 ok  404 404",
     # Goal progress (graphs of the data): the student's providers and the district's
     # administrator; teachers and paras never see data.
     "progress:student@student":                   "GET  L   200 404 404 404 404 404 200 404 404",
@@ -446,6 +452,7 @@ FORM_POSTS: dict[str, str] = {
     "caseload:mandate_amend@student.service":     "POST L   ok  404 404 403 404 404 ok  404 404",
     "caseload:fit_cell@fit_cell":                 "POST L   ok  ok  ok  404 404 404 ok  ok  ok",
     "caseload:import_students":                   "POST L   ok  ok  ok  404 404 404 ok  ok  ok",
+    "caseload:privacy":                            "POST L   404 404 404 404 404 404 ok  ok  404",
     "planning:session_move@weekly":               "POST L   ok  404 404 404 404 404 ok  404 404",
     "planning:calendar@provider":                 "POST L   ok  404 404 404 404 404 ok  404 404",
     "collaboration:strategy_create":              "POST L   ok  ok  ok  404 404 404 403 403 ok",
