@@ -202,3 +202,8 @@ def test_only_the_administrator_answers_privacy_requests(world: World, login: Lo
     assert AuditEntry.objects.filter(
         action=AuditAction.READ, student_id=world.student.pk, detail__page="privacy_student"
     ).exists()
+
+
+def test_the_district_settings_link_to_privacy_requests(world: World, login: Login) -> None:
+    page = login(world.admin).get(reverse("district:settings"))
+    assert reverse("caseload:privacy") in page.content.decode()
