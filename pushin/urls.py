@@ -14,6 +14,7 @@ urlpatterns = [
     path("users/", include("pushin.accounts.user_urls")),
     path("signin/", include("pushin.accounts.signin_urls")),  # single sign-on (oidc.py)
     path("password/", include("pushin.accounts.password_urls")),
+    path("two-factor/", include("pushin.accounts.two_factor_urls")),
     path("audit/", include("pushin.accounts.audit_urls")),
     path("district/", include("pushin.district.urls")),
     path("caseload/", include("pushin.caseload.urls")),

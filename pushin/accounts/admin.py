@@ -15,9 +15,15 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pushin.accounts.models import AuditEntry, User
 from pushin.accounts.passwords import password_reset_send
+
+# django-otp's own admin shows each authenticator's secret and QR code to the staff, who
+# could then make anyone's codes: the secret stays its owner's (accounts/two_factor.py).
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 
 
 class AdminUserAddForm(forms.ModelForm[User]):

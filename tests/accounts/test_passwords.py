@@ -310,7 +310,8 @@ def test_reset_link_needs_an_address(world: World, login) -> None:
 @pytest.fixture
 def superuser_client(world: World, login) -> Client:
     root = make_user("root", Role.ADMIN, is_superuser=True, is_staff=True)
-    return login(root)
+    client: Client = login(root)
+    return client
 
 
 def test_django_admin_cannot_set_a_password(world: World, superuser_client: Client) -> None:
