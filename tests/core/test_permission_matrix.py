@@ -266,6 +266,8 @@ EXPECTED: dict[str, str] = {
     "district:availability@provider":             "GET  L   200 404 404 404 404 404 200 404 404",
     "district:availability@assistant":            "GET  L   200 404 200 404 404 404 200 404 404",
     "district:import_timetables":                 "GET  L   200 200 200 404 404 404 200 200 200",
+    # The OneRoster roster import: the district administrator only.
+    "district:import_roster":                     "GET  L   404 404 404 404 404 404 200 200 404",
     # Students: the providers serving them, the teacher of their room, their para, the
     # district administrator. Today a COTA sees only the students they serve, not their
     # supervising OT's, and the supervising OT does not open the COTA's students either.
@@ -454,6 +456,7 @@ FORM_POSTS: dict[str, str] = {
     "district:availability@provider":             "POST L   ok  404 404 404 404 404 ok  404 404",
     "district:availability@assistant":            "POST L   403 404 ok  404 404 404 ok  404 404",
     "district:import_timetables":                 "POST L   ok  ok  ok  404 404 404 ok  ok  ok",
+    "district:import_roster":                     "POST L   404 404 404 404 404 404 ok  ok  404",
     "caseload:mandate_amend@student.service":     "POST L   ok  404 404 403 404 404 ok  404 404",
     "caseload:fit_cell@fit_cell":                 "POST L   ok  ok  ok  404 404 404 ok  ok  ok",
     "caseload:import_students":                   "POST L   ok  ok  ok  404 404 404 ok  ok  ok",
