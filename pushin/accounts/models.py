@@ -162,3 +162,20 @@ class AuditRetention(models.Model):
 
     def __str__(self) -> str:
         return f"district {self.district_id}: {self.years} years"
+
+
+class TwoFactorPolicy(models.Model):
+    """Which roles of a district must use two-factor sign-in (accounts/two_factor.py).
+    Without a row: `DEFAULT_ROLES`. A person of such a role without an authenticator is
+    sent to set one up at sign-in, before any other page."""
+
+    DEFAULT_ROLES: tuple[str, ...] = ()
+
+    district = models.OneToOneField(
+        "district.District", on_delete=models.CASCADE, related_name="two_factor_policy"
+    )
+    roles = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"district {self.district_id}: {', '.join(self.roles) or 'none'}"

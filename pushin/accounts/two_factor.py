@@ -29,13 +29,40 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pushin.accounts.audit import audit_record
-from pushin.accounts.models import AuditAction, User
+from pushin.accounts.models import AuditAction, Role, TwoFactorPolicy, User
+from pushin.district.models import District
 
 Handler = Callable[[HttpRequest], HttpResponseBase]
 
 PENDING = "pushin_2fa_pending"  # this sign-in still owes its code
+SETUP_REQUIRED = "pushin_2fa_setup_required"  # the district requires it; none set up yet
 SETUP_KEY = "pushin_2fa_setup_key"  # the secret being set up, until confirmed
 ISSUER = "Push-In"
+
+
+def required_roles(district: District) -> list[str]:
+    """The roles `district` requires two-factor sign-in of (the default without a row)."""
+    policy = TwoFactorPolicy.objects.filter(district=district).first()
+    return list(policy.roles) if policy is not None else list(TwoFactorPolicy.DEFAULT_ROLES)
+
+
+def two_factor_policy_set(*, actor: User, district: District, roles: list[str]) -> None:
+    unknown = sorted(set(roles) - set(Role.values))
+    if unknown:
+        raise ValueError(f"unknown roles: {unknown}")
+    chosen = [role for role in Role.values if role in roles]
+    TwoFactorPolicy.objects.update_or_create(district=district, defaults={"roles": chosen})
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, obj=district, detail={"two_factor_roles": chosen}
+    )
+
+
+def is_required(user: User) -> bool:
+    district_id = user.district_id
+    if district_id is None and hasattr(user, "provider"):
+        district_id = user.provider.district_id
+    district = District.objects.filter(pk=district_id).first() if district_id else None
+    return district is not None and user.role in required_roles(district)
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:
@@ -78,6 +105,7 @@ def two_factor_enable(*, request: HttpRequest, user: User, code: str) -> bool:
     TOTPDevice.objects.filter(user=user).delete()
     device = TOTPDevice.objects.create(user=user, name="Authenticator app", key=key, confirmed=True)
     request.session.pop(SETUP_KEY, None)
+    request.session.pop(SETUP_REQUIRED, None)
     otp_login(request, device)
     audit_record(actor=user, action=AuditAction.UPDATE, obj=user, detail={"two_factor": "on"})
     return True
@@ -85,6 +113,9 @@ def two_factor_enable(*, request: HttpRequest, user: User, code: str) -> bool:
 
 @transaction.atomic
 def two_factor_disable(*, user: User, code: str) -> bool:
+    """Turn it off with a current code; never for a role the district requires it of."""
+    if is_required(user):
+        return False
     device = confirmed_device(user)
     if device is None or not device.verify_token(code.strip().replace(" ", "")):
         return False
@@ -113,6 +144,8 @@ def sign_in_owes_a_code(
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         request.session[PENDING] = True
         request.session.pop(DEVICE_ID_SESSION_KEY, None)
+    elif is_required(user):
+        request.session[SETUP_REQUIRED] = True
 
 
 class TwoFactorMiddleware:
@@ -134,4 +167,16 @@ class TwoFactorMiddleware:
                     response["HX-Redirect"] = target
                     return response
                 return HttpResponseRedirect(target)
+        setup_allowed = {reverse("two_factor:home"), reverse("logout")}
+        if (
+            request.user.is_authenticated
+            and request.session.get(SETUP_REQUIRED)
+            and request.path not in setup_allowed
+        ):
+            target = reverse("two_factor:home")
+            if request.headers.get("HX-Request") == "true":
+                response = HttpResponse(status=200)
+                response["HX-Redirect"] = target
+                return response
+            return HttpResponseRedirect(target)
         return self.get_response(request)

@@ -6,4 +6,5 @@ app_name = "two_factor"
 urlpatterns = [
     path("", two_factor_views.two_factor_home, name="home"),
     path("code/", two_factor_views.two_factor_verify, name="verify"),
+    path("district/", two_factor_views.two_factor_policy, name="policy"),
 ]

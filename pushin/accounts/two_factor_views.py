@@ -13,7 +13,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from pushin.accounts import two_factor
+from pushin.accounts.access import user_admin_district_for
 from pushin.accounts.http import signed_in_user
+from pushin.accounts.models import Role
 
 
 class CodeForm(forms.Form):
@@ -44,7 +46,12 @@ def two_factor_home(request: HttpRequest) -> HttpResponse:
             return redirect("two_factor:home")
         form.add_error("code", WRONG)
     device = two_factor.confirmed_device(user)
-    context: dict[str, object] = {"form": form, "enabled": device is not None}
+    context: dict[str, object] = {
+        "form": form,
+        "enabled": device is not None,
+        "required": two_factor.is_required(user),
+        "setup_required": bool(request.session.get(two_factor.SETUP_REQUIRED)),
+    }
     if device is None:
         key = two_factor.setup_key(request)
         uri = two_factor.otpauth_uri(user=user, key_hex=key)
@@ -68,3 +75,28 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             return redirect(next_url or "home")
         form.add_error("code", WRONG)
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
+
+
+class PolicyForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        choices=Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Roles that must use two-factor sign-in",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_policy(request: HttpRequest) -> HttpResponse:
+    """The district administrator chooses the roles that must use two-factor sign-in."""
+    actor = signed_in_user(request)
+    district = user_admin_district_for(actor)
+    form = PolicyForm(request.POST or None, initial={"roles": two_factor.required_roles(district)})
+    if request.method == "POST" and form.is_valid():
+        two_factor.two_factor_policy_set(
+            actor=actor, district=district, roles=form.cleaned_data["roles"]
+        )
+        messages.success(request, "Saved: it applies from each person's next sign-in.")
+        return redirect("two_factor:policy")
+    return render(request, "accounts/two_factor_policy.html", {"form": form})

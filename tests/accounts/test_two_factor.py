@@ -169,3 +169,64 @@ def test_the_django_admin_does_not_show_anyones_secret(world: World, login) -> N
     assert client.get(f"/django-admin/otp_totp/totpdevice/{device.pk}/config/").status_code == 404
     assert client.get(f"/django-admin/otp_totp/totpdevice/{device.pk}/qrcode/").status_code == 404
     assert device.key not in client.get(reverse("admin:index")).content.decode()
+
+
+# The district chooses the roles that must use it.
+
+POLICY = reverse("two_factor:policy")
+
+
+def test_by_default_no_role_is_required(world: World) -> None:
+    from pushin.accounts.two_factor import required_roles
+
+    assert required_roles(world.district) == []
+
+
+def test_the_district_administrator_chooses_the_roles(world: World, login) -> None:
+    from pushin.accounts.two_factor import required_roles
+
+    client = login(world.admin)
+    assert client.get(POLICY).status_code == 200
+    response = client.post(POLICY, {"roles": ["admin", "provider"]}, follow=True)
+    assert "Saved" in page_text(response.content.decode())
+    assert required_roles(world.district) == ["provider", "admin"]
+    entry = AuditEntry.objects.get(object_type="district.district")
+    assert entry.detail == {"two_factor_roles": ["provider", "admin"]}
+    bad = client.post(POLICY, {"roles": ["wizard"]})
+    assert "Select a valid choice" in page_text(bad.content.decode())
+    assert required_roles(world.district) == ["provider", "admin"]
+    assert login(world.teacher).get(POLICY).status_code == 404
+
+
+def test_a_required_role_without_an_authenticator_sets_one_up_first(
+    world: World, login, time_machine
+) -> None:
+    login(world.admin).post(POLICY, {"roles": ["admin"]})
+    client, location = _sign_in("admin")
+    page = client.get(location)
+    assert page["Location"] == HOME
+    dashboard = reverse("district:dashboard")
+    assert client.get(dashboard)["Location"] == HOME
+    assert client.get(dashboard, headers={"HX-Request": "true"})["HX-Redirect"] == HOME
+    setup = client.get(HOME)
+    assert "Your district requires two-factor sign-in for your role" in page_text(
+        setup.content.decode()
+    )
+    key = _setup_key(client)
+    client.post(HOME, {"action": "enable", "code": _code(key)})
+    assert client.get(dashboard).status_code == 200
+    # It stays on: the district requires it.
+    time_machine.shift(dt.timedelta(minutes=2))
+    refused = client.post(HOME, {"action": "disable", "code": _code(key)})
+    assert "stays on" in page_text(refused.content.decode())
+    assert TOTPDevice.objects.filter(user=world.admin).exists()
+    # The next sign-in asks for the code.
+    time_machine.shift(dt.timedelta(minutes=2))
+    again, location = _sign_in("admin")
+    assert again.get(location)["Location"].startswith(VERIFY)
+
+
+def test_a_role_not_required_signs_in_as_before(world: World, login) -> None:
+    login(world.admin).post(POLICY, {"roles": ["admin"]})
+    client, _ = _sign_in("teacher")
+    assert client.get(reverse("password:change")).status_code == 200

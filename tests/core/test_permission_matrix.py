@@ -237,6 +237,7 @@ EXPECTED: dict[str, str] = {
     # Two-factor sign-in: one's own setup; the code page sends a sign-in owing nothing on.
     "two_factor:home":                            "GET  L   200 200 200 200 200 200 200 200 200",
     "two_factor:verify":                          "GET  L   302 302 302 302 302 302 302 302 302",
+    "two_factor:policy":                          "GET  L   404 404 404 404 404 404 200 200 404",
     # The load balancer's health check: no data, anyone (pushin/ops/views.py).
     "healthz":                                    "GET  200 200 200 200 200 200 200 200 200 200",
     # The district administrator's: users, the audit trail (a 404 even signed out), settings.
@@ -447,6 +448,7 @@ FORM_POSTS: dict[str, str] = {
     "password:reset":                             "POST ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
     "two_factor:home":                            "POST L   ok  ok  ok  ok  ok  ok  ok  ok  ok",
     "two_factor:verify":                          "POST L   ok  ok  ok  ok  ok  ok  ok  ok  ok",
+    "two_factor:policy":                          "POST L   404 404 404 404 404 404 ok  ok  404",
     "accounts:user_create":                       "POST L   404 404 404 404 404 404 ok  ok  404",
     "accounts:user_edit@teacher":                 "POST L   404 404 404 404 404 404 ok  404 404",
     "district:settings":                          "POST L   404 404 404 404 404 404 ok  ok  404",
