@@ -124,6 +124,19 @@ def two_factor_disable(*, user: User, code: str) -> bool:
     return True
 
 
+@transaction.atomic
+def two_factor_clear(*, actor: User, user: User) -> int:
+    """An administrator clears a person's lost authenticator: they sign in with their
+    password alone (or set a new one up, when their role requires it). Returns how many
+    were removed."""
+    removed, _ = TOTPDevice.objects.filter(user=user).delete()
+    if removed:
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, obj=user, detail={"two_factor": "cleared"}
+        )
+    return int(removed)
+
+
 def two_factor_verify(*, request: HttpRequest, user: User, code: str) -> bool:
     """The code a sign-in owes: right, and the session may go on."""
     device = confirmed_device(user)

@@ -16,6 +16,7 @@ from pushin.accounts.http import signed_in_user
 from pushin.accounts.models import Role
 from pushin.accounts.passwords import password_reset_send
 from pushin.accounts.selectors import failed_sign_ins, is_locked_out
+from pushin.accounts.two_factor import confirmed_device, two_factor_clear
 
 
 @login_required
@@ -115,6 +116,10 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 request, f"A link to choose a new password was e-mailed to {user.email}."
             )
         return redirect("accounts:user_edit", pk=user.pk)
+    elif action == "two_factor_clear":
+        if two_factor_clear(actor=actor, user=user):
+            messages.success(request, f"{user.username}'s authenticator was cleared.")
+        return redirect("accounts:user_edit", pk=user.pk)
     elif action == "unlock":
         services.user_unlock(actor=actor, user=user)
         messages.success(request, f"{user.username} may sign in again.")
@@ -129,5 +134,6 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "failures": failures,
             "locked": is_locked_out(failures),
             "is_self": user.pk == actor.pk,
+            "two_factor_on": confirmed_device(user) is not None,
         },
     )

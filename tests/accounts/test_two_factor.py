@@ -230,3 +230,22 @@ def test_a_role_not_required_signs_in_as_before(world: World, login) -> None:
     login(world.admin).post(POLICY, {"roles": ["admin"]})
     client, _ = _sign_in("teacher")
     assert client.get(reverse("password:change")).status_code == 200
+
+
+def test_an_administrator_clears_a_lost_authenticator(world: World, login, time_machine) -> None:
+    _enable(login(world.teacher))
+    admin = login(world.admin)
+    page = admin.get(reverse("accounts:user_edit", args=[world.teacher.pk]))
+    assert 'value="two_factor_clear"' in page.content.decode()
+    response = admin.post(
+        reverse("accounts:user_edit", args=[world.teacher.pk]),
+        {"action": "two_factor_clear"},
+        follow=True,
+    )
+    assert "teacher's authenticator was cleared" in page_text(response.content.decode())
+    assert not TOTPDevice.objects.filter(user=world.teacher).exists()
+    entry = AuditEntry.objects.filter(actor=world.admin).get()
+    assert entry.detail == {"two_factor": "cleared"}
+    time_machine.shift(dt.timedelta(minutes=2))
+    _, location = _sign_in("teacher")
+    assert not location.startswith(VERIFY)
