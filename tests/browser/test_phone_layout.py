@@ -171,3 +171,21 @@ def test_the_teacher_portal_sections_are_reached_from_the_top_on_a_phone(
     expect(student.locator("summary")).to_contain_text("2 strategies")
     _no_sideways_scroll(page)
     screenshot(page, "teacher-portal-phone-375-student")
+
+
+def test_the_week_grid_says_it_scrolls_only_where_it_does(phone_page: Page, page: Page) -> None:
+    world = make_world()
+    url = reverse("district:availability", args=[world.provider.pk])
+    for screen, hint_shown in ((phone_page, True), (page, False)):
+        sign_in(screen, world.provider.user)
+        screen.goto(url)
+        hint = screen.locator(".scroll-hint")
+        grid = screen.locator(".week-wrap")
+        scrolls = grid.evaluate("e => e.scrollWidth > e.clientWidth")
+        assert scrolls is hint_shown
+        if hint_shown:
+            expect(hint).to_be_visible()
+            _no_sideways_scroll(screen)
+        else:
+            expect(hint).to_be_hidden()
+    screenshot(phone_page, "availability-phone-375")
