@@ -56,6 +56,8 @@ def two_factor_home(request: HttpRequest) -> HttpResponse:
         key = two_factor.setup_key(request)
         uri = two_factor.otpauth_uri(user=user, key_hex=key)
         context["uri"] = uri
+        # Pieces with a break opportunity between them: the address wraps on a phone.
+        context["uri_parts"] = [uri[i : i + 16] for i in range(0, len(uri), 16)]
         context["qr_svg"] = segno.make(uri, error="m").svg_inline(scale=4, title="QR code")
     return render(request, "accounts/two_factor.html", context)
 
