@@ -62,8 +62,7 @@ class District(models.Model):
     # a superuser's password always works (break-glass).
     password_signin = models.BooleanField(
         default=True,
-        help_text="Staff may sign in with a username and password (else only with single "
-        "sign-on).",
+        help_text="Staff may sign in with a username and password (else only with single sign-on).",
     )
 
     def __str__(self) -> str:
