@@ -189,3 +189,19 @@ def test_the_week_grid_says_it_scrolls_only_where_it_does(phone_page: Page, page
         else:
             expect(hint).to_be_hidden()
     screenshot(phone_page, "availability-phone-375")
+
+
+def test_the_caseload_is_a_card_a_student_on_a_phone(phone_page: Page, page: Page) -> None:
+    world = make_world()
+    make_student(ref="S-0009", classroom=world.classroom, provider=world.provider)
+    for screen, row_display in ((phone_page, "block"), (page, "table-row")):
+        sign_in(screen, world.provider.user)
+        screen.goto(reverse("caseload:list"))
+        row = screen.locator("table.caseload tbody tr").first
+        expect(row).to_contain_text(world.student.full_name)
+        assert row.evaluate("e => getComputedStyle(e).display") == row_display
+        grade = row.locator("td[data-label='Grade']")
+        label = grade.evaluate("e => getComputedStyle(e, '::before').content")
+        assert label == ('"Grade: "' if row_display == "block" else "none"), label
+    _no_sideways_scroll(phone_page)
+    screenshot(phone_page, "caseload-phone-375")
