@@ -41,6 +41,7 @@ from django.utils import timezone
 from pushin.accounts.audit import audit_record
 from pushin.accounts.models import AuditAction, Role, User
 from pushin.caseload.models import Student
+from pushin.caseload.privacy import student_deactivate
 from pushin.concurrency import version_bump
 from pushin.district.csv_import import (
     CsvRow,
@@ -682,7 +683,9 @@ def _deactivate(
     result.items.append(ImportItem(student.ref, "update", [f"made inactive: {why}"], student))
     result.counts["students_deactivated"] += 1
     if not dry_run:
-        Student.objects.filter(pk=student.pk).update(active=False)
+        # The privacy service records the day they left (the retention clock) and frees
+        # their places in sessions still to come, as a deactivation by hand does.
+        student_deactivate(actor=actor, student=student)
         version_bump(Student.objects.filter(pk=student.pk))
         audit_record(
             actor=actor,

@@ -11,9 +11,10 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from pushin.accounts.models import AuditAction, AuditEntry, Role, User
-from pushin.caseload.models import Student
+from pushin.caseload.models import Student, StudentDeparture
 from pushin.district.models import Classroom, School
 from pushin.district.oneroster import FILES, roster_import
 
@@ -162,6 +163,8 @@ def test_a_student_who_leaves_becomes_inactive_never_deleted(world):
     student = Student.objects.get(pk=world.other_student.pk)
     assert student.active is False
     assert student.ieps.count() == 1  # the record stays
+    # The day they left starts the retention clock, as a deactivation by hand does.
+    assert StudentDeparture.objects.get(student=student).left_on == timezone.localdate()
     assert run(world, texts(users=users, enrollments=enrollments)).changed is False
 
     # Back in the roster: active again.
