@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from pushin.accounts.models import Role, User
 from pushin.caseload.access import StudentAccess, students_visible_to
@@ -30,6 +31,7 @@ from pushin.district.models import Classroom, District, Provider, School
 from pushin.vocabulary import Activity, Domain, in_week_order
 
 REVIEW_SOON_DAYS = ALERT_DAYS  # the review badge and the alerts use one window
+CASELOAD_PAGE_SIZE = 50  # students a page of the caseload list shows
 
 
 def current_iep(ieps: list[IEP], today: dt.date) -> IEP | None:
@@ -108,13 +110,25 @@ class CaseloadRow:
 
 @dataclass
 class Caseload:
+    # Every student the filters keep (the totals count them all)...
     rows: list[CaseloadRow]
     # What to act on for the students listed (pushin/caseload/alerts.py); None for the
     # people alerts leave out (teachers, paras).
     alerts: CaseloadAlerts | None
+    # ...and the page of them the table shows (of CaseloadRow; their providers loaded).
+    page: Page[CaseloadRow]
     # A provider's own count of IEPs in force (who is not counted in their compliance and
     # plans, and why); nobody else's page has it.
     iep_dates: IepDates | None = None
+
+    @property
+    def shown_student_ids(self) -> set[int]:
+        """The students this page names: its rows and the students alerted (the reads
+        the audit records)."""
+        ids = {row.student.pk for row in self.page.object_list}
+        if self.alerts is not None:
+            ids |= {alert.student.pk for alert in self.alerts.alerts}
+        return ids
 
     @property
     def student_count(self) -> int:
@@ -144,9 +158,12 @@ def caseload_for(
     classroom: Classroom | None = None,
     provider: Provider | None = None,
     alert_sources: Sequence[AlertSource] = (),
+    page: int | str | None = None,
+    per_page: int = CASELOAD_PAGE_SIZE,
 ) -> Caseload:
     """The students `user` sees (filtered), each with the IEP and mandates shown, and
-    the alerts on them. A fixed number of queries (plus the alert sources')."""
+    the alerts on them; `page` (1 when missing or out of range) of them for the table.
+    A fixed number of queries (plus the alert sources'), whatever the number of students."""
     students = students_visible_to(user)
     if school is not None:
         students = students.filter(classroom__school=school)
@@ -154,9 +171,12 @@ def caseload_for(
         students = students.filter(classroom=classroom)
     if provider is not None:
         students = students.filter(providers=provider)
-    students = students.select_related("classroom__school").prefetch_related(
-        Prefetch("providers", queryset=Provider.objects.select_related("user")),
-        Prefetch("ieps", queryset=IEP.objects.prefetch_related("services__versions")),
+    students = (
+        students.select_related("classroom__school")
+        .prefetch_related(
+            Prefetch("ieps", queryset=IEP.objects.prefetch_related("services__versions")),
+        )
+        .order_by("last_name", "first_name", "pk")  # the same order on every page
     )
     rows = []
     for student in students:
@@ -177,7 +197,12 @@ def caseload_for(
     dates = None
     if user.role == Role.PROVIDER:  # the provider's own caseload; nobody else's page has it
         dates = iep_dates_of(listed, on=today)
-    return Caseload(rows=rows, alerts=alerts, iep_dates=dates)
+    shown = Paginator(rows, per_page).get_page(page)
+    prefetch_related_objects(
+        [row.student for row in shown.object_list],
+        Prefetch("providers", queryset=Provider.objects.select_related("user")),
+    )
+    return Caseload(rows=rows, alerts=alerts, page=shown, iep_dates=dates)
 
 
 # --- IEP dates: who is counted ------------------------------------------------------------

@@ -44,13 +44,11 @@ def caseload_list(request: HttpRequest) -> HttpResponse:
         user,
         today=timezone.localdate(),
         alert_sources=caseload_alert_sources(user),
+        page=request.GET.get("page"),
         **form.filters(),
     )
-    audit_reads(
-        actor=user,
-        student_ids=(row.student.pk for row in caseload.rows),
-        page="caseload",
-    )
+    # The students this page names (its rows and the alerts), not every one filtered.
+    audit_reads(actor=user, student_ids=sorted(caseload.shown_student_ids), page="caseload")
     return render(
         request,
         "caseload/list.html",

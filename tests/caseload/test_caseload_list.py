@@ -148,3 +148,64 @@ def test_caseload_of_sixty_students_has_no_n_plus_one(world, login, django_asser
     with django_assert_max_num_queries(17):
         response = client.get(URL, {"school": encode_id(world.school.pk)})
     assert response.context["caseload"].student_count == 31
+
+
+# --- Pages of students ---------------------------------------------------------------------
+
+
+def _busy_provider(world, count: int):
+    provider = make_provider("busy", world.district)
+    for i in range(count):
+        room = world.classroom if i % 2 else world.other_classroom
+        make_student(ref=f"N-{i:03d}", classroom=room, provider=provider, last_name=f"Name{i:03d}")
+    return provider
+
+
+def test_a_long_caseload_is_shown_fifty_students_a_page(world, login):
+    provider = _busy_provider(world, 62)
+    client = login(provider.user)
+    first = client.get(URL)
+    caseload = first.context["caseload"]
+    assert caseload.student_count == 62  # the totals count every student...
+    assert caseload.weekly_minutes == 62 * 60
+    shown = [row.student.ref for row in caseload.page]  # ...the table shows 50
+    assert shown == [f"N-{i:03d}" for i in range(50)]
+    html = first.content.decode()
+    assert html.count('data-label="Grade"') == 50
+    assert "Page 1 of 2" in html
+    assert 'href="?page=2#students" rel="next"' in html
+    second = client.get(URL, {"page": 2})
+    rest = [row.student.ref for row in second.context["caseload"].page]
+    assert rest == [f"N-{i:03d}" for i in range(50, 62)]  # page 2 holds the rest
+    assert "Page 2 of 2" in second.content.decode()
+    # A page past the end (or not a number) shows the last (or the first) one.
+    assert client.get(URL, {"page": 9}).context["caseload"].page.number == 2
+    assert client.get(URL, {"page": "x"}).context["caseload"].page.number == 1
+
+
+def test_page_links_keep_the_filters(world, login):
+    provider = _busy_provider(world, 110)  # 55 in each school
+    school = encode_id(world.school.pk)
+    response = login(provider.user).get(URL, {"school": school})
+    assert response.context["caseload"].student_count == 55
+    html = response.content.decode()
+    assert f'href="?school={school}&amp;page=2#students" rel="next"' in html
+    second = login(provider.user).get(URL, {"school": school, "page": 2})
+    refs_shown = [row.student.ref for row in second.context["caseload"].page]
+    assert len(refs_shown) == 5
+    assert all(int(ref[2:]) % 2 for ref in refs_shown)  # only the filtered school's
+
+
+def test_the_audit_records_only_the_students_shown(world, login):
+    from pushin.accounts.models import AuditAction, AuditEntry
+
+    provider = _busy_provider(world, 62)
+    client = login(provider.user)
+    AuditEntry.objects.all().delete()
+    response = client.get(URL, {"page": 2})
+    shown = {row.student.pk for row in response.context["caseload"].page}
+    assert len(shown) == 12
+    read = set(
+        AuditEntry.objects.filter(action=AuditAction.READ).values_list("student_id", flat=True)
+    )
+    assert read == shown
