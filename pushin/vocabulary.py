@@ -60,11 +60,16 @@ class Activity(models.TextChoices):
     ARRIVAL_DISMISSAL = "arrival_dismissal", "Arrival / dismissal"
     TRANSITION = "transition", "Transition"
     TEST = "test", "Test / assessment"
-    # Not in the default fit table: weight 0 for every goal unless a user edits it.
     SCIENCE = "science", "Science"
     MUSIC = "music", "Music"
     LIBRARY = "library", "Library"
     ASSEMBLY = "assembly", "Assembly"
+    # Secondary schools and transition programs (ages 12 to 22).
+    CLASS_CHANGE = "class_change", "Class change / passing period"
+    LECTURE = "lecture", "Lecture"
+    LAB = "lab", "Lab"
+    VOCATIONAL = "vocational", "Vocational / work task"
+    COMMUNITY_OUTING = "community_outing", "Community outing"
 
 
 def activity_label(activity: str) -> str:
@@ -74,6 +79,64 @@ def activity_label(activity: str) -> str:
         return str(Activity(activity).label)
     except ValueError:
         return activity
+
+
+class Grade(models.TextChoices):
+    """Grades and programs, ages 3 to 22: preschool, kindergarten to 12, transition."""
+
+    PK3 = "PK3", "Preschool (age 3)"
+    PK4 = "PK4", "Pre-K (age 4)"
+    K = "K", "Kindergarten"
+    G1 = "1", "Grade 1"
+    G2 = "2", "Grade 2"
+    G3 = "3", "Grade 3"
+    G4 = "4", "Grade 4"
+    G5 = "5", "Grade 5"
+    G6 = "6", "Grade 6"
+    G7 = "7", "Grade 7"
+    G8 = "8", "Grade 8"
+    G9 = "9", "Grade 9"
+    G10 = "10", "Grade 10"
+    G11 = "11", "Grade 11"
+    G12 = "12", "Grade 12"
+    TRANSITION = "18-22", "Transition program (18-22)"
+
+
+# Other ways people write a grade in a spreadsheet; the key is upper case, without spaces.
+_GRADE_ALIASES = {
+    "PK": Grade.PK4,
+    "PREK": Grade.PK4,
+    "PRE-K": Grade.PK4,
+    "PK-3": Grade.PK3,
+    "PK-4": Grade.PK4,
+    "KG": Grade.K,
+    "KINDERGARTEN": Grade.K,
+    "0": Grade.K,
+    "TRANSITION": Grade.TRANSITION,
+    "18-21": Grade.TRANSITION,
+}
+GRADE_WORDS = "PK3, PK4, K, 1 to 12 or 18-22 (transition)"
+
+
+def grade_from_text(value: str) -> str | None:
+    """A grade as people write it ("k", "03", "Pre-K", "18-22") -> its id ("K", "3",
+    "PK4", "18-22"); "" for an empty value; None when it is no grade Push-In knows."""
+    text = "".join((value or "").split()).upper()
+    if not text:
+        return ""
+    if text in Grade.values:
+        return text
+    if text in _GRADE_ALIASES:
+        return str(_GRADE_ALIASES[text])
+    if text.isdigit() and text.lstrip("0") in Grade.values:
+        return text.lstrip("0")
+    return None
+
+
+def grade_index(grade: str) -> int:
+    """A sort key for a grade id: PK3 first, transition last (an unknown grade after)."""
+    values = list(Grade.values)
+    return values.index(grade) if grade in values else len(values)
 
 
 class Domain(models.TextChoices):

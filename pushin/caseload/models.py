@@ -11,7 +11,16 @@ from django.db import models
 from django.db.models import Q
 
 from pushin.district.models import TimedSpan
-from pushin.vocabulary import Activity, Comfort, Delivery, Discipline, Domain, Grouping, Weekday
+from pushin.vocabulary import (
+    Activity,
+    Comfort,
+    Delivery,
+    Discipline,
+    Domain,
+    Grade,
+    Grouping,
+    Weekday,
+)
 
 WEEKS_PER_MONTH = 52 / 12
 # The most minutes a mandate version may state (per week, month or IEP period): the one
@@ -29,7 +38,7 @@ class Student(models.Model):
     ref = models.CharField(max_length=32, help_text="The district's student number.")
     first_name = models.CharField(max_length=60)
     last_name = models.CharField(max_length=60)
-    grade = models.CharField(max_length=8, blank=True)
+    grade = models.CharField(max_length=8, choices=Grade.choices, blank=True)
     classroom = models.ForeignKey(
         "district.Classroom", on_delete=models.PROTECT, related_name="students"
     )

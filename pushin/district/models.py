@@ -15,6 +15,7 @@ from pushin.vocabulary import (
     Activity,
     CutShortReason,
     Discipline,
+    Grade,
     MissReason,
     Weekday,
 )
@@ -204,7 +205,7 @@ class Classroom(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="classrooms")
     name = models.CharField(max_length=60, help_text="Room name or number")
     code = models.SlugField(max_length=40)
-    grade = models.CharField(max_length=8, blank=True)
+    grade = models.CharField(max_length=8, choices=Grade.choices, blank=True)
     teacher = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="classrooms"
     )

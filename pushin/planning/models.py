@@ -1,7 +1,7 @@
 """Plan runs (solver jobs), standing weekly schedules and their sessions.
 
 A `PlanRun` stores the scenario it was given and the plan the engine returned, both as
-the JSON of shared/scenario-format.md, so any run can be re-checked or re-solved outside
+the JSON of docs/scenario-format.md, so any run can be re-checked or re-solved outside
 the web app. Scenarios hold opaque ids only ("st12", "b40"): never a student's name.
 """
 

@@ -1,4 +1,4 @@
-"""Validity rules 1-8 of scenario-format.md, re-derived from the scenario alone.
+"""Validity rules 1-8 of docs/scenario-format.md, re-derived from the scenario alone.
 
 Written apart from candidates.py and model.py on purpose: a bug there must not hide here.
 """

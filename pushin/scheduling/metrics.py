@@ -1,4 +1,4 @@
-"""Objective values of a list of sessions, as scenario-format.md defines them."""
+"""Objective values of a list of sessions, as docs/scenario-format.md defines them."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ REASON_CODES = (
     "travel",
     "daily_limit",
 )
-# The lexicographic objective levels, highest priority first (scenario-format.md).
+# The lexicographic objective levels, highest priority first (docs/scenario-format.md).
 OBJECTIVE_LEVELS = (
     "shortfall",
     "moved_sessions",

@@ -1,6 +1,6 @@
 """pushin-scenario/1: parse, validate (every problem at once) and write back.
 
-Times are minutes since midnight, days are `mon`..`fri`. See shared/scenario-format.md.
+Times are minutes since midnight, days are `mon`..`fri`. The format: docs/scenario-format.md.
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ __all__ = [
 ]
 
 SCENARIO_FORMAT = "pushin-scenario/1"
-ACTIVITIES = (
+# The twelve activities of the elementary table (domain.md's columns, in its order) ...
+_ELEMENTARY_ACTIVITIES = (
     "writing",
     "centers",
     "group_project",
@@ -59,29 +60,97 @@ ACTIVITIES = (
     "transition",
     "test",
 )
+# ... then the specials and the secondary and transition-program activities: every activity
+# id the engine has a default for (docs/scenario-format.md lists them all).
+ACTIVITIES = (
+    *_ELEMENTARY_ACTIVITIES,
+    "science",
+    "music",
+    "library",
+    "assembly",
+    "class_change",
+    "lecture",
+    "lab",
+    "vocational",
+    "community_outing",
+)
 DEFAULT_PULL_OUT_ACTIVITIES: tuple[str, ...] = ("independent_work", "centers", "art", "carpet")
 
 
 def _row(*weights: float) -> dict[str, float]:
     return {
-        activity: weight for activity, weight in zip(ACTIVITIES, weights, strict=True) if weight
+        activity: weight
+        for activity, weight in zip(_ELEMENTARY_ACTIVITIES, weights, strict=True)
+        if weight
     }
 
 
-# domain -> activity -> weight; domain.md's table plus keyboarding and test_taking.
-# Activities absent from a row weigh 0.
-DEFAULT_FIT: Mapping[str, Mapping[str, float]] = {
-    "handwriting": _row(1.0, 0.6, 0.4, 0.7, 0.1, 0.5, 0.6, 0, 0, 0, 0, 0),
-    "fine_motor": _row(0.8, 0.7, 0.5, 0.6, 0.1, 0.4, 1.0, 0.1, 0.6, 0.3, 0, 0),
-    "sensory": _row(0.4, 0.8, 0.9, 0.5, 0.8, 0.4, 0.5, 0.7, 0.8, 0.6, 0.9, 0),
-    "social": _row(0.2, 1.0, 1.0, 0.1, 0.7, 0.3, 0.6, 1.0, 0.9, 0.3, 0.3, 0),
-    "attention": _row(0.7, 0.7, 0.7, 1.0, 0.6, 0.8, 0.4, 0.2, 0.2, 0.6, 0.8, 0),
-    "self_care": _row(0, 0.2, 0.1, 0.1, 0.1, 0, 0.3, 0.3, 1.0, 1.0, 0.5, 0),
-    "motor_planning": _row(0.1, 0.4, 0.3, 0, 0.5, 0, 0.3, 1.0, 0.2, 0.4, 0.6, 0),
-    "transitions": _row(0, 0.3, 0.2, 0, 0.3, 0, 0.1, 0.4, 0.5, 0.8, 1.0, 0),
-    "keyboarding": _row(0.8, 0.5, 0.4, 0.8, 0, 0, 0, 0, 0, 0, 0, 0),
-    "test_taking": _row(0, 0, 0, 0.6, 0, 0, 0, 0, 0, 0, 0, 1.0),
-}
+# activity -> domain -> weight for the activities after the elementary twelve; a domain
+# absent from a column weighs 0 there. Why each weight: docs/scenario-format.md.
+_MORE_COLUMNS: dict[str, dict[str, float]] = {
+    "science": {
+        "fine_motor": 0.7, "handwriting": 0.4, "sensory": 0.5, "social": 0.7, "attention": 0.6,
+        "self_care": 0.1, "motor_planning": 0.3, "transitions": 0.2,
+    },
+    "music": {
+        "sensory": 0.8, "motor_planning": 0.8, "social": 0.7, "attention": 0.5, "fine_motor": 0.3,
+        "transitions": 0.3,
+    },
+    "library": {
+        "attention": 0.6, "sensory": 0.4, "social": 0.3, "transitions": 0.3, "fine_motor": 0.2,
+        "handwriting": 0.1,
+    },
+    "assembly": {"sensory": 0.6, "transitions": 0.5, "attention": 0.4, "social": 0.3},
+    "class_change": {
+        "transitions": 1.0, "sensory": 0.8, "motor_planning": 0.6, "attention": 0.5,
+        "social": 0.5, "self_care": 0.4, "fine_motor": 0.2,
+    },
+    "lecture": {
+        "attention": 0.9, "keyboarding": 0.7, "handwriting": 0.6, "sensory": 0.4,
+        "fine_motor": 0.3, "social": 0.1,
+    },
+    "lab": {
+        "fine_motor": 0.8, "attention": 0.7, "social": 0.7, "sensory": 0.5, "handwriting": 0.4,
+        "motor_planning": 0.4, "self_care": 0.2, "transitions": 0.2, "keyboarding": 0.2,
+    },
+    "vocational": {
+        "fine_motor": 0.9, "attention": 0.9, "motor_planning": 0.7, "sensory": 0.6,
+        "social": 0.6, "self_care": 0.6, "transitions": 0.5, "keyboarding": 0.4,
+        "handwriting": 0.2,
+    },
+    "community_outing": {
+        "social": 0.9, "sensory": 0.8, "self_care": 0.8, "transitions": 0.8,
+        "motor_planning": 0.7, "attention": 0.6, "fine_motor": 0.3, "handwriting": 0.1,
+    },
+}  # fmt: skip
+
+
+def _with_more_columns(
+    rows: dict[str, dict[str, float]],
+) -> dict[str, dict[str, float]]:
+    for activity, column in _MORE_COLUMNS.items():
+        for domain, weight in column.items():
+            rows[domain][activity] = weight
+    return rows
+
+
+# domain -> activity -> weight; domain.md's table plus keyboarding and test_taking, then
+# the columns above. Activities absent from a row weigh 0. The one place for the defaults:
+# the app's fit table and docs/scenario-format.md's table are read from it.
+DEFAULT_FIT: Mapping[str, Mapping[str, float]] = _with_more_columns(
+    {
+        "handwriting": _row(1.0, 0.6, 0.4, 0.7, 0.1, 0.5, 0.6, 0, 0, 0, 0, 0),
+        "fine_motor": _row(0.8, 0.7, 0.5, 0.6, 0.1, 0.4, 1.0, 0.1, 0.6, 0.3, 0, 0),
+        "sensory": _row(0.4, 0.8, 0.9, 0.5, 0.8, 0.4, 0.5, 0.7, 0.8, 0.6, 0.9, 0),
+        "social": _row(0.2, 1.0, 1.0, 0.1, 0.7, 0.3, 0.6, 1.0, 0.9, 0.3, 0.3, 0),
+        "attention": _row(0.7, 0.7, 0.7, 1.0, 0.6, 0.8, 0.4, 0.2, 0.2, 0.6, 0.8, 0),
+        "self_care": _row(0, 0.2, 0.1, 0.1, 0.1, 0, 0.3, 0.3, 1.0, 1.0, 0.5, 0),
+        "motor_planning": _row(0.1, 0.4, 0.3, 0, 0.5, 0, 0.3, 1.0, 0.2, 0.4, 0.6, 0),
+        "transitions": _row(0, 0.3, 0.2, 0, 0.3, 0, 0.1, 0.4, 0.5, 0.8, 1.0, 0),
+        "keyboarding": _row(0.8, 0.5, 0.4, 0.8, 0, 0, 0, 0, 0, 0, 0, 0),
+        "test_taking": _row(0, 0, 0, 0.6, 0, 0, 0, 0, 0, 0, 0, 1.0),
+    }
+)
 
 DELIVERIES = ("push_in", "pull_out")
 GROUPINGS = ("individual", "group_ok")

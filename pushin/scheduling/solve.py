@@ -1,6 +1,6 @@
 """Staged lexicographic solve: each objective level is optimised, then fixed.
 
-Levels (scenario-format.md): 1 shortfall, 2 moved sessions (re-plans), 3 fit minutes,
+Levels (docs/scenario-format.md): 1 shortfall, 2 moved sessions (re-plans), 3 fit minutes,
 4 preferences, 5 sessions, 6 travel, 7 adjacent-day pairs. A level proven optimal is
 fixed to its value (== constraint) before the next; a level cut short by its time budget
 is fixed to the incumbent's value (<=, so later levels can still improve the plan) and the

@@ -53,6 +53,11 @@ ACTIVITY_PHRASE: dict[str, str] = {
     Activity.MUSIC: "music",
     Activity.LIBRARY: "library",
     Activity.ASSEMBLY: "an assembly",
+    Activity.CLASS_CHANGE: "a class change",
+    Activity.LECTURE: "a lecture",
+    Activity.LAB: "a lab",
+    Activity.VOCATIONAL: "a work task",
+    Activity.COMMUNITY_OUTING: "a community outing",
 }
 
 DOMAIN_WORD: dict[str, str] = {

@@ -16,7 +16,9 @@ def test_defaults_come_from_the_scheduling_engine(world):
             assert table[domain][activity] == DEFAULT_FIT.get(domain, {}).get(activity, 0.0)
     assert table["handwriting"]["writing"] == 1.0
     assert table["handwriting"]["pe_recess"] == 0.0  # absent from the engine's row
-    assert table["social"]["science"] == 0.0  # activity outside the default table
+    assert table["social"]["science"] == 0.7  # the specials have defaults too
+    assert table["keyboarding"]["music"] == 0.0  # absent from the engine's column
+    assert table["fine_motor"]["vocational"] == 0.9  # secondary and transition activities
 
 
 def test_district_edits_override_only_their_cells_and_only_their_district(world):

@@ -121,7 +121,8 @@ def test_fit_overrides_extend_the_default_table(tiny_scenario: dict[str, Any]) -
     scenario = parse_scenario(data)
     assert scenario.fit_weight("handwriting", "test") == 0.3
     assert scenario.fit_weight("handwriting", "writing") == 1.0
-    assert scenario.fit_weight("social", "assembly") == 0.0
+    assert scenario.fit_weight("social", "assembly") == 0.3  # issue 11's default
+    assert scenario.fit_weight("social", "field_trip") == 0.0  # unknown activity
     assert DEFAULT_FIT["keyboarding"]["writing"] == 0.8
     assert DEFAULT_FIT["test_taking"] == {"test": 1.0, "independent_work": 0.6}
 
