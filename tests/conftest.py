@@ -8,6 +8,7 @@ from django.test import Client
 
 from pushin.accounts.models import User
 from tests.factories import World, make_world
+from tests.signing_in import force_login
 
 pytest_plugins = ["tests.browser.fixtures"]
 
@@ -76,12 +77,13 @@ def world(db: None) -> World:
 
 @pytest.fixture
 def login(client: Client):
-    """`login(user)` signs the test client in as that person and returns the client."""
+    """`login(user)` signs the test client in as that person and returns the client (past
+    two-factor sign-in where it asks a code: tests/signing_in.py)."""
 
     def _login(user: User | None) -> Client:
         client.logout()
         if user is not None:
-            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            force_login(client, user)
         return client
 
     return _login

@@ -10,6 +10,7 @@ from typing import Any
 from django.test import Client
 
 from pushin.accounts.models import User
+from tests.signing_in import force_login
 
 HX = {"HX-Request": "true"}
 
@@ -17,7 +18,7 @@ HX = {"HX-Request": "true"}
 def signed_in(user: User) -> Client:
     """A client of its own (a second tab or a second person), signed in as `user`."""
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    force_login(client, user)
     return client
 
 

@@ -166,10 +166,11 @@ class AuditRetention(models.Model):
 
 class TwoFactorPolicy(models.Model):
     """Which roles of a district must use two-factor sign-in (accounts/two_factor.py).
-    Without a row: `DEFAULT_ROLES`. A person of such a role without an authenticator is
-    sent to set one up at sign-in, before any other page."""
+    Without a row: `DEFAULT_ROLES`, the administrators (a row with no roles is a district
+    that chose to require it of nobody). A person of such a role without an authenticator
+    is sent to set one up at sign-in, before any other page."""
 
-    DEFAULT_ROLES: tuple[str, ...] = ()
+    DEFAULT_ROLES: tuple[str, ...] = (Role.ADMIN.value,)
 
     district = models.OneToOneField(
         "district.District", on_delete=models.CASCADE, related_name="two_factor_policy"

@@ -94,8 +94,13 @@ def two_factor_policy(request: HttpRequest) -> HttpResponse:
     """The district administrator chooses the roles that must use two-factor sign-in."""
     actor = signed_in_user(request)
     district = user_admin_district_for(actor)
-    form = PolicyForm(request.POST or None, initial={"roles": two_factor.required_roles(district)})
-    if request.method == "POST" and form.is_valid():
+    # Bound on every POST: a form with no box ticked (the district requires it of nobody)
+    # may come without any field at all.
+    form = PolicyForm(
+        request.POST if request.method == "POST" else None,
+        initial={"roles": two_factor.required_roles(district)},
+    )
+    if form.is_bound and form.is_valid():
         two_factor.two_factor_policy_set(
             actor=actor, district=district, roles=form.cleaned_data["roles"]
         )

@@ -51,6 +51,7 @@ from pushin.collaboration.models import (
 )
 from pushin.collaboration.services import strategies_seed
 from pushin.demo import names
+from pushin.demo.authenticator import demo_authenticator_create
 from pushin.demo.data import demo_data_points
 from pushin.demo.goals import GOAL_BANK
 from pushin.district.models import (
@@ -352,9 +353,11 @@ class _Loader:
         # A signed progress report and a few drafts, so the report pages show something.
         demo_progress_reports(district, featured_room=rooms[featured_room], today=self.today)
         admin = self.personas["admin"]
-        User.objects.create(
+        admin_user = User.objects.create(
             **self._user_fields(admin.username, admin.first_name, admin.last_name, Role.ADMIN)
         )
+        # Administrators must use two-factor sign-in by default; the demo keeps the default.
+        demo_authenticator_create(user=admin_user, size=self.size, seed=self.seed)
         AuditEntry.objects.create(
             actor=None,
             action=AuditAction.IMPORT,

@@ -23,6 +23,7 @@ from pushin.district.models import Classroom, District, School
 from tests.caseload.personas import PERSONAS, persona_user
 from tests.conftest import NOW, TODAY
 from tests.factories import World, make_student, make_user
+from tests.signing_in import force_login
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ TRAIL = "/audit/"
 
 
 def sign_in(client: Client, user: User) -> Client:
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    force_login(client, user)
     return client
 
 

@@ -229,3 +229,55 @@ def test_no_audit_entry_or_account_is_written_by_a_refusal(
     users, entries = User.objects.count(), AuditEntry.objects.count()
     sign_in_as(client, "stranger")
     assert (User.objects.count(), AuditEntry.objects.count()) == (users, entries)
+
+
+# Single sign-on and two-factor sign-in: the identity provider's sign-in (whatever its own
+# second step) does not stand in for the code a district requires of the role.
+
+ADMIN_AT_PROVIDER = [("ellis", {"email": "admin@riverbend.example", "email_verified": True})]
+
+
+def test_an_administrator_signed_in_by_single_sign_on_still_gives_the_code(
+    settings: Any, world: World, client: Client
+) -> None:
+    from pushin.accounts.two_factor import PENDING
+    from tests.signing_in import authenticator_for, current_code
+
+    admin = with_email(world.admin, "admin@riverbend.example")
+    device = authenticator_for(admin)
+    dashboard = reverse("district:dashboard")
+    verify = reverse("two_factor:verify")
+    with provider(settings, people=ADMIN_AT_PROVIDER):
+        response = sign_in_as(client, "ellis", next_url=dashboard)
+    assert response["Location"] == dashboard
+    assert signed_in_user(client) == admin
+    assert client.session[PENDING]
+    # Nothing opens before the code, the page asked for included.
+    assert client.get(dashboard)["Location"] == f"{verify}?next={dashboard}"
+    assert client.get(reverse("accounts:users"))["Location"].startswith(verify)
+    assert client.get(dashboard, headers={"HX-Request": "true"})["HX-Redirect"].startswith(verify)
+    given = client.post(verify, {"code": current_code(device), "next": dashboard})
+    assert given["Location"] == dashboard
+    assert client.get(dashboard).status_code == 200
+
+
+def test_an_administrator_without_an_authenticator_sets_one_up_after_single_sign_on(
+    settings: Any, world: World, client: Client
+) -> None:
+    with_email(world.admin, "admin@riverbend.example")
+    home = reverse("two_factor:home")
+    with provider(settings, people=ADMIN_AT_PROVIDER):
+        sign_in_as(client, "ellis")
+    assert client.get(reverse("district:dashboard"))["Location"] == home
+    assert "requires two-factor sign-in for your role" in page_text(
+        client.get(home).content.decode()
+    )
+
+
+def test_a_teacher_signed_in_by_single_sign_on_gives_no_code_by_default(
+    idp: str, teacher: User, client: Client
+) -> None:
+    sign_in_as(client, "park")
+    page = client.get(reverse("home"), follow=True)
+    assert page.status_code == 200
+    assert reverse("two_factor:verify") not in page.wsgi_request.path

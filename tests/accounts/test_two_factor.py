@@ -14,10 +14,11 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pushin.accounts.models import AuditEntry, User
-from pushin.accounts.two_factor import PENDING
+from pushin.accounts.models import AuditEntry, TwoFactorPolicy, User
+from pushin.accounts.two_factor import PENDING, SETUP_REQUIRED
 from tests.factories import PASSWORD, World
 from tests.page_text import page_text
+from tests.signing_in import authenticator_for, current_code
 
 HOME = reverse("two_factor:home")
 VERIFY = reverse("two_factor:verify")
@@ -176,17 +177,25 @@ def test_the_django_admin_does_not_show_anyones_secret(world: World, login) -> N
 POLICY = reverse("two_factor:policy")
 
 
-def test_by_default_no_role_is_required(world: World) -> None:
+def _checked(html: str) -> list[str]:
+    """The roles ticked on the district's page."""
+    return re.findall(r'<input type="checkbox" name="roles" value="(\w+)"[^>]*checked', html)
+
+
+def test_by_default_administrators_are_required(world: World) -> None:
     from pushin.accounts.two_factor import required_roles
 
-    assert required_roles(world.district) == []
+    assert not TwoFactorPolicy.objects.exists()
+    assert required_roles(world.district) == ["admin"]
 
 
 def test_the_district_administrator_chooses_the_roles(world: World, login) -> None:
     from pushin.accounts.two_factor import required_roles
 
     client = login(world.admin)
-    assert client.get(POLICY).status_code == 200
+    page = client.get(POLICY)
+    assert page.status_code == 200
+    assert _checked(page.content.decode()) == ["admin"]  # the default, before any choice
     response = client.post(POLICY, {"roles": ["admin", "provider"]}, follow=True)
     assert "Saved" in page_text(response.content.decode())
     assert required_roles(world.district) == ["provider", "admin"]
@@ -198,10 +207,22 @@ def test_the_district_administrator_chooses_the_roles(world: World, login) -> No
     assert login(world.teacher).get(POLICY).status_code == 404
 
 
-def test_a_required_role_without_an_authenticator_sets_one_up_first(
-    world: World, login, time_machine
+def test_the_district_may_require_it_of_nobody(world: World, login) -> None:
+    from pushin.accounts.two_factor import required_roles
+
+    client = login(world.admin)
+    response = client.post(POLICY, {}, follow=True)  # no box ticked: no field at all
+    assert "Saved" in page_text(response.content.decode())
+    assert TwoFactorPolicy.objects.get(district=world.district).roles == []
+    assert required_roles(world.district) == []
+    assert _checked(client.get(POLICY).content.decode()) == []
+
+
+def test_a_fresh_districts_administrator_sets_one_up_before_any_other_page(
+    world: World, time_machine
 ) -> None:
-    login(world.admin).post(POLICY, {"roles": ["admin"]})
+    # No choice made by the district: the default requires it of administrators.
+    assert not TOTPDevice.objects.filter(user=world.admin).exists()
     client, location = _sign_in("admin")
     page = client.get(location)
     assert page["Location"] == HOME
@@ -224,6 +245,48 @@ def test_a_required_role_without_an_authenticator_sets_one_up_first(
     time_machine.shift(dt.timedelta(minutes=2))
     again, location = _sign_in("admin")
     assert again.get(location)["Location"].startswith(VERIFY)
+
+
+def test_an_administrator_with_an_authenticator_is_asked_for_the_code_by_default(
+    world: World, time_machine
+) -> None:
+    device = authenticator_for(world.admin)
+    client, location = _sign_in("admin")
+    dashboard = reverse("district:dashboard")
+    assert client.get(location)["Location"].startswith(VERIFY)
+    assert client.get(dashboard)["Location"] == f"{VERIFY}?next={dashboard}"
+    assert client.get(POLICY)["Location"].startswith(VERIFY)
+    given = client.post(VERIFY, {"code": current_code(device), "next": dashboard})
+    assert given["Location"] == dashboard
+    assert client.get(dashboard).status_code == 200
+
+
+def test_a_provider_is_not_asked_by_default(world: World) -> None:
+    client, location = _sign_in("provider")
+    assert not location.startswith(VERIFY)
+    assert client.get(reverse("sessions:today")).status_code == 200
+    assert PENDING not in client.session
+    assert SETUP_REQUIRED not in client.session
+
+
+def test_a_district_that_unticks_administrators_no_longer_requires_it(
+    world: World, login, time_machine
+) -> None:
+    admin = login(world.admin)
+    admin.post(POLICY, {"roles": ["provider"]})
+    # An administrator without an authenticator signs in with the password alone.
+    TOTPDevice.objects.filter(user=world.admin).delete()
+    client, _ = _sign_in("admin")
+    assert SETUP_REQUIRED not in client.session
+    assert client.get(reverse("district:dashboard")).status_code == 200
+    # One who has an authenticator may now turn it off (with a code).
+    key = _enable(client)
+    time_machine.shift(dt.timedelta(minutes=2))
+    done = client.post(HOME, {"action": "disable", "code": _code(key)}, follow=True)
+    assert "Two-factor sign-in is off" in page_text(done.content.decode())
+    # The ticked role is now the one asked.
+    client, location = _sign_in("provider")
+    assert client.get(location)["Location"] == HOME
 
 
 def test_a_role_not_required_signs_in_as_before(world: World, login) -> None:

@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 from pushin.accounts.models import User
 from tests.factories import PASSWORD
+from tests.signing_in import authenticator_if_needed, current_code
 
 # Playwright's sync API keeps an event loop running in this thread for the whole session
 # (one browser per worker); the ORM calls tests make around it are plain synchronous code.
@@ -75,11 +76,19 @@ def phone_page(browser: Browser, live_server) -> Iterator[Page]:
 
 
 def sign_in(page: Page, user: User) -> None:
+    """The sign-in form, then the code of their authenticator where the sign-in asks one
+    (an administrator's, by default: tests/signing_in.py)."""
+    device = authenticator_if_needed(user)
     page.goto("/login/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+    if device is not None:
+        page.wait_for_url("**/two-factor/code/**")
+        page.fill("#id_code", current_code(device))
+        page.click("main button[type=submit]")
+        page.wait_for_load_state("networkidle")
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -34,6 +34,7 @@ from tests.core.test_permission_matrix import (
     parse,
     url_for,
 )
+from tests.signing_in import force_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -102,7 +103,7 @@ def _signed_in_page(browser: Browser, base_url: str, m: MatrixWorld, persona: st
     user = m.user(persona)
     if user is not None:  # a session made on the server side: the sign-in form is not tested here
         client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        force_login(client, user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
         name = settings.SESSION_COOKIE_NAME
         context.add_cookies([{"name": name, "value": cookie, "url": base_url}])

@@ -22,6 +22,7 @@ from pushin.ids import encode_id
 from tests.caseload.personas import HTMX
 from tests.core.rich_world import RichWorld, rich_world
 from tests.factories import World, make_student
+from tests.signing_in import force_login
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def reads(**filters: Any) -> list[tuple[int | None, str, str, int | None]]:
 
 
 def get(client: Client, user: User, url: str, **headers: Any) -> Any:
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    force_login(client, user)
     AuditEntry.objects.all().delete()
     response = client.get(url, **headers)
     assert response.status_code == 200, url
@@ -67,7 +68,7 @@ def test_the_caseload_list_audits_in_a_constant_number_of_queries(
     provider = world.provider
 
     def queries() -> int:
-        client.force_login(provider.user, backend="django.contrib.auth.backends.ModelBackend")
+        force_login(client, provider.user)
         with CaptureQueriesContext(connection) as captured:
             assert client.get(reverse("caseload:list")).status_code == 200
         return len(captured)

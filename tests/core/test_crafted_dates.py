@@ -21,6 +21,7 @@ from pushin.query import EARLIEST, LATEST
 from tests.core.rich_world import RichWorld, rich_world
 from tests.core.test_get_never_writes import Case, cases, walker
 from tests.factories import World
+from tests.signing_in import force_login
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_no_page_crashes_on_a_crafted_date(rich: RichWorld, client: Client) -> N
         client.logout()
         user = walker(rich, persona)
         assert user is not None
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        force_login(client, user)
         crafted = _crafted(client, walk_cases)
         opened += len(crafted)
         for case in crafted:

@@ -50,6 +50,7 @@ from tests.core.rich_world import (
     rich_world,
 )
 from tests.factories import World
+from tests.signing_in import force_login
 
 # --- What the comparison leaves out ----------------------------------------------------------
 
@@ -532,7 +533,7 @@ def walk(
     """Request every case as `user`; note what each request changed (or how it crashed)."""
     client.logout()
     if user is not None:
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        force_login(client, user)
     before = Snapshot.take()
     skipped = skipped_db_tables()
     for case in walk_cases:

@@ -59,6 +59,7 @@ from tests.core.test_get_never_writes import (
     skipped_db_tables,
 )
 from tests.factories import make_provider, make_student, make_user
+from tests.signing_in import force_login
 
 pytestmark = pytest.mark.django_db
 
@@ -619,7 +620,7 @@ def _signer(client: Client, user: User | None) -> Callable[[], None]:
             if cookie is not None and cookie.value:
                 client.logout()
         elif cookie is None or not cookie.value:
-            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            force_login(client, user)
 
     client.logout()
     return signed_in

@@ -23,6 +23,7 @@ from tests.core.test_get_never_writes import cases, routes, walker
 from tests.core.test_settings import PRODUCTION_ENV
 from tests.core.test_settings_hardening import _manage
 from tests.factories import World
+from tests.signing_in import force_login
 
 KEY = override_settings(PUSHIN_ID_KEY="k" * 40)
 
@@ -237,7 +238,7 @@ def test_no_page_links_to_a_bare_id(rich: RichWorld, client: Client, persona: st
     walk_cases, _ = cases(rich)
     user = walker(rich, persona)
     assert user is not None
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    force_login(client, user)
     found: list[str] = []
     pages = 0
     for case in walk_cases:

@@ -26,6 +26,7 @@ from pushin.accounts.models import AuditAction, AuditEntry, User
 from pushin.caseload.models import Student
 from tests.core.rich_world import RichWorld, rich_world
 from tests.core.test_get_never_writes import WALKERS, Case, cases, walker
+from tests.signing_in import force_login
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,7 @@ def walk_reads(
     """Request every case as `user`; note each student shown without a READ entry."""
     client.logout()
     if user is not None:
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        force_login(client, user)
     students = list(Student.objects.order_by("pk"))
     last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     for case in walk_cases:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pushin.accounts.models import User
 from pushin.demo.district import DEMO_PASSWORD
@@ -59,18 +63,54 @@ def test_prints_one_login_per_role_and_the_url() -> None:
     assert "caseload of 72 students at 7 schools" in output
 
 
+def printed_secret(output: str) -> str:
+    """The authenticator secret printed for the administrator (base32)."""
+    found = re.search(r"add the secret ([A-Z2-7]+)", output)
+    assert found, output
+    return found[1]
+
+
+def code_of(secret: str) -> str:
+    """What an authenticator app given `secret` shows now."""
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    return f"{TOTP(key, step=30, digits=6).token():06d}"
+
+
 @pytest.mark.parametrize("role", list(HOME))
 def test_printed_logins_sign_in_and_land_on_their_home_page(client: Client, role: str) -> None:
-    username, password = printed_logins(run())[role]
+    output = run()
+    username, password = printed_logins(output)[role]
     response = client.post(reverse("login"), {"username": username, "password": password})
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
+    if role == "admin":  # two-factor, the default for administrators: the printed secret
+        verify = reverse("two_factor:verify")
+        assert client.get(reverse("home"))["Location"].startswith(verify)
+        given = client.post(verify, {"code": code_of(printed_secret(output))})
+        assert given["Location"] == reverse("home")
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"] == reverse(HOME[role])
     page = client.get(response["Location"], follow=True)  # a one-room teacher goes on to it
     assert page.status_code == 200
     assert page.wsgi_request.user.username == username
+
+
+def test_only_the_administrator_has_an_authenticator_and_demo_code_shows_its_code() -> None:
+    output = run()
+    assert "Administrators must use two-factor sign-in" in output
+    assert [device.user.username for device in TOTPDevice.objects.all()] == ["admin.ellis"]
+    out = StringIO()
+    call_command("demo_code", stdout=out)
+    assert out.getvalue().split()[0] == code_of(printed_secret(output))
+    assert "(admin.ellis;" in out.getvalue()
+    # The same secret after --reset: an app set up once keeps working.
+    assert printed_secret(run("--reset")) == printed_secret(output)
+
+
+def test_demo_code_refuses_without_the_demo() -> None:
+    with pytest.raises(CommandError, match="no administrator with an authenticator"):
+        call_command("demo_code", stdout=StringIO())
 
 
 def test_passwords_are_hashed_with_argon2() -> None:

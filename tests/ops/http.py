@@ -101,7 +101,9 @@ class Phone:
             headers["HX-Request"] = "true"
         return self._send(path, urllib.parse.urlencode(data or {}).encode(), headers)
 
-    def sign_in(self, username: str, password: str) -> Answer:
+    def sign_in(self, username: str, password: str, *, code: str = "") -> Answer:
+        """The sign-in form; then `code` on the two-factor code page, for an account whose
+        sign-in asks one (tests/signing_in.py computes it)."""
         page = self.get("/login/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
         assert token, page.text[:500]
@@ -110,6 +112,9 @@ class Phone:
             {"username": username, "password": password, "csrfmiddlewaretoken": token[1]},
         )
         assert answer.status == 302, f"sign-in refused ({answer.status})"
+        if code:
+            answer = self.post("/two-factor/code/", {"code": code})
+            assert answer.status == 302, f"code refused ({answer.status})"
         return answer
 
 

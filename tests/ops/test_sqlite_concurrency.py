@@ -31,6 +31,7 @@ from tests.ops.http import Answer, Phone, server
 from tests.planning.conftest import give_availability
 from tests.sessions.factories import add_student, dated_session
 from tests.sessions.helpers import record_url
+from tests.signing_in import authenticator_for, current_code
 from tests.worker_process import WorkerDatabase
 
 pytestmark = [
@@ -84,9 +85,9 @@ def together(calls: list[Callable[[], T]]) -> list[T]:
     return [results[index] for index in range(len(calls))]
 
 
-def signed_in(base: str, username: str) -> Phone:
+def signed_in(base: str, username: str, *, code: str = "") -> Phone:
     phone = Phone(base)
-    phone.sign_in(username, PASSWORD)
+    phone.sign_in(username, PASSWORD, code=code)
     return phone
 
 
@@ -176,9 +177,13 @@ def test_two_plans_accepted_at_once_one_wins(planning_world: World, tmp_path: Pa
     provider = world.provider
     mine = plan_run_create(user=provider.user, district=world.district, providers=[provider])
     theirs = plan_run_create(user=world.admin, district=world.district, providers=[provider])
+    authenticator = authenticator_for(world.admin)  # administrators must use two-factor
 
     with served(tmp_path) as base:
-        people = [signed_in(base, provider.user.username), signed_in(base, world.admin.username)]
+        people = [
+            signed_in(base, provider.user.username),
+            signed_in(base, world.admin.username, code=current_code(authenticator)),
+        ]
         answers = together([lambda: accept(people[0], mine), lambda: accept(people[1], theirs)])
 
     assert sorted(answer.status for answer in answers) == [302, 409]

@@ -31,11 +31,12 @@ from tests.factories import World, make_world
 from tests.planning.conftest import give_availability
 from tests.planning.helpers import september_schedule, solved_run
 from tests.planning.test_week_replan import THURSDAY, WEEK, thursday_is, week_run
+from tests.signing_in import force_login
 
 
 def signed_in(user: User) -> Client:
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    force_login(client, user)
     return client
 
 

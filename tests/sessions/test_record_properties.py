@@ -120,6 +120,7 @@ from pushin.vocabulary import WEEKDAY_BY_ISO, Activity, MissReason, Weekday
 from tests.conftest import NOW
 from tests.core.test_get_never_writes import Snapshot
 from tests.factories import World, make_student, make_world
+from tests.signing_in import force_login
 
 SCHOOL_TZ = ZoneInfo("America/New_York")
 
@@ -1005,7 +1006,7 @@ class RecordMachine(RuleBasedStateMachine):
             pages.append((self.user, reverse("planning:run", kwargs={"pk": pk})))
         reader, url = data.draw(st.sampled_from(pages), label="page")
         client = Client()  # signed in now: the clock has moved since any earlier sign-in
-        client.force_login(reader, backend="django.contrib.auth.backends.ModelBackend")
+        force_login(client, reader)
         snapshot = Snapshot.take()
         with self.step(f"GET {url}"):
             response = client.get(url)

@@ -8,11 +8,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from pushin.accounts.models import User
+from pushin.demo.authenticator import demo_authenticator_secret
 from pushin.demo.district import (
     DEMO_PASSWORD,
     DEMO_URL,
     SIZES,
     DemoError,
+    DemoSummary,
     demo_district_load,
     format_logins,
 )
@@ -63,4 +66,28 @@ class Command(BaseCommand):
         for line in format_logins(summary):
             self.stdout.write("  " + line)
         self.stdout.write("")
+        self._authenticator(summary)
         self.stdout.write(f"Open {options['url']}")
+
+    def _authenticator(self, summary: DemoSummary) -> None:
+        """The administrator's second step (two-factor sign-in is required of
+        administrators by default, and the demo keeps the default)."""
+        username = next(x.username for x in summary.logins if x.role == "admin")
+        admin = User.objects.get(username=username)
+        secret = demo_authenticator_secret(admin)
+        self.stdout.write(
+            "Administrators must use two-factor sign-in (the default; a district may choose):"
+        )
+        if secret:
+            size = "" if summary.size == "small" else f" --size {summary.size}"
+            self.stdout.write(
+                f"  {username} gives a code after the password: add the secret {secret}\n"
+                "  to an authenticator app (the demo's own, the same on every machine), or run\n"
+                f"  `.venv/bin/python manage.py demo_code{size}` for the current code."
+            )
+        else:  # a demo loaded before the administrator had one
+            self.stdout.write(
+                f"  {username} is asked to set an authenticator app up at the first sign-in\n"
+                "  (load_demo --reset gives the demo's own)."
+            )
+        self.stdout.write("")
