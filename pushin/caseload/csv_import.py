@@ -262,7 +262,7 @@ def _parse_row(row: CsvRow, check: RowCheck, look: _Lookups) -> _Parsed:
     p.ref = check.text("student_ref", max_length=32)
     p.first_name = check.text("first_name", max_length=60)
     p.last_name = check.text("last_name", max_length=60)
-    p.grade = check.text("grade", max_length=8, required=False)
+    p.grade = check.grade()
 
     school_code = check.code("school_code", max_length=32)
     classroom_code = check.code("classroom_code", max_length=40)

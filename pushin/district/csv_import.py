@@ -29,7 +29,7 @@ from pushin.district.models import ActivityBlock, Classroom, District, School, T
 from pushin.district.services import classroom_teacher_notify
 from pushin.planning.models import ScheduledSession
 from pushin.query import EARLIEST, LATEST, WINDOW
-from pushin.vocabulary import Activity, Weekday, in_week_order
+from pushin.vocabulary import GRADE_WORDS, Activity, Weekday, grade_from_text, in_week_order
 
 MAX_DATA_ROWS = 5000
 NUL = "\x00"
@@ -302,6 +302,18 @@ class RowCheck:
             return ""
         self.canon[column] = value
         return value
+
+    def grade(self, column: str = "grade") -> str:
+        """An optional grade: PK3, PK4, K, 1 to 12 or 18-22 (also "KG", "Pre-K", "03")."""
+        value = self._cell(column, required=False)
+        if value is None:
+            return ""
+        grade = grade_from_text(value)
+        if not grade:
+            self.error(column, f"'{value}' is not a grade; valid: {GRADE_WORDS}")
+            return ""
+        self.canon[column] = grade
+        return grade
 
     def code(self, column: str, *, max_length: int, required: bool = True) -> str:
         """A short code (school, classroom): letters, digits, - and _; case-insensitive."""
@@ -632,7 +644,7 @@ def timetables_import(*, actor: User, district: District, text: str, dry_run: bo
         school_code = check.code("school_code", max_length=32)
         classroom_code = check.code("classroom_code", max_length=40)
         name = check.text("classroom_name", max_length=60)
-        grade = check.text("grade", max_length=8, required=False)
+        grade = check.grade()
         teacher_name = check.text("teacher_username", max_length=150, required=False)
         day = check.choice("day", Weekday.values, what="day")
         start = check.time("start")

@@ -53,6 +53,7 @@ from pushin.district.csv_import import (
     users_by_username,
 )
 from pushin.district.models import Classroom, District, School
+from pushin.vocabulary import grade_from_text
 
 # The files, in the order they are checked and reported.
 FILES = ("orgs", "academicSessions", "users", "classes", "enrollments")
@@ -194,14 +195,44 @@ def roster_files_from_zip(data: bytes) -> dict[str, str]:
     return texts
 
 
-def roster_grade(value: str) -> str:
-    """A OneRoster grade (CEDS: KG, 01 ... 12, PK) as Push-In writes it: K, 1 ... 12, PK."""
-    value = value.strip()
-    if value.upper() == "KG":
-        return "K"
-    if value.isdigit():
-        return str(int(value))
-    return value[:8]
+# OneRoster's grade codes (CEDS) -> Push-In's grades. "13" and "PS" (post-secondary) are
+# the 18-22 transition program; "UG" (ungraded, as self-contained rooms often are) is no
+# grade; "IT" (infant/toddler) and "Other" are outside ages 3 to 22 and an error.
+ROSTER_GRADES: dict[str, str] = {
+    "PR": "PK3",
+    "PK": "PK4",
+    "TK": "PK4",
+    "KG": "K",
+    **{f"{n:02d}": str(n) for n in range(1, 13)},
+    "13": "18-22",
+    "PS": "18-22",
+    "UG": "",
+}
+
+
+def roster_grade(value: str) -> str | None:
+    """A OneRoster grade as Push-In writes it (KG -> K, 01 -> 1, PK -> PK4, 13 -> 18-22,
+    UG -> no grade); None for a code that names no grade Push-In serves."""
+    code = value.strip().upper()
+    if code in ROSTER_GRADES:
+        return ROSTER_GRADES[code]
+    return grade_from_text(code) or None
+
+
+def _first_grade(check: RowCheck, grades: list[str]) -> str:
+    """The first grade of a `grades` cell, as Push-In writes it; an unknown one is an error
+    of the row's `grades` field."""
+    if not grades:
+        return ""
+    grade = roster_grade(grades[0])
+    if grade is None:
+        check.error(
+            "grades",
+            f"'{grades[0]}' is not a grade Push-In knows; OneRoster codes PR, PK, TK, KG, "
+            "01 to 12, 13, PS and UG are read (ages 3 to 22)",
+        )
+        return ""
+    return grade
 
 
 def roster_code(value: str, max_length: int) -> str:
@@ -371,10 +402,9 @@ def _parse(texts: dict[str, str], today: dt.date, errors: list[RowError]) -> _Ro
             )
             continue
         room_codes[key] = check.number
+        grade = _first_grade(check, grades)
         if check.ok:
-            roster.classes[sid] = _Class(
-                check.number, school, code, title, roster_grade(grades[0]) if grades else ""
-            )
+            roster.classes[sid] = _Class(check.number, school, code, title, grade)
 
     seen = {}
     for row in rows["users"]:
@@ -395,6 +425,7 @@ def _parse(texts: dict[str, str], today: dt.date, errors: list[RowError]) -> _Ro
         grades = [g.strip() for g in row.get("grades").split(",") if g.strip()]
         if not _unique(check, seen, sid, "sourcedid") or role not in ("teacher", "student"):
             continue
+        grade = _first_grade(check, grades) if role == "student" else ""
         if check.ok:
             roster.users[sid] = _User(
                 row=check.number,
@@ -404,7 +435,7 @@ def _parse(texts: dict[str, str], today: dt.date, errors: list[RowError]) -> _Ro
                 given=given,
                 family=family,
                 email=email,
-                grade=roster_grade(grades[0]) if grades else "",
+                grade=grade,
                 gone=status == "tobedeleted" or enabled == "false",
             )
 
