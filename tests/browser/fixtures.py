@@ -88,6 +88,7 @@ def sign_in(page: Page, user: User) -> None:
         page.wait_for_url("**/two-factor/code/**")
         page.fill("#id_code", current_code(device))
         page.click("main button[type=submit]")
+        page.wait_for_url(lambda url: "/two-factor/" not in url)
         page.wait_for_load_state("networkidle")
 
 

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from tests.accounts.test_sso import provider, with_email
 from tests.browser.fixtures import screenshot
 from tests.factories import World, make_world
+from tests.signing_in import authenticator_for, current_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -61,8 +62,15 @@ def test_an_unknown_person_is_told_whom_to_ask(page: Page, browser_world: World,
 def test_the_director_turns_password_sign_in_off(
     page: Page, browser_world: World, idp: str
 ) -> None:
+    device = authenticator_for(browser_world.admin)  # administrators: two-factor by default
     through_the_provider(page, "director")
+    # Single sign-on does not stand in for the code.
+    expect(page.get_by_role("heading", name="Your sign-in code")).to_be_visible()
     page.goto("/district/settings/")
+    assert "/two-factor/code/" in page.url
+    page.fill("#id_code", current_code(device))
+    page.get_by_role("button", name="Go on").click()
+    page.wait_for_url("**/district/settings/")  # the page asked for, once the code is given
     page.get_by_role("link", name="Change how staff sign in").click()
     page.get_by_label("Off: single sign-on only").check()
     page.get_by_role("button", name="Save").click()
