@@ -23,7 +23,7 @@ from pushin.accounts.models import Role, User
 from pushin.collaboration import followups
 from pushin.collaboration.models import FollowUp, FollowUpStatus
 from pushin.collaboration.printables import (
-    GRADES,
+    PRINTABLE_BANDS,
     PrintableError,
     PrintableKind,
     normalize_grade,
@@ -274,12 +274,12 @@ def _require_staff(user: User) -> None:
 @login_required
 @require_GET
 def printables(request: HttpRequest) -> HttpResponse:
-    """A page of every kind of paper, one link per grade."""
+    """A page of every kind of paper, one link per grade band (preschool to transition)."""
     _require_staff(signed_in_user(request))
     return render(
         request,
         "collaboration/printables.html",
-        {"kinds": PrintableKind.choices, "grades": GRADES},
+        {"kinds": PrintableKind.choices, "grades": PRINTABLE_BANDS},
     )
 
 
@@ -295,7 +295,7 @@ def printable(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "collaboration/printables.html",
-            {"kinds": PrintableKind.choices, "grades": GRADES, "error": str(error)},
+            {"kinds": PrintableKind.choices, "grades": PRINTABLE_BANDS, "error": str(error)},
             status=400,
         )
     response = HttpResponse(paper_pdf(kind=kind, grade=grade), content_type="application/pdf")

@@ -48,6 +48,7 @@ from pushin.collaboration.printables import (
     KIND_WORDS,
     PrintableError,
     PrintableKind,
+    band_words,
     normalize_grade,
     ruling_for,
 )
@@ -190,7 +191,7 @@ class Printable:
     def words(self) -> str:
         kind = PrintableKind(self.kind)
         ruling = ruling_for(self.grade)
-        return f"{KIND_WORDS[kind]} (grades {ruling.band}, {ruling.label})"
+        return f"{KIND_WORDS[kind]} ({band_words(ruling)}, {ruling.label})"
 
     @property
     def query(self) -> str:
@@ -418,7 +419,7 @@ def _printable(strategy: Strategy, grade: str) -> Printable | None:
     try:
         grade = normalize_grade(grade)
     except PrintableError:
-        grade = "2"  # a classroom without a K-5 grade: the middle ruling
+        grade = "2"  # a student and classroom without a grade: a middle ruling
     return Printable(kind=strategy.printable, grade=grade)
 
 

@@ -16,14 +16,18 @@ Kinds (the ids a `Strategy.printable` holds):
   bottom edge as the baseline.
 
 Line spacing follows the grade, because letter size shrinks as handwriting matures
-(the usual primary-paper rulings):
+(the usual primary-paper rulings, then wide and narrow notebook rulings):
 
 ===========  ===============================  ============================  ==========
 grades       writing line (top to baseline)   space between writing lines   lines/page
 ===========  ===============================  ============================  ==========
+PK3, PK4     1 1/4 inch (widest: big crayons) 1/2 inch                      5
 K and 1      1 inch (wide primary ruling)     3/8 inch                      7
 2 and 3      5/8 inch (medium)                1/4 inch                      10
 4 and 5      1/2 inch (narrow)                3/16 inch                     13
+6 to 8       3/8 inch (wide-ruled notebook)   1/8 inch                      18
+9 to 12      5/16 inch (narrow notebook)      1/8 inch                      21
+18-22        5/16 inch, as 9 to 12            1/8 inch                      21
 ===========  ===============================  ============================  ==========
 
 The midline sits halfway between the top line and the baseline. Margins are 1/2 inch
@@ -39,6 +43,8 @@ from dataclasses import dataclass
 from django.db import models
 from reportlab.lib.colors import Color, black
 from reportlab.pdfgen.canvas import Canvas
+
+from pushin.vocabulary import GRADE_WORDS, Grade, grade_from_text
 
 
 class PrintableKind(models.TextChoices):
@@ -65,7 +71,7 @@ class PrintableError(ValueError):
 class Ruling:
     """Line spacing for a grade band, in points (72 to the inch)."""
 
-    band: str  # "K-1", "2-3", "4-5"
+    band: str  # "PK", "K-1", "2-3", "4-5", "6-8", "9-12", "18-22"
     label: str  # what a person reads: "1 inch lines"
     height: float  # top line to baseline
     gap: float  # baseline to the next row's top line
@@ -74,12 +80,37 @@ class Ruling:
 inch = 72.0  # points
 
 RULINGS = {
+    "PK": Ruling("PK", "1 1/4 inch lines", 1.25 * inch, 0.5 * inch),
     "K-1": Ruling("K-1", "1 inch lines", 1.0 * inch, 0.375 * inch),
     "2-3": Ruling("2-3", "5/8 inch lines", 0.625 * inch, 0.25 * inch),
     "4-5": Ruling("4-5", "1/2 inch lines", 0.5 * inch, 0.1875 * inch),
+    "6-8": Ruling("6-8", "3/8 inch lines", 0.375 * inch, 0.125 * inch),
+    "9-12": Ruling("9-12", "5/16 inch lines", 0.3125 * inch, 0.125 * inch),
+    "18-22": Ruling("18-22", "5/16 inch lines", 0.3125 * inch, 0.125 * inch),
 }
-GRADE_BANDS = {"K": "K-1", "1": "K-1", "2": "2-3", "3": "2-3", "4": "4-5", "5": "4-5"}
-GRADES = list(GRADE_BANDS)
+GRADE_BANDS: dict[str, str] = {
+    Grade.PK3: "PK",
+    Grade.PK4: "PK",
+    Grade.K: "K-1",
+    Grade.G1: "K-1",
+    Grade.G2: "2-3",
+    Grade.G3: "2-3",
+    Grade.G4: "4-5",
+    Grade.G5: "4-5",
+    Grade.G6: "6-8",
+    Grade.G7: "6-8",
+    Grade.G8: "6-8",
+    Grade.G9: "9-12",
+    Grade.G10: "9-12",
+    Grade.G11: "9-12",
+    Grade.G12: "9-12",
+    Grade.TRANSITION: "18-22",
+}
+GRADES = [str(grade) for grade in GRADE_BANDS]
+# (a grade of the band, the band's name): the printables page offers a sheet per band.
+PRINTABLE_BANDS = [
+    (str(next(g for g, b in GRADE_BANDS.items() if b == band)), band) for band in RULINGS
+]
 
 PAGE_WIDTH, PAGE_HEIGHT = 612.0, 792.0  # US Letter portrait, in points
 MARGIN = 0.5 * inch
@@ -92,12 +123,11 @@ LIGHT = Color(0.7, 0.7, 0.7)
 
 
 def normalize_grade(grade: str) -> str:
-    """'k', 'K', '0', ' 2 ' -> 'K', '2'; anything else is a PrintableError."""
-    value = (grade or "").strip().upper()
-    if value in {"0", "KG", "KINDERGARTEN"}:
-        value = "K"
-    if value not in GRADE_BANDS:
-        raise PrintableError("Choose a grade from K to 5.")
+    """'k', 'K', '0', ' 2 ', 'pre-k', '07' -> 'K', '2', 'PK4', '7'; anything else is a
+    PrintableError."""
+    value = grade_from_text(grade or "")
+    if not value:
+        raise PrintableError(f"Choose a grade: {GRADE_WORDS}.")
     return value
 
 
@@ -128,15 +158,24 @@ def box_width(ruling: Ruling) -> float:
     return ruling.height * 0.8
 
 
+def band_words(ruling: Ruling) -> str:
+    """'grades K-1', 'preschool', 'transition (18-22)'."""
+    if ruling.band == "PK":
+        return "preschool"
+    if ruling.band == "18-22":
+        return "transition (18-22)"
+    return f"grades {ruling.band}"
+
+
 def paper_title(kind: str, grade: str) -> str:
     """'Raised-line paper (bold baseline), grades K-1 (1 inch lines)'."""
     paper = normalize_kind(kind)
     ruling = ruling_for(grade)
-    return f"{paper.label}, grades {ruling.band} ({ruling.label})"
+    return f"{paper.label}, {band_words(ruling)} ({ruling.label})"
 
 
 def paper_pdf(*, kind: str, grade: str) -> bytes:
-    """One US Letter page of `kind` paper ruled for `grade` (K to 5)."""
+    """One US Letter page of `kind` paper ruled for `grade` (PK3 to 12 and 18-22)."""
     paper = normalize_kind(kind)
     ruling = ruling_for(grade)
     buffer = io.BytesIO()
@@ -173,7 +212,7 @@ def _header(canvas: Canvas) -> None:
 def _footer(canvas: Canvas, paper: PrintableKind, ruling: Ruling) -> None:
     canvas.setFillColor(GREY)
     canvas.setFont("Helvetica", 8)
-    text = f"Push-In · {paper.label} · grades {ruling.band}, {ruling.label}"
+    text = f"Push-In · {paper.label} · {band_words(ruling)}, {ruling.label}"
     if paper == PrintableKind.RAISED_LINE:
         text += " · Tip: trace the thick lines with school glue and let dry to make them raised."
     canvas.drawString(MARGIN, MARGIN, text)

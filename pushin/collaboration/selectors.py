@@ -34,7 +34,7 @@ from pushin.sessions.models import (
     DatedSession,
     SessionStudent,
 )
-from pushin.vocabulary import Comfort, Domain, activity_label, in_week_order
+from pushin.vocabulary import Comfort, Domain, activity_label, grade_from_text, in_week_order
 
 USES_SHOWN = 10
 SESSION_CHOICES = 20
@@ -57,14 +57,11 @@ def comfort_hint(comfort: str) -> str:
     return COMFORT_HINTS.get(comfort, "")
 
 
-PRINTABLE_GRADES = ("K", "1", "2", "3", "4", "5")
-
-
 def printable_url(kind: str, grade: str = "") -> str | None:
     """The adapted paper for `kind`, sized for `grade` (the printable page of follow-ups).
 
     None when the strategy has no paper, or while the printable page does not exist.
-    Without a grade from K to 5 the link opens the page of every kind and grade.
+    Without a grade (PK3 to 12, 18-22) the link opens the page of every kind and grade.
     """
     if not kind:
         return None
@@ -73,9 +70,9 @@ def printable_url(kind: str, grade: str = "") -> str | None:
         chooser = reverse("followups:printables")
     except NoReverseMatch:
         return None
-    grade = grade.strip().upper()
-    if grade in PRINTABLE_GRADES:
-        return f"{page}?{urlencode({'kind': kind, 'grade': grade})}"
+    known = grade_from_text(grade)
+    if known:
+        return f"{page}?{urlencode({'kind': kind, 'grade': known})}"
     return chooser
 
 

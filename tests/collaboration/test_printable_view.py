@@ -37,15 +37,17 @@ def test_bad_parameters_say_what_to_choose(world: World, login) -> None:
     response = client.get(reverse("followups:printable"), {"kind": "graph", "grade": "2"})
     assert response.status_code == 400
     assert "Choose a kind of paper" in response.content.decode()
-    response = client.get(reverse("followups:printable"), {"kind": "box", "grade": "7"})
+    response = client.get(reverse("followups:printable"), {"kind": "box", "grade": "14"})
     assert response.status_code == 400
-    assert "Choose a grade from K to 5." in response.content.decode()
+    assert "Choose a grade: PK3, PK4, K, 1 to 12 or 18-22" in response.content.decode()
 
 
 def test_the_chooser_links_every_kind_and_grade(world: World, login) -> None:
     html = login(world.teacher).get(reverse("followups:printables")).content.decode()
-    assert html.count("/followups/paper/print/?kind=") == 4 * 6
+    assert html.count("/followups/paper/print/?kind=") == 4 * 7  # kinds x grade bands
     assert "/followups/paper/print/?kind=box&amp;grade=K" in html
+    assert "/followups/paper/print/?kind=box&amp;grade=PK3" in html
+    assert "/followups/paper/print/?kind=box&amp;grade=18-22" in html
 
 
 def test_post_is_not_allowed(world: World, login) -> None:

@@ -18,6 +18,8 @@ from pushin.collaboration.printables import (
     PrintableKind,
     paper_pdf,
     paper_title,
+    rows_per_page,
+    ruling_for,
 )
 
 
@@ -55,9 +57,25 @@ def test_one_letter_page(kind: str) -> None:
     assert texts[2].startswith("Push-In")
 
 
-# Header blanks (2) + lines per writing row x rows. Rows: K-1 7, 2-3 10, 4-5 13.
+# Header blanks (2) + lines per writing row x rows. Rows: PK 5, K-1 7, 2-3 10, 4-5 13,
+# 6-8 18, 9-12 and 18-22 21.
 @pytest.mark.parametrize(
-    ("grade", "rows"), [("K", 7), ("1", 7), ("2", 10), ("3", 10), ("4", 13), ("5", 13)]
+    ("grade", "rows"),
+    [
+        ("PK3", 5),
+        ("PK4", 5),
+        ("K", 7),
+        ("1", 7),
+        ("2", 10),
+        ("3", 10),
+        ("4", 13),
+        ("5", 13),
+        ("6", 18),
+        ("8", 18),
+        ("9", 21),
+        ("12", 21),
+        ("18-22", 21),
+    ],
 )
 def test_spacing_by_grade(grade: str, rows: int) -> None:
     ops = content(paper_pdf(kind="bold_lines", grade=grade))
@@ -99,8 +117,8 @@ def test_no_name_but_the_blank_and_a_clear_title() -> None:
     ("kind", "grade", "message"),
     [
         ("lined", "2", "Choose a kind of paper: raised_line, highlighted_band, bold_lines, box."),
-        ("box", "6", "Choose a grade from K to 5."),
-        ("box", "", "Choose a grade from K to 5."),
+        ("box", "13", "Choose a grade: PK3, PK4, K, 1 to 12 or 18-22 (transition)."),
+        ("box", "", "Choose a grade: PK3, PK4, K, 1 to 12 or 18-22 (transition)."),
     ],
 )
 def test_unknown_kind_or_grade(kind: str, grade: str, message: str) -> None:
@@ -110,4 +128,23 @@ def test_unknown_kind_or_grade(kind: str, grade: str, message: str) -> None:
 
 
 def test_every_grade_is_offered() -> None:
-    assert GRADES == ["K", "1", "2", "3", "4", "5"]
+    assert ["PK3", "PK4", "K", *map(str, range(1, 13)), "18-22"] == GRADES
+
+
+def test_preschool_paper_is_wider_and_secondary_paper_narrower() -> None:
+    assert ruling_for("PK4").height == 1.25 * 72 > ruling_for("K").height
+    assert ruling_for("7").height < ruling_for("5").height
+    assert ruling_for("10").height < ruling_for("7").height
+    assert ruling_for("18-22").height == ruling_for("12").height
+    assert rows_per_page(ruling_for("PK3")) < rows_per_page(ruling_for("K"))
+    assert rows_per_page(ruling_for("9")) > rows_per_page(ruling_for("5"))
+
+
+def test_titles_name_preschool_and_transition_paper() -> None:
+    assert paper_title("bold_lines", "PK4") == "Bold-lined paper, preschool (1 1/4 inch lines)"
+    assert paper_title("box", "7") == "Letter-box paper, grades 6-8 (3/8 inch lines)"
+    assert (
+        paper_title("raised_line", "18-22")
+        == "Raised-line paper (bold baseline), transition (18-22) (5/16 inch lines)"
+    )
+    assert b"preschool" in paper_pdf(kind="bold_lines", grade="pre-k")
