@@ -75,9 +75,11 @@ from pushin.sessions.models import (
     SessionStudent,
 )
 from pushin.vocabulary import Activity, Comfort, Delivery, Domain, Grouping, MissReason, Weekday
+from pushin.watchlist.models import WatchEntry
 from pushin.workload.models import IndirectKind, IndirectTime, WhatIfKind, WhatIfRun
 from pushin.workload.whatif import whatif_run_create
 from tests.factories import World, make_user, make_world
+from tests.watchlist.helpers import make_entry
 
 # The frozen today of the suite is Wednesday 2026-12-02 (tests/conftest.py).
 OLD_FROM = dt.date(2026, 10, 5)  # the first schedule, replaced on NEW_FROM
@@ -136,6 +138,7 @@ class RichWorld:
     draft_report: ProgressReport  # the student's Q1 progress report, a draft
     whatif_run: WhatIfRun  # the provider's capacity what-if, finished
     queued_whatif_run: WhatIfRun
+    watch_entry: WatchEntry  # a classmate on the watch list of Room 2A (the teacher's, 3 notes)
 
     @property
     def provider(self) -> Provider:
@@ -566,4 +569,5 @@ def rich_world(capture: Capture) -> RichWorld:
         draft_report=draft_report,
         whatif_run=whatif_run,
         queued_whatif_run=queued_whatif_run,
+        watch_entry=make_entry(world),
     )

@@ -333,6 +333,12 @@ ROUTE_ARGS: dict[str, Callable[[RichWorld], list[Args]]] = {
     "progress:report_sign": lambda r: [{"pk": r.draft_report.pk}],
     "progress:report_amend": lambda r: [{"pk": r.report.pk}],
     "progress:report_share": lambda r: [{"pk": r.report.pk}],
+    "watchlist:entry": lambda r: [{"pk": r.watch_entry.pk}],
+    "watchlist:observation_add": lambda r: [{"pk": r.watch_entry.pk}],
+    "watchlist:renew": lambda r: [{"pk": r.watch_entry.pk}],
+    "watchlist:carry_over": lambda r: [{"pk": r.watch_entry.pk}],
+    "watchlist:summary": lambda r: [{"pk": r.watch_entry.pk}],
+    "watchlist:carried": lambda r: _students(r),
 }
 
 
@@ -601,6 +607,10 @@ SEEN = [
     ("admin:index", "superuser"),
     ("admin:therapy_sessions_datedsession_change", "superuser"),
     ("planning:calendar_feed", "anonymous"),
+    ("watchlist:list", "teacher"),
+    ("watchlist:entry", "provider"),
+    ("watchlist:summary", "teacher"),
+    ("watchlist:counts", "admin"),
 ]
 
 

@@ -207,6 +207,7 @@ TARGETS: dict[str, Callable[[MatrixWorld], Args]] = {
     "report": lambda m: {"pk": m.report.pk},  # the student's Q2 report, signed, shared
     "draft_report": lambda m: {"pk": m.draft_report.pk},  # the student's Q1 report, a draft
     "draft_report.goal": lambda m: {"pk": m.draft_report.pk, "goal_pk": m.goal.pk},
+    "watch_entry": lambda m: {"pk": m.watch_entry.pk},  # Room 2A's, noted by `teacher`
 }
 QUERIES = {"paper": "?kind=raised_line&grade=2"}
 # What a POST to a route carries: empty, but for pages that answer an unknown "action"
@@ -438,6 +439,20 @@ EXPECTED: dict[str, str] = {
     "workload:whatif_run_cancel@assistant.whatif_run":
                                                   "POST L   404 404 404 404 404 404 404 404 404",
     "workload:capacity":                          "GET  L   404 404 404 404 404 404 200 200 404",
+    # The watch list (students on no caseload): the room's teacher and the providers serving
+    # its school (the COTA serves Room 2A too); the administrator sees counts, never names,
+    # and sets the period and threshold; paras nothing. The teacher who noted an entry
+    # renews it; a provider carries it over to a caseload student (a teacher may not: 403).
+    "watchlist:list":                             "GET  L   200 200 200 200 200 404 302 302 200",
+    "watchlist:new":                              "GET  L   200 200 200 200 200 404 404 404 200",
+    "watchlist:counts":                           "GET  L   404 404 404 404 404 404 200 200 404",
+    "watchlist:entry@watch_entry":                "GET  L   200 404 200 200 404 404 404 404 404",
+    "watchlist:observation_add@watch_entry":      "POST L   ok  404 ok  ok  404 404 404 404 404",
+    "watchlist:renew@watch_entry":                "POST L   403 404 403 ok  404 404 404 404 404",
+    "watchlist:carry_over@watch_entry":           "POST L   ok  404 ok  403 404 404 404 404 404",
+    "watchlist:summary@watch_entry":              "GET  L   200 404 200 200 404 404 404 404 404",
+    "watchlist:carried@student":                  "GET  L   200 404 404 200 404 404 404 404 404",
+    "watchlist:carried@assistant_student":        "GET  L   404 404 200 200 404 404 404 404 404",
 }
 
 # Pages that also take a form (GET above): who may POST to them. Sent empty, so an allowed
@@ -476,6 +491,8 @@ FORM_POSTS: dict[str, str] = {
     "workload:indirect_edit@indirect":            "POST L   ok  404 404 404 404 404 404 404 404",
     "workload:whatif@provider":                   "POST L   ok  404 404 404 404 404 ok  404 404",
     "workload:whatif@assistant":                  "POST L   404 404 ok  404 404 404 ok  404 404",
+    "watchlist:new":                              "POST L   ok  ok  ok  ok  ok  404 404 404 ok",
+    "watchlist:counts":                           "POST L   404 404 404 404 404 404 ok  ok  404",
 }
 # fmt: on
 
