@@ -410,4 +410,84 @@ STARTERS: tuple[Starter, ...] = (
         (TT, HW),
         BOX,
     ),
+    # --- Older students: middle school, high school, transition (ages 12 to 22) --------
+    Starter(
+        "Planner check-out",
+        "At the end of each class the student writes (or types) the assignment and due date "
+        "in one planner; an adult or a peer initials it. Fade the check to once a day, then "
+        "to Fridays, as the student keeps it up alone.",
+        "Secondary classes with homework; the last minutes of a lecture or a lab.",
+        "One planner or planner app, a highlighter for due dates",
+        (ATT,),
+    ),
+    Starter(
+        "One binder with color-coded sections",
+        "Replace loose folders with one binder: a colored tab per class, a pocket for 'to "
+        "hand in' at the front. Clean it out together every Friday (five minutes).",
+        "Middle and high school: changing classes, handing in work.",
+        "A 2-inch binder, tab dividers in class colors, a zip pouch",
+        (ATT, SC),
+    ),
+    Starter(
+        "Locker and passing-period plan",
+        "Write which books to swap at which passing period on a card taped inside the "
+        "locker; practise the combination with a set-up lock outside class time. Leave "
+        "class a minute early only if the IEP allows.",
+        "Class changes in a secondary school.",
+        "Locker card, a practice combination lock",
+        (TR, ATT, FM),
+    ),
+    Starter(
+        "Guided notes on the laptop",
+        "Give the lecture's outline as a document with blanks; the student types into the "
+        "blanks during class. Check the touch-typing posture (feet flat, wrists level) once "
+        "at the start.",
+        "Lectures and note-taking in secondary classes.",
+        "Laptop or tablet with keyboard, the teacher's outline with blanks",
+        (KB, ATT, HW),
+    ),
+    Starter(
+        "Self-advocacy card",
+        "Together with the student, write the one or two accommodations they use and one "
+        "sentence to ask for each ('May I type this instead?'). Role-play asking once; the "
+        "student shows the card or says it to each new teacher.",
+        "Older students, a new teacher or substitute, a new job site.",
+        "Index card or phone note the student writes themselves",
+        (SOC, ATT),
+    ),
+    Starter(
+        "Sorting jig",
+        "Set out labelled bins or a tray with outlined spaces, one item shape per space. "
+        "Show one item into each, then let the student sort; count the finished sets "
+        "together.",
+        "Vocational tasks: sorting mail, hardware, recycling, sizes of clothing.",
+        "Bins or a tray with outlined spaces, labels with a picture and a word",
+        (FM, ATT),
+    ),
+    Starter(
+        "Packaging step card",
+        "Break the packaging job into 3 to 6 pictured steps (fold, fill, seal, label, stack); "
+        "the student checks each step off for every package, then for every five.",
+        "Vocational tasks: packaging, assembling kits, folding.",
+        "Step card with photos, a finished model package to compare against",
+        (FM, MP, ATT),
+    ),
+    Starter(
+        "Workplace routine checklist",
+        "A short checklist for the shift: arrive, clock in, put on the apron or badge, start "
+        "task, break at the set time, clean up, clock out. The student checks it off; the "
+        "job coach fades prompts to the checklist alone.",
+        "Work tasks and job sites in a transition program.",
+        "Checklist on a lanyard or phone, a watch or phone alarm for the break",
+        (SC, TR, ATT),
+    ),
+    Starter(
+        "Community outing plan",
+        "Before the outing, go over the plan in pictures or a list: where, how to get there, "
+        "what to buy or do, how to pay, what to do if it gets too loud. Take headphones and "
+        "the list along.",
+        "Community outings: the store, the bus, a café, a job site visit.",
+        "A picture or written plan, money or a card, headphones",
+        (SOC, SC, SEN, TR),
+    ),
 )

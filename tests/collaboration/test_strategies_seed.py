@@ -1,4 +1,4 @@
-"""The starter library: about forty strategies over every goal domain, seeded per district,
+"""The starter library: about fifty strategies over every goal domain, seeded per district,
 idempotently, when the district is created (never on a page read)."""
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from pushin.vocabulary import Domain
 from tests.factories import World
 
 
-def test_about_forty_starters_cover_every_domain() -> None:
-    assert 38 <= len(STARTERS) <= 45
+def test_about_fifty_starters_cover_every_domain() -> None:
+    assert 45 <= len(STARTERS) <= 55
     covered = {d for s in STARTERS for d in s.domains}
     assert covered == set(Domain.values)
     names = [s.name for s in STARTERS]
@@ -123,3 +123,35 @@ def test_the_migration_seeds_only_empty_libraries(world: World) -> None:
     seed(django_apps, None)
     assert Strategy.objects.filter(district=world.district).count() == len(STARTERS)
     assert list(Strategy.objects.filter(district=kept).values_list("name", flat=True)) == ["Timer"]
+
+
+def test_older_students_have_their_strategies() -> None:
+    """Issue 14: organisation, keyboarding, self-advocacy and vocational tasks."""
+    by_name = {s.name: s for s in STARTERS}
+    assert Domain.ATTENTION in by_name["Planner check-out"].domains
+    assert Domain.KEYBOARDING in by_name["Guided notes on the laptop"].domains
+    assert Domain.SOCIAL in by_name["Self-advocacy card"].domains
+    for name in ("Sorting jig", "Packaging step card", "Workplace routine checklist"):
+        assert "ocational" in by_name[name].when_to_use or "job" in by_name[name].when_to_use
+    assert "Class changes" in by_name["Locker and passing-period plan"].when_to_use
+
+
+def test_the_migration_gives_seeded_libraries_the_new_starters(world: World) -> None:
+    module = importlib.import_module(
+        "pushin.collaboration.migrations.0007_starters_for_older_students"
+    )
+    assert set(module.NEW_STARTERS) <= {s.name for s in STARTERS}
+    Strategy.objects.filter(district=world.district, name__in=module.NEW_STARTERS).delete()
+    edited = Strategy.objects.create(
+        district=world.district, name="Sorting jig", how_to="Ours.", domains=["fine_motor"]
+    )
+    empty = District.objects.create(
+        name="Empty", school_year_start=dt.date(2026, 9, 1), school_year_end=dt.date(2027, 6, 1)
+    )
+    Strategy.objects.filter(district=empty).delete()
+    module.add_new_starters(django_apps, None)
+    names = set(Strategy.objects.filter(district=world.district).values_list("name", flat=True))
+    assert set(module.NEW_STARTERS) <= names
+    edited.refresh_from_db()
+    assert edited.how_to == "Ours."
+    assert not Strategy.objects.filter(district=empty).exists()
