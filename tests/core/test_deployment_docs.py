@@ -1,5 +1,6 @@
-"""docs/deployment.md stays true: every `manage.py` command it names exists, and both daily
-jobs (calendar_sync, audit_prune) are scheduled in its cron and its systemd examples."""
+"""docs/deployment.md stays true: every `manage.py` command it names exists, and the daily
+jobs (calendar_sync, audit_prune, watchlist_expire) are scheduled in its cron and its
+systemd examples."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 from django.core.management import get_commands
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "deployment.md"
-DAILY = ["calendar_sync", "audit_prune"]
+DAILY = ["calendar_sync", "audit_prune", "watchlist_expire"]
 
 
 def _text() -> str:
@@ -36,5 +37,6 @@ def test_the_commands_point_to_it() -> None:
     for path in (
         root / "sessions" / "management" / "commands" / "calendar_sync.py",
         root / "accounts" / "management" / "commands" / "audit_prune.py",
+        root / "watchlist" / "management" / "commands" / "watchlist_expire.py",
     ):
         assert "docs/deployment.md" in path.read_text(encoding="utf-8"), path.name

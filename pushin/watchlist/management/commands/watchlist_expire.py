@@ -1,10 +1,10 @@
 """`manage.py watchlist_expire [--enqueue]`: delete watch-list entries past their last day.
 
-Run daily (cron or a systemd timer, beside `calendar_sync`). Entries are kept through
-their `expires_on` (the end of the school year by default, or the district's number of
-days) unless their owner renewed them; expired ones are deleted with their observations,
-each deletion audited. Pages never delete (a GET never writes). `--enqueue` puts the work
-on the task queue for a worker instead of doing it here.
+Run daily (cron or a systemd timer, beside `calendar_sync`: docs/deployment.md). Entries
+are kept through their `expires_on` (the end of the school year by default, or the
+district's number of days) unless their owner renewed them; expired ones are deleted with
+their observations, each deletion audited. Pages never delete (a GET never writes).
+`--enqueue` puts the work on the task queue for a worker instead of doing it here.
 """
 
 from __future__ import annotations
