@@ -74,6 +74,7 @@ from pushin.scheduling.generate import PRESETS, generate_scenario
 from pushin.sessions.csv_import import past_minutes_import
 from pushin.sessions.models import Amendment, DataPoint, DatedSession, SessionStudent
 from pushin.vocabulary import DEFAULT_OWED, Activity, Discipline
+from pushin.watchlist.demo import demo_watch_entries
 from pushin.workload.demo import demo_indirect_time
 
 DEMO_PASSWORD = "pushin-demo"  # noqa: S105 - documented in README.md; demo data only
@@ -352,6 +353,8 @@ class _Loader:
         )
         # A signed progress report and a few drafts, so the report pages show something.
         demo_progress_reports(district, featured_room=rooms[featured_room], today=self.today)
+        # Two classmates on no caseload on the watch list of the teacher login's room.
+        demo_watch_entries(district, featured_room=rooms[featured_room], today=self.today)
         admin = self.personas["admin"]
         admin_user = User.objects.create(
             **self._user_fields(admin.username, admin.first_name, admin.last_name, Role.ADMIN)
