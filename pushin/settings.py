@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "pushin.collaboration",
     "pushin.workload",
     "pushin.progress",
+    "pushin.lessons",
     "pushin.watchlist",
     "pushin.ops",
 ]

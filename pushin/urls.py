@@ -25,6 +25,7 @@ urlpatterns = [
     path("minutes/", include("pushin.sessions.ledger_urls")),
     path("workload/", include("pushin.workload.urls")),
     path("progress/", include("pushin.progress.urls")),
+    path("lessons/", include("pushin.lessons.urls")),
     path("watchlist/", include("pushin.watchlist.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -314,6 +314,10 @@ class Visit:
     students: list[str]
     others: int  # students of the session the teacher does not teach (not named)
     change: TimetableException | None  # a dated change the teacher reported over it
+    lesson: str = ""  # the topic of a whole-class lesson (pushin/lessons)
+    # Float support: the provider works around the whole room; nobody is named (the focus
+    # student stays the provider's).
+    support: bool = False
 
 
 @dataclass
@@ -372,9 +376,14 @@ def teacher_portal(
         .select_related("created_by")
         .order_by("date", "start")
     )
+    from pushin.lessons.selectors import session_kinds
+
+    lessons, floats = session_kinds(s.pk for s in sessions)
     visits = []
     for session in sessions:
         names = [own[m.student_id].full_name for m in session.members.all() if m.student_id in own]
+        if session.pk in floats:
+            names = []  # float support names nobody
         change = next(
             (
                 c
@@ -389,8 +398,10 @@ def teacher_portal(
                 provider=f"{session.provider.user.display_name} ({session.provider.discipline})",
                 activity=activity_label(session.activity),
                 students=sorted(names),
-                others=len(session.members.all()) - len(names),
+                others=0 if session.pk in floats else len(session.members.all()) - len(names),
                 change=change,
+                lesson=lessons.get(session.pk, ""),
+                support=session.pk in floats,
             )
         )
     return Portal(

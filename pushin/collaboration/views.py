@@ -407,9 +407,22 @@ def _render_portal(
             "prev_week": monday - dt.timedelta(days=7),
             "next_week": monday + dt.timedelta(days=7),
             **_followups_context(user),
+            **_lessons_context(classroom, today),
         },
         status=400 if dated_form is not None and dated_form.errors else 200,
     )
+
+
+def _lessons_context(classroom: Classroom, today: dt.date) -> dict[str, Any]:
+    """The whole-class lessons section: the room's lessons, its requests, the request form."""
+    from pushin.lessons import selectors as lessons
+    from pushin.lessons.forms import RequestForm
+
+    return {
+        "room_lessons": lessons.classroom_lessons(classroom, today),
+        "room_requests": lessons.classroom_requests(classroom),
+        "lesson_request_form": RequestForm(),
+    }
 
 
 def _followups_context(user: User) -> dict[str, Any]:

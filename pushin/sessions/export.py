@@ -38,6 +38,7 @@ from django.db import transaction
 from django.db.models import (
     Count,
     DateTimeField,
+    F,
     IntegerField,
     Max,
     OuterRef,
@@ -83,6 +84,8 @@ COLUMNS = [
     "amended",
     "last_amended_at",
     "imported",
+    "whole_class_lesson",
+    "lesson_topic",
 ]
 # What each column holds, for the export page and docs/service-log.md.
 COLUMN_NOTES: dict[str, str] = {
@@ -93,7 +96,8 @@ COLUMN_NOTES: dict[str, str] = {
     "provider": "The provider's name.",
     "discipline": "The provider's discipline, e.g. Occupational therapist.",
     "minutes": "Minutes delivered; 0 for a miss.",
-    "grouping": "Individual or Group (students delivered in the session); empty for a miss.",
+    "grouping": "Individual or Group (students delivered in the session), Whole class for a "
+    "whole-class lesson; empty for a miss.",
     "group_size": "Students delivered in the session; empty for a miss.",
     "delivery": "Push-in, Pull-out or Consult.",
     "goal_domain": "The focus goal's domain, e.g. Fine motor; empty without a focus goal.",
@@ -111,6 +115,9 @@ COLUMN_NOTES: dict[str, str] = {
     "amended": "yes when the record was changed after signing (amendments and late data).",
     "last_amended_at": "When it was last changed after signing, local date-time; empty if never.",
     "imported": "yes for minutes imported from before the district adopted Push-In.",
+    "whole_class_lesson": "yes for a whole-class lesson co-taught with the teacher (its "
+    "grouping is Whole class; whether it counts toward the mandate is the mandate's setting).",
+    "lesson_topic": "The lesson's topic, e.g. Scissor skills; empty for other sessions.",
 }
 
 
@@ -247,6 +254,7 @@ def service_log_records(
             group_size=Coalesce(_delivered_in_session(), Value(0)),
             amendment_count=Coalesce(_amendments("count"), Value(0)),
             last_amended_at=_amendments("last"),
+            lesson_topic=F("session__class_lesson__topic"),  # pushin/lessons
         )
         .order_by("session__date", "session__start", "session_id", "student__ref", "pk")
     )
@@ -283,6 +291,14 @@ def _local(moment: dt.datetime | None) -> str:
     return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
 
 
+def _lesson_topic(topic: str | None) -> str:
+    if not topic:
+        return ""
+    from pushin.lessons.models import Topic
+
+    return _label(Topic, topic)
+
+
 def row_for(record: Any, *, rule: BillingRule, notes: bool) -> list[str]:
     """One CSV row (as `COLUMNS`) for a record annotated with `group_size`."""
     session = record.session
@@ -296,6 +312,10 @@ def row_for(record: Any, *, rule: BillingRule, notes: bool) -> list[str]:
     goal = record.focus_goal
     signed = session.is_signed
     amendments = int(record.amendment_count)
+    topic = getattr(record, "lesson_topic", None)
+    grouping = ("Individual" if size == 1 else "Group") if delivered else ""
+    if topic and delivered:
+        grouping = "Whole class"
     values: list[object] = [
         session.date.isoformat(),
         f"{session.start:%H:%M}",
@@ -304,7 +324,7 @@ def row_for(record: Any, *, rule: BillingRule, notes: bool) -> list[str]:
         session.provider.user.display_name,
         _label(Discipline, session.provider.discipline),
         minutes,
-        ("Individual" if size == 1 else "Group") if delivered else "",
+        grouping,
         size if delivered else "",
         _label(Delivery, session.delivery),
         _label(Domain, goal.domain) if goal is not None else "",
@@ -320,6 +340,8 @@ def row_for(record: Any, *, rule: BillingRule, notes: bool) -> list[str]:
         _yes(amendments > 0),
         _local(record.last_amended_at) if amendments else "",
         _yes(session.is_imported),
+        _yes(bool(topic)),
+        _lesson_topic(topic),
     ]
     return [csv_cell(value) for value in values]
 

@@ -83,6 +83,20 @@ Hence, for every row, exactly:
 with ``not_yet_due = planned_future + rest_of_period``. (`awaiting_log` is zero once every
 past session is logged; it is kept apart because calling it "not yet due" would hide it.)
 
+Whole-class lessons
+-------------------
+A record of a whole-class lesson (co-taught with the teacher, `pushin/lessons`) is kept
+apart from individual and group minutes: its delivered minutes are the row's
+`lesson_delivered`, never its `delivered`. Where the service says whole-class lessons count
+towards the mandate (`ServiceRow.lessons_count`, default no), they are counted after the
+individual and group minutes: ``lesson_counted = min(lesson minutes, what is left)``, the
+rest `lesson_beyond`; elsewhere they are all `lesson_uncredited`. A lesson counts only by
+the minutes a student was there: it is never a miss, never awaits a log or stands for
+planned minutes, is never made up and makes nothing up. The identity becomes
+    mandated = delivered_counted + lesson_counted + missed + awaiting_log
+               + unscheduled_elapsed + not_yet_due
+(`lesson_counted` is 0 where lessons do not count).
+
 Owed and made up
 ----------------
 A counted miss whose reason is owed under `District.owed_reasons()` is owed, minus the
@@ -236,6 +250,8 @@ class ServiceRow:
     # The day the records of this service line start (see "Records start" above); None:
     # the records cover every day of the IEP.
     records_start: dt.date | None = None
+    # Whether whole-class lessons count towards this mandate (see "Whole-class lessons").
+    lessons_count: bool = False
 
     @property
     def family(self) -> str:
@@ -280,6 +296,7 @@ class RecordRow:
     session_id: int | None = None
     provider_id: int | None = None
     is_imported: bool = False  # minutes delivered before adoption, loaded from a CSV file
+    is_lesson: bool = False  # a record of a whole-class lesson (see "Whole-class lessons")
 
     @property
     def family(self) -> str:
@@ -392,6 +409,12 @@ class Period:
     unscheduled_elapsed: int = 0
     owed: int = 0
     made_up: int = 0
+    # Whole-class lessons, apart from `delivered`: every delivered lesson minute of the row
+    # = counted towards the mandate + beyond it (where lessons count) + uncredited.
+    lesson_delivered: int = 0
+    lesson_counted: int = 0
+    lesson_beyond: int = 0
+    lesson_uncredited: int = 0
     misses: list[MissLine] = field(default_factory=list)
     records: list[RecordRow] = field(default_factory=list)
 
@@ -466,8 +489,11 @@ class ServiceLedger:
 
     @property
     def credited_to_date(self) -> int:
-        """Delivered minutes that count towards the mandate, makeups included."""
-        return self.total("delivered_counted") + self.total("made_up")
+        """Delivered minutes that count towards the mandate, makeups and whole-class
+        lessons (where they count) included."""
+        return (
+            self.total("delivered_counted") + self.total("made_up") + self.total("lesson_counted")
+        )
 
     def owed_by_age(self) -> dict[str, int]:
         return owed_buckets(self.owed_lines)
@@ -485,8 +511,9 @@ class StudentLedger:
 
     @property
     def delivered(self) -> int:
-        return sum(s.total("delivered") for s in self.services) + sum(
-            r.delivered for r in self.unassigned
+        return (
+            sum(s.total("delivered") + s.total("lesson_delivered") for s in self.services)
+            + sum(r.delivered for r in self.unassigned)
         )
 
 
@@ -631,10 +658,10 @@ def _divide_half_up(numerator: int, denominator: int) -> int:
 def _makeup_roots(records: Sequence[RecordRow]) -> dict[int, int]:
     """Makeup record pk -> the regular record it (eventually) makes up, for records whose
     chain of `makeup_for` links stays inside `records`."""
-    by_pk = {r.pk: r for r in records if r.pk is not None}
+    by_pk = {r.pk: r for r in records if r.pk is not None and not r.is_lesson}
     roots: dict[int, int] = {}
     for record in records:
-        if record.pk is None or record.makeup_for is None:
+        if record.pk is None or record.makeup_for is None or record.is_lesson:
             continue
         seen = {record.pk}
         target = by_pk.get(record.makeup_for)
@@ -677,6 +704,9 @@ def service_ledger(
             raise ValueError("record outside the service's IEP dates")  # see assign()
         period = periods[index]
         period.records.append(record)
+        if record.is_lesson:
+            period.lesson_delivered += record.delivered
+            continue
         period.delivered += record.delivered
         if record.pk is not None and record.pk in roots:
             root = roots[record.pk]
@@ -684,9 +714,16 @@ def service_ledger(
             made_up_by_root[root] += record.delivered
             if not record.is_logged:
                 planned_by_root[root] += record.planned
-    last_delivered = max((r.date for r in records if r.delivered > 0), default=None)
+    last_delivered = max(
+        (
+            r.date
+            for r in records
+            if r.delivered > 0 and (service.lessons_count or not r.is_lesson)
+        ),
+        default=None,
+    )
     for period in periods:
-        _count(period, roots, owed_set, today, service.records_start)
+        _count(period, roots, owed_set, today, service.records_start, service.lessons_count)
         for line in period.misses:
             pk = line.record.pk
             if pk is not None:
@@ -709,13 +746,22 @@ def _count(
     owed: set[str],
     today: dt.date,
     records_start: dt.date | None = None,
+    lessons_count: bool = False,
 ) -> None:
-    regular = [r for r in period.records if r.pk is None or r.pk not in roots]
+    regular = [
+        r for r in period.records if not r.is_lesson and (r.pk is None or r.pk not in roots)
+    ]
     left = period.mandated
     delivered = sum(r.delivered for r in regular)
     period.delivered_counted = min(delivered, left)
     period.delivered_beyond = delivered - period.delivered_counted
     left -= period.delivered_counted
+    if lessons_count:
+        period.lesson_counted = min(period.lesson_delivered, left)
+        period.lesson_beyond = period.lesson_delivered - period.lesson_counted
+        left -= period.lesson_counted
+    else:
+        period.lesson_uncredited = period.lesson_delivered
     if records_start is not None:
         # Before the records start a record counts only by its delivered minutes: its
         # missed minutes are owed by nobody, its unlogged ones await nothing.
@@ -877,7 +923,7 @@ def records_starts(
 def _service_rows(
     student_ids: Sequence[int], district: District | None = None
 ) -> dict[int, list[ServiceRow]]:
-    from django.db.models import Prefetch
+    from django.db.models import F, Prefetch
 
     from pushin.caseload.models import MandateVersion, Service
 
@@ -887,6 +933,8 @@ def _service_rows(
     services = (
         Service.objects.filter(iep__student_id__in=student_ids)
         .select_related("iep")
+        # Whether whole-class lessons count (pushin/lessons: LessonCredit; none is no).
+        .annotate(lessons_count=F("lesson_credit__counts"))
         .prefetch_related(
             Prefetch("versions", queryset=MandateVersion.objects.order_by("effective_from", "pk"))
         )
@@ -905,6 +953,7 @@ def _service_rows(
                 records_start=starts.get(
                     (service.iep.student_id, family(service.discipline)), district_start
                 ),
+                lessons_count=bool(service.lessons_count),
                 versions=tuple(
                     VersionRow(
                         pk=v.pk,
@@ -938,6 +987,7 @@ def _record_rows(student_ids: Sequence[int]) -> dict[int, list[RecordRow]]:
         "session_id",
         "session__provider_id",
         "session__is_imported",
+        "session__class_lesson__id",  # a whole-class lesson (pushin/lessons)
     )
     result: dict[int, list[RecordRow]] = defaultdict(list)
     for (
@@ -954,6 +1004,7 @@ def _record_rows(student_ids: Sequence[int]) -> dict[int, list[RecordRow]]:
         session_id,
         provider_id,
         imported,
+        lesson,
     ) in rows:
         result[student_id].append(
             RecordRow(
@@ -970,6 +1021,7 @@ def _record_rows(student_ids: Sequence[int]) -> dict[int, list[RecordRow]]:
                 session_id=session_id,
                 provider_id=provider_id,
                 is_imported=imported,
+                is_lesson=lesson is not None,
             )
         )
     return result

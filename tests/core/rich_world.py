@@ -53,6 +53,7 @@ from pushin.district.models import (
     TeacherPreference,
     TimetableException,
 )
+from pushin.lessons.models import LessonRequest, Topic
 from pushin.planning.models import (
     PlanRun,
     ScheduledSession,
@@ -138,6 +139,7 @@ class RichWorld:
     draft_report: ProgressReport  # the student's Q1 progress report, a draft
     whatif_run: WhatIfRun  # the provider's capacity what-if, finished
     queued_whatif_run: WhatIfRun
+    lesson_request: LessonRequest  # the teacher asks for a scissor-skills lesson (open)
     watch_entry: WatchEntry  # a classmate on the watch list of Room 2A (the teacher's, 3 notes)
 
     @property
@@ -533,6 +535,13 @@ def rich_world(capture: Capture) -> RichWorld:
     draft_report, _ = report_draft(
         actor=provider_user, provider=world.provider, student=student, period=q1
     )
+    lesson_request = LessonRequest.objects.create(
+        classroom=world.classroom,
+        requested_by=world.teacher,
+        topic=Topic.SCISSOR_SKILLS,
+        by_when=dt.date(2026, 12, 18),
+        note="Before the holiday craft",
+    )
 
     return RichWorld(
         world=world,
@@ -569,5 +578,6 @@ def rich_world(capture: Capture) -> RichWorld:
         draft_report=draft_report,
         whatif_run=whatif_run,
         queued_whatif_run=queued_whatif_run,
+        lesson_request=lesson_request,
         watch_entry=make_entry(world),
     )

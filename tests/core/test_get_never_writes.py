@@ -333,6 +333,10 @@ ROUTE_ARGS: dict[str, Callable[[RichWorld], list[Args]]] = {
     "progress:report_sign": lambda r: [{"pk": r.draft_report.pk}],
     "progress:report_amend": lambda r: [{"pk": r.report.pk}],
     "progress:report_share": lambda r: [{"pk": r.report.pk}],
+    "lessons:request_decline": lambda r: [{"pk": r.lesson_request.pk}],
+    "lessons:request_create": lambda r: _rooms(r),
+    "lessons:credit": lambda r: [{"pk": r.service.pk}],
+    "lessons:support": lambda r: [{"pk": r.ahead.pk}, {"pk": r.signed.pk}],
     "watchlist:entry": lambda r: [{"pk": r.watch_entry.pk}],
     "watchlist:observation_add": lambda r: [{"pk": r.watch_entry.pk}],
     "watchlist:renew": lambda r: [{"pk": r.watch_entry.pk}],
@@ -456,6 +460,12 @@ VARIANTS: dict[str, Callable[[RichWorld], list[tuple[str, Args]]]] = {
     "workload:district": lambda r: _periods(),
     "progress:reports": lambda r: _report_periods(r),
     "progress:reports_pdf": lambda r: _report_periods(r),
+    "lessons:new": lambda r: [
+        (f"?classroom={encode_id(r.world.classroom.pk)}&week={NEXT_WEEK:%Y-%m-%d}", {}),
+        (f"?classroom={encode_id(r.world.other_classroom.pk)}", {}),
+        (f"?request={encode_id(r.lesson_request.pk)}", {}),
+        ("?week=not-a-date", {}),
+    ],
 }
 
 

@@ -207,6 +207,8 @@ TARGETS: dict[str, Callable[[MatrixWorld], Args]] = {
     "report": lambda m: {"pk": m.report.pk},  # the student's Q2 report, signed, shared
     "draft_report": lambda m: {"pk": m.draft_report.pk},  # the student's Q1 report, a draft
     "draft_report.goal": lambda m: {"pk": m.draft_report.pk, "goal_pk": m.goal.pk},
+    "lesson_request": lambda m: {"pk": m.lesson_request.pk},  # the teacher's, for classroom
+    "service": lambda m: {"pk": m.service.pk},  # the student's OT service
     "watch_entry": lambda m: {"pk": m.watch_entry.pk},  # Room 2A's, noted by `teacher`
 }
 QUERIES = {"paper": "?kind=raised_line&grade=2"}
@@ -439,6 +441,16 @@ EXPECTED: dict[str, str] = {
     "workload:whatif_run_cancel@assistant.whatif_run":
                                                   "POST L   404 404 404 404 404 404 404 404 404",
     "workload:capacity":                          "GET  L   404 404 404 404 404 404 200 200 404",
+    # Whole-class lessons (docs/lessons.md): a provider plans them in the rooms where they
+    # work and answers those rooms' requests; the teacher asks in their own room; whether
+    # lessons count toward a mandate is changed by those who amend it; float support on a
+    # session is its provider's.
+    "lessons:home":                               "GET  L   200 200 200 404 404 404 404 404 200",
+    "lessons:new":                                "GET  L   200 200 200 404 404 404 404 404 200",
+    "lessons:request_decline@lesson_request":     "POST L   ok  404 ok  404 404 404 404 404 404",
+    "lessons:request_create@classroom":           "POST L   404 404 404 ok  404 404 404 404 404",
+    "lessons:credit@service":                     "POST L   ok  404 404 404 404 404 ok  404 404",
+    "lessons:support@ahead":                      "POST L   ok  404 404 404 404 404 404 404 404",
     # The watch list (students on no caseload): the room's teacher and the providers serving
     # its school (the COTA serves Room 2A too); the administrator sees counts, never names,
     # and sets the period and threshold; paras nothing. The teacher who noted an entry
@@ -491,6 +503,7 @@ FORM_POSTS: dict[str, str] = {
     "workload:indirect_edit@indirect":            "POST L   ok  404 404 404 404 404 404 404 404",
     "workload:whatif@provider":                   "POST L   ok  404 404 404 404 404 ok  404 404",
     "workload:whatif@assistant":                  "POST L   404 404 ok  404 404 404 ok  404 404",
+    "lessons:new":                                "POST L   ok  ok  ok  404 404 404 404 404 ok",
     "watchlist:new":                              "POST L   ok  ok  ok  ok  ok  404 404 404 ok",
     "watchlist:counts":                           "POST L   404 404 404 404 404 404 ok  ok  404",
 }

@@ -197,6 +197,8 @@ def test_provider_export_columns_rows_and_notes(eworld, login) -> None:
         "amended": "no",
         "last_amended_at": "",
         "imported": "no",
+        "whole_class_lesson": "no",
+        "lesson_topic": "",
     }
     short, missed = records[2], records[3]
     assert (short["minutes"], short["grouping"], short["group_size"]) == ("20", "Individual", "1")

@@ -4,9 +4,10 @@ Random calendars (closures), IEPs, mandate versions (amendments mid-period, freq
 changes), session records (delivered, cut short, missed for any reason, not logged,
 future, imported), makeups (some of them missed, some chained), other disciplines and
 dates outside the IEP, owed policies, "today"s and records starts (none, before, inside
-or after the IEP). For every period the minutes add up, no logged minute is lost or
-counted twice, and nothing before the records start is mandated, owed, never scheduled
-or awaiting log.
+or after the IEP), whole-class lessons (counting toward the mandate or not). For every
+period the minutes add up, no logged minute is lost or counted twice, lesson minutes are
+credited only where the service allows them, and nothing before the records start is
+mandated, owed, never scheduled or awaiting log.
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ def services(draw: st.DrawFn) -> ServiceRow:
             )
         )
     records_start = draw(st.none() | st.integers(-10, 160).map(day))
+    lessons_count = draw(st.booleans())
     return ServiceRow(
         pk=1,
         student_id=1,
@@ -89,6 +91,7 @@ def services(draw: st.DrawFn) -> ServiceRow:
         iep_end=day(start + length),
         versions=tuple(versions),
         records_start=records_start,
+        lessons_count=lessons_count,
     )
 
 
@@ -114,6 +117,8 @@ def records(draw: st.DrawFn, service: ServiceRow) -> list[RecordRow]:
             makeup_for = draw(st.sampled_from([r.pk for r in rows]))
         # Minutes delivered before adoption, imported: delivered, never a makeup.
         imported = state == "delivered" and makeup_for is None and draw(st.booleans())
+        # A whole-class lesson: never a makeup nor imported, in any state.
+        lesson = makeup_for is None and not imported and draw(st.integers(0, 3)) == 0
         rows.append(
             RecordRow(
                 pk=pk,
@@ -128,6 +133,7 @@ def records(draw: st.DrawFn, service: ServiceRow) -> list[RecordRow]:
                 makeup_for=makeup_for,
                 session_id=pk,
                 is_imported=imported,
+                is_lesson=lesson,
             )
         )
     # Unopened standing occurrences: planned, never logged, no pk.
@@ -165,6 +171,7 @@ def check_periods(ledger: StudentLedger) -> None:
         for period in service.periods:
             parts = [
                 period.delivered_counted,
+                period.lesson_counted,
                 period.missed,
                 period.awaiting_log,
                 period.unscheduled_elapsed,
@@ -181,6 +188,24 @@ def check_periods(ledger: StudentLedger) -> None:
                 period.delivered_counted + period.delivered_beyond + period.makeup_delivered
             )
             assert all(r.date >= period.start and r.date <= period.end for r in period.records)
+            check_lessons(service, period)
+
+
+def check_lessons(service: ServiceLedger, period: Any) -> None:
+    """Lesson minutes are apart from the others, and credited only where lessons count."""
+    lessons = [r for r in period.records if r.is_lesson]
+    assert period.lesson_delivered == sum(r.delivered for r in lessons)
+    assert period.lesson_delivered == (
+        period.lesson_counted + period.lesson_beyond + period.lesson_uncredited
+    )
+    assert min(period.lesson_counted, period.lesson_beyond, period.lesson_uncredited) >= 0
+    if service.service.lessons_count:
+        assert period.lesson_uncredited == 0
+    else:
+        assert period.lesson_counted == period.lesson_beyond == 0
+    # A lesson is never a miss, never awaits a log and makes nothing up.
+    assert not any(line.record.is_lesson for line in period.misses)
+    assert period.delivered == sum(r.delivered for r in period.records if not r.is_lesson)
 
 
 @SETTINGS
@@ -253,7 +278,11 @@ def test_a_missed_makeup_leaves_the_miss_owed(world) -> None:
     misses = [
         r
         for r in rows
-        if r.pk is not None and r.is_miss and r.makeup_for is None and r.family == "OT"
+        if r.pk is not None
+        and r.is_miss
+        and r.makeup_for is None
+        and r.family == "OT"
+        and not r.is_lesson  # a lesson is never a miss of the ledger: nothing to make up
     ]
     if not misses:
         return
@@ -433,3 +462,34 @@ def test_a_records_start_only_removes_what_was_mandated_before_it(world, offset)
         assert new.lapse_days <= calendar.count(start, today - dt.timedelta(days=1))
         assert old.lapse_days is not None
         assert new.lapse_days <= old.lapse_days
+
+
+@SETTINGS
+@given(worlds())
+def test_lesson_minutes_are_credited_only_where_the_mandate_allows(world) -> None:
+    """The same records under a service that counts lessons and one that does not: the
+    individual and group minutes and the misses before them are the same; lesson minutes
+    only ever add to what is credited, and only where allowed."""
+    calendar, service, rows, policy, today = world
+    counting = dataclasses.replace(service, lessons_count=True)
+    not_counting = dataclasses.replace(service, lessons_count=False)
+    yes = ledger_of(calendar, counting, rows, policy, today)
+    no = ledger_of(calendar, not_counting, rows, policy, today)
+    check_periods(yes)
+    check_periods(no)
+    assert yes.delivered == no.delivered == sum(r.delivered for r in rows)
+    for a, b in zip(yes.services[0].periods, no.services[0].periods, strict=True):
+        assert (a.mandated, a.delivered, a.delivered_counted) == (
+            b.mandated,
+            b.delivered,
+            b.delivered_counted,
+        )
+        assert b.lesson_counted == 0
+        assert b.lesson_uncredited == b.lesson_delivered
+        assert a.lesson_counted == min(a.lesson_delivered, a.mandated - a.delivered_counted)
+        # What lessons credit comes off what would otherwise be missed or uncovered.
+        before = a.missed + a.unscheduled_elapsed + a.awaiting_log + a.not_yet_due
+        assert before + a.lesson_counted == (
+            b.missed + b.unscheduled_elapsed + b.awaiting_log + b.not_yet_due
+        )
+    assert yes.services[0].credited_to_date >= no.services[0].credited_to_date

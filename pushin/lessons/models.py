@@ -1,0 +1,130 @@
+"""Whole-class lessons, teachers' requests for them, whether they count towards a
+mandate, and float support (docs/lessons.md).
+
+A lesson is a dated session like any other (`sessions.DatedSession`: the provider's grid,
+Today, logging, signing, amendments) with a `ClassLesson` row beside it that says so: the
+room, the topic and the plan. Its records are the provider's caseload students of the
+room; the minutes ledger keeps their minutes apart and counts them towards a mandate only
+where the service's `LessonCredit` says so (none: no).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Topic(models.TextChoices):
+    HANDWRITING = "handwriting", "Handwriting"
+    SENSORY_BREAK = "sensory_break", "Sensory break routine"
+    SCISSOR_SKILLS = "scissor_skills", "Scissor skills"
+    KEYBOARDING = "keyboarding", "Keyboarding"
+    ORGANISATION = "organisation", "Organisation"
+
+
+class ClassLesson(models.Model):
+    """A whole-class lesson co-taught with the teacher: the session it is, and what."""
+
+    session = models.OneToOneField(
+        # The session's own row: it goes only with the session (a privacy deletion of a
+        # session nobody is left in); the records of the session are what is protected.
+        "therapy_sessions.DatedSession",
+        on_delete=models.CASCADE,
+        related_name="class_lesson",
+    )
+    classroom = models.ForeignKey(
+        "district.Classroom", on_delete=models.PROTECT, related_name="class_lessons"
+    )
+    topic = models.CharField(max_length=20, choices=Topic.choices)
+    plan = models.TextField(blank=True, help_text="What the lesson does, for the teacher too.")
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["session__date", "session__start", "id"]
+
+    def __str__(self) -> str:
+        return f"Lesson {self.pk} ({self.topic}) in classroom {self.classroom_id}"
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", "Waiting for an answer"
+    ACCEPTED = "accepted", "Scheduled"
+    DECLINED = "declined", "Declined"
+
+
+class LessonRequest(models.Model):
+    """A teacher asks for a lesson: "scissor skills before the holiday craft"."""
+
+    classroom = models.ForeignKey(
+        "district.Classroom", on_delete=models.CASCADE, related_name="lesson_requests"
+    )
+    requested_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    topic = models.CharField(max_length=20, choices=Topic.choices)
+    by_when = models.DateField(help_text="The lesson should happen by this day.")
+    note = models.CharField(max_length=300, blank=True)
+    status = models.CharField(
+        max_length=10, choices=RequestStatus.choices, default=RequestStatus.OPEN
+    )
+    decided_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=300, blank=True)
+    lesson = models.OneToOneField(
+        ClassLesson,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="request",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Lesson request {self.pk} ({self.status})"
+
+
+class LessonCredit(models.Model):
+    """Whether whole-class lessons count towards a service's mandate (no row: no)."""
+
+    service = models.OneToOneField(
+        "caseload.Service", on_delete=models.CASCADE, related_name="lesson_credit"
+    )
+    counts = models.BooleanField(default=False)
+    set_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Lesson credit of service {self.service_id}: {self.counts}"
+
+
+class SupportStyle(models.TextChoices):
+    FLOAT = "float", "Float: works around the whole room"
+
+
+class SessionSupport(models.Model):
+    """How support looks in a session: floating around the room while focusing on one
+    student. The teacher sees the style, never who the focus student is."""
+
+    session = models.OneToOneField(
+        "therapy_sessions.DatedSession", on_delete=models.CASCADE, related_name="support"
+    )
+    style = models.CharField(max_length=10, choices=SupportStyle.choices)
+    focus_student = models.ForeignKey(
+        "caseload.Student", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Support of session {self.session_id}: {self.style}"
