@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from pushin.district.models import TimedSpan
+from pushin.sessions.ledger_stamps import LedgerInputQuerySet
 from pushin.vocabulary import (
     Activity,
     Comfort,
@@ -97,6 +98,8 @@ class IEP(models.Model):
     end = models.DateField()
     annual_review = models.DateField()
 
+    objects = LedgerInputQuerySet.as_manager()
+
     class Meta:
         ordering = ["-start"]
         verbose_name = "IEP"
@@ -122,6 +125,8 @@ class Service(models.Model):
 
     iep = models.ForeignKey(IEP, on_delete=models.CASCADE, related_name="services")
     discipline = models.CharField(max_length=4, choices=Discipline.choices, default=Discipline.OT)
+
+    objects = LedgerInputQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -169,6 +174,8 @@ class MandateVersion(models.Model):
         "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LedgerInputQuerySet.as_manager()
 
     class Meta:
         ordering = ["effective_from", "id"]

@@ -252,22 +252,38 @@ class IepDates:
 def iep_dates(students: QuerySet[Student], *, on: dt.date) -> IepDates:
     """Which of `students` (active ones) have an IEP in force on `on`, and why the others
     do not. Two queries, whatever the number of students."""
-    rows = students.filter(active=True).prefetch_related("ieps").order_by("pk")
-    return iep_dates_of(rows, on=on)
+    ids = set(students.filter(active=True).values_list("pk", flat=True))
+    spans: dict[int, list[tuple[dt.date, dt.date]]] = {pk: [] for pk in ids}
+    for student_id, start, end in IEP.objects.filter(student_id__in=ids).values_list(
+        "student_id", "start", "end"
+    ):
+        spans[student_id].append((start, end))
+    return _count_iep_dates(spans.values(), on=on)
 
 
 def iep_dates_of(students: Iterable[Student], *, on: dt.date) -> IepDates:
     """`iep_dates` of students already loaded with their IEPs (no query)."""
+    return _count_iep_dates(
+        (
+            [(iep.start, iep.end) for iep in student.ieps.all()]
+            for student in students
+            if student.active
+        ),
+        on=on,
+    )
+
+
+def _count_iep_dates(
+    students_ieps: Iterable[list[tuple[dt.date, dt.date]]], *, on: dt.date
+) -> IepDates:
+    """Each student's IEP spans (start, end), counted by where `on` falls."""
     dates = IepDates(on=on)
-    for student in students:
-        if not student.active:
-            continue
-        ieps = list(student.ieps.all())
-        if any(iep.is_in_force(on) for iep in ieps):
+    for ieps in students_ieps:
+        if any(start <= on <= end for start, end in ieps):
             dates.in_force += 1
         elif not ieps:
             dates.no_iep += 1
-        elif any(iep.start > on for iep in ieps):
+        elif any(start > on for start, _ in ieps):
             dates.not_started += 1
         else:
             dates.expired += 1
@@ -345,9 +361,8 @@ def student_page(student: Student, access: StudentAccess, today: dt.date) -> Stu
     page.paras = list(student.paras.all())
     page.unavailable = list(in_week_order(student.unavailable.all()))
     ieps = list(
-        student.ieps.prefetch_related(
-            "services__versions",
-            Prefetch("goals", queryset=Goal.objects.prefetch_related("fit_overrides")),
+        student.ieps.prefetch_related("services__versions").prefetch_related(
+            Prefetch("goals", queryset=Goal.objects.prefetch_related("fit_overrides"))
         )
     )
     current = current_iep(ieps, today)

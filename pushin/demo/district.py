@@ -50,7 +50,7 @@ from pushin.collaboration.models import (
     StudentStrategy,
 )
 from pushin.collaboration.services import strategies_seed
-from pushin.demo import names
+from pushin.demo import names, secondary
 from pushin.demo.authenticator import demo_authenticator_create
 from pushin.demo.data import demo_data_points
 from pushin.demo.goals import GOAL_BANK
@@ -72,6 +72,7 @@ from pushin.progress.reports.demo import demo_progress_reports
 from pushin.scheduling import scenario as sc
 from pushin.scheduling.generate import PRESETS, generate_scenario
 from pushin.sessions.csv_import import past_minutes_import
+from pushin.sessions.ledger_stamps import ledger_stamps_create
 from pushin.sessions.models import Amendment, DataPoint, DatedSession, SessionStudent
 from pushin.vocabulary import DEFAULT_OWED, Activity, Discipline
 from pushin.watchlist.demo import demo_watch_entries
@@ -243,6 +244,14 @@ def _random_day(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
     return first + dt.timedelta(days=rng.randrange((last - first).days + 1))
 
 
+def _room_grade(classroom_id: str) -> tuple[str, str]:
+    """(grade, section) of a demo classroom: the secondary ones' own, else the generator's."""
+    older = secondary.ROOMS.get(classroom_id)
+    if older is not None:
+        return older.grade, older.code[-1]
+    return _grade_of(classroom_id)
+
+
 def _grade_of(classroom_id: str) -> tuple[str, str]:
     """(grade, section) from a generated classroom id such as 'cls-03-Kb' or 'cls-00-4a'."""
     suffix = classroom_id.rsplit("-", 1)[-1]
@@ -316,15 +325,16 @@ class _Loader:
         self.prefix = USERNAME_PREFIX[size]
         self.personas = names.PERSONAS[size]
         students, schools, providers = PRESETS[size]
-        self.world = generate_scenario(
-            students=students, schools=schools, providers=providers, seed=seed
+        # The generator's K-5 world, with a middle school and a transition program beside it.
+        self.world = secondary.with_secondary_programs(
+            generate_scenario(students=students, schools=schools, providers=providers, seed=seed)
         )
         self.rng = random.Random(f"pushin-demo-{size}-{seed}")
         self.password = make_password(DEMO_PASSWORD)  # one hash for every demo login
 
     def load(self) -> District:
         world = self.world
-        if len(world.schools) > len(names.SCHOOL_NAMES):
+        if len(world.schools) - len(secondary.SCHOOLS) > len(names.SCHOOL_NAMES):
             raise DemoError("more schools than demo school names")
         district = District.objects.create(
             name=DISTRICT_NAMES[self.size],
@@ -483,7 +493,13 @@ class _Loader:
                 name=names.SCHOOL_NAMES[index],
                 code=slugify(names.SCHOOL_NAMES[index].removesuffix(" Elementary")),
             )
-            for index, _ in enumerate(self.world.schools)
+            if school.id not in secondary.SCHOOLS
+            else School(
+                district=district,
+                name=secondary.SCHOOLS[school.id].name,
+                code=secondary.SCHOOLS[school.id].code,
+            )
+            for index, school in enumerate(self.world.schools)
         )
         by_id = {school.id: row for school, row in zip(self.world.schools, created, strict=True)}
         legs = []
@@ -505,7 +521,7 @@ class _Loader:
     def _classrooms(self, schools: dict[str, School], featured: str) -> dict[str, Classroom]:
         teachers = []
         for room in self.world.classrooms:
-            grade, section = _grade_of(room.id)
+            grade, section = _room_grade(room.id)
             school = schools[room.school]
             if room.id == featured:
                 persona = self.personas["teacher"]
@@ -517,12 +533,13 @@ class _Loader:
         User.objects.bulk_create(teachers)
         rooms = []
         for room, teacher in zip(self.world.classrooms, teachers, strict=True):
-            grade, section = _grade_of(room.id)
+            grade, section = _room_grade(room.id)
+            older = secondary.ROOMS.get(room.id)
             rooms.append(
                 Classroom(
                     school=schools[room.school],
-                    name=f"Room {grade}-{section.upper()}",
-                    code=f"{grade.lower()}{section}",
+                    name=older.name if older else f"Room {grade}-{section.upper()}",
+                    code=older.code if older else f"{grade.lower()}{section}",
                     grade=grade,
                     teacher=teacher,
                 )
@@ -647,6 +664,7 @@ class _Loader:
                 )
             )
         Student.objects.bulk_create(students)
+        ledger_stamps_create(student_ids=[row.pk for row in students])
 
         provider_links = [
             Student.providers.through(student_id=row.pk, provider_id=providers[spec.provider].pk)
@@ -717,6 +735,8 @@ class _Loader:
             versions += self._mandate_versions(spec, iep, service, author)
             for goal in spec.goals:
                 text = rng.choice(GOAL_BANK[goal.domain])
+                if secondary.is_secondary_student(spec):  # goals an older student's IEP has
+                    text = secondary.SECONDARY_GOALS.get(goal.domain, text)
                 goals.append(
                     Goal(
                         iep=iep,

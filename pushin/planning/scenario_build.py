@@ -27,7 +27,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from pushin.caseload.fit import district_fit_edits, fit_table_for, goal_fit
-from pushin.caseload.models import IEP, Goal, Service, Student
+from pushin.caseload.models import IEP, Goal, Student
 from pushin.district.models import (
     ActivityBlock,
     Availability,
@@ -301,9 +301,8 @@ def _entries(
             "unavailable",
             Prefetch(
                 "ieps",
-                queryset=IEP.objects.prefetch_related(
-                    Prefetch("services", queryset=Service.objects.prefetch_related("versions")),
-                    Prefetch("goals", queryset=Goal.objects.prefetch_related("fit_overrides")),
+                queryset=IEP.objects.prefetch_related("services__versions").prefetch_related(
+                    Prefetch("goals", queryset=Goal.objects.prefetch_related("fit_overrides"))
                 ),
             ),
         )

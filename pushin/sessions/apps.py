@@ -7,3 +7,9 @@ class SessionsConfig(AppConfig):
     label = "therapy_sessions"
     verbose_name = "Therapy sessions"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Writes to a student's ledger inputs replace their ledger stamp (ledger_stamps.py).
+        from pushin.sessions import ledger_stamps
+
+        ledger_stamps.connect()

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from pushin.caseload.models import Student
 from pushin.caseload.selectors import IepDates, iep_dates
@@ -187,10 +187,12 @@ def standings(
 
 
 def _students(queryset: QuerySet[Student]) -> list[Student]:
+    # Only what the pages name and group by: a district's every student is loaded.
     return list(
         queryset.filter(active=True)
-        .select_related("classroom__school")
-        .prefetch_related("providers")
+        .select_related("classroom")
+        .only("pk", "first_name", "last_name", "active", "classroom__school_id")
+        .prefetch_related(Prefetch("providers", queryset=Provider.objects.only("pk", "discipline")))
         .order_by("last_name", "first_name", "pk")
     )
 

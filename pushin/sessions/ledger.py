@@ -4,7 +4,9 @@ Nothing here is stored. `load_ledgers` fetches plain rows in a fixed number of q
 (students, services with their mandate versions, session records, closures, the makeup
 policy) and the pure functions below turn them into ledgers, so a
 policy change or a mandate amendment shows at the next page load and no logged minute is
-ever rewritten.
+ever rewritten. A worker keeps the ledgers it computed under everything they were
+computed from (`ledger_cache.py`, `ledger_stamps.py`), so a page reads again only the
+students whose rows changed since.
 
 Which records belong to which service
 -------------------------------------
@@ -451,7 +453,12 @@ class ServiceLedger:
     lapse_days: int | None  # completed school days without a delivered session; None: n/a
 
     def total(self, name: str) -> int:
-        return sum(int(getattr(period, name)) for period in self.periods)
+        # Pages ask for the same totals many times, of ledgers kept across requests
+        # (ledger_cache.py): each is summed once. A ledger never changes once built.
+        memo: dict[str, int] = self.__dict__.setdefault("_totals", {})
+        if name not in memo:
+            memo[name] = sum(int(getattr(period, name)) for period in self.periods)
+        return memo[name]
 
     @property
     def misses(self) -> list[MissLine]:
@@ -921,13 +928,16 @@ def records_starts(
 
 
 def _service_rows(
-    student_ids: Sequence[int], district: District | None = None
+    student_ids: Sequence[int],
+    district: District | None = None,
+    starts: dict[tuple[int, str], dt.date | None] | None = None,
 ) -> dict[int, list[ServiceRow]]:
     from django.db.models import F, Prefetch
 
     from pushin.caseload.models import MandateVersion, Service
 
-    starts = records_starts(student_ids, district)
+    if starts is None:
+        starts = records_starts(student_ids, district)
     district_start = district.records_start if district is not None else None
 
     services = (
@@ -1027,36 +1037,74 @@ def _record_rows(student_ids: Sequence[int]) -> dict[int, list[RecordRow]]:
     return result
 
 
+def _disciplines(district: District) -> tuple[tuple[int, str], ...]:
+    """The district's providers and their disciplines: which service line each session
+    record counts for (a cached ledger's key, see `ledger_cache`)."""
+    from pushin.district.models import Provider
+
+    rows = Provider.objects.filter(district=district).order_by("pk")
+    return tuple(rows.values_list("pk", "discipline"))
+
+
 def load_ledgers(
     *,
     district: District,
     students: QuerySet[Student] | Sequence[int],
     today: dt.date,
     through: dt.date | None = None,
+    cached: bool = True,
 ) -> LedgerBook:
     """The ledgers of `students` (a queryset or their pks), in a fixed number of queries;
-    `through` limits them to the periods that start by then (see `service_ledger`)."""
+    `through` limits them to the periods that start by then (see `service_ledger`).
+
+    Ledgers computed before from the same inputs come from `ledger_cache` (`cached=False`
+    computes every one afresh: what the cache is tested against)."""
     from django.db.models import QuerySet
+
+    from pushin.sessions import ledger_cache
 
     ids = (
         list(students.values_list("pk", flat=True))
         if isinstance(students, QuerySet)
         else list(students)
     )
+    tokens = ledger_cache.stamps(ids) if cached else {}
     calendar = calendar_for(district)
     owed = frozenset(district.owed_reasons())
-    services = _service_rows(ids, district=district)
-    records = _record_rows(ids)
-    ledgers = {
-        pk: student_ledger(
-            pk,
-            services.get(pk, []),
-            records.get(pk, []),
-            calendar=calendar,
-            owed_reasons=owed,
-            today=today,
-            through=through,
+    starts = records_starts(ids, district)
+    shared = (calendar, owed, district.records_start, _disciplines(district), today, through)
+    student_starts: dict[int, list[tuple[str, dt.date | None]]] = defaultdict(list)
+    for (student_id, line), day in starts.items():
+        student_starts[student_id].append((line, day))
+    keys = {
+        pk: ledger_cache.key_of(
+            pk, tokens[pk], shared=shared, starts=tuple(sorted(student_starts.get(pk, [])))
         )
         for pk in ids
+        if pk in tokens
     }
-    return LedgerBook(today=today, calendar=calendar, owed_reasons=owed, ledgers=ledgers)
+    ledgers = ledger_cache.get_many(keys)
+    missing = [pk for pk in ids if pk not in ledgers]
+    if missing:
+        services = _service_rows(missing, district=district, starts=starts)
+        records = _record_rows(missing)
+        computed = {
+            pk: student_ledger(
+                pk,
+                services.get(pk, []),
+                records.get(pk, []),
+                calendar=calendar,
+                owed_reasons=owed,
+                today=today,
+                through=through,
+            )
+            for pk in missing
+        }
+        ledger_cache.put_many((keys[pk], ledger) for pk, ledger in computed.items() if pk in keys)
+        ledgers.update(computed)
+    return LedgerBook(
+        today=today,
+        calendar=calendar,
+        owed_reasons=owed,
+        ledgers={pk: ledgers[pk] for pk in ids},
+    )

@@ -75,7 +75,15 @@ def district_compliance(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     district = compliance_district_for_user(user)
     data = compliance.district_compliance(district=district, today=_today())
-    _audit_summary(user, data.district, page="compliance_district")
+    # Totals per provider and school, no student named: one entry for the district's
+    # figures, not one per student counted (the provider and school pages name students).
+    audit_reads(
+        actor=user,
+        student_ids=(),
+        page="compliance_district",
+        obj=district,
+        detail={"students": data.district.students},
+    )
     return render(
         request,
         "sessions/compliance_district.html",

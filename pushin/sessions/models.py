@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pushin.planning.models import RunStatus
+from pushin.sessions.ledger_stamps import LedgerInputQuerySet
 from pushin.timespans import minutes_of
 from pushin.vocabulary import SHORT_REASON_CHOICES, Delivery, MissReason
 
@@ -82,6 +83,8 @@ class DatedSession(models.Model):
     # Optimistic locking of the session's own forms (call off, take back, sign); each
     # student record has its own (pushin/concurrency.py).
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = LedgerInputQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "start", "id"]
@@ -187,6 +190,8 @@ class SessionStudent(models.Model):
     # Optimistic locking of the record's card (plan, attendance, data, note):
     # pushin/concurrency.py.
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = LedgerInputQuerySet.as_manager()
 
     class Meta:
         ordering = ["session_id", "student__last_name"]
@@ -296,3 +301,16 @@ class MakeupRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (RunStatus.DONE, RunStatus.FAILED, RunStatus.CANCELLED)
+
+
+class LedgerStamp(models.Model):
+    """The token of one student's ledger inputs, replaced by every write to them
+    (`ledger_stamps.py`); computed ledgers are kept under it (`ledger_cache.py`)."""
+
+    student = models.OneToOneField(
+        "caseload.Student", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    token = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"Ledger stamp of student {self.student_id}"
