@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from pushin.sessions.ledger_stamps import LedgerInputQuerySet
+
 
 class Topic(models.TextChoices):
     HANDWRITING = "handwriting", "Handwriting"
@@ -40,6 +42,8 @@ class ClassLesson(models.Model):
         "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LedgerInputQuerySet.as_manager()
 
     class Meta:
         ordering = ["session__date", "session__start", "id"]
@@ -101,6 +105,8 @@ class LessonCredit(models.Model):
         "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     set_at = models.DateTimeField(auto_now=True)
+
+    objects = LedgerInputQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"Lesson credit of service {self.service_id}: {self.counts}"

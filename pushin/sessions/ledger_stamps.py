@@ -36,6 +36,20 @@ STUDENT_PATHS: dict[str, str] = {
     "caseload.IEP": "student_id",
     "caseload.Service": "iep__student_id",
     "caseload.MandateVersion": "service__iep__student_id",
+    "lessons.ClassLesson": "session__members__student_id",
+    "lessons.LessonCredit": "service__iep__student_id",
+}
+# Model label -> (its foreign key towards the student, the model that key points to);
+# None: the row holds `student_id` itself. A row deleted, or bulk-created without primary
+# keys, is traced through them.
+PARENTS: dict[str, tuple[str, str] | None] = {
+    "therapy_sessions.SessionStudent": None,
+    "caseload.IEP": None,
+    "therapy_sessions.DatedSession": None,  # its records hold the student (and PROTECT it)
+    "caseload.Service": ("iep_id", "caseload.IEP"),
+    "caseload.MandateVersion": ("service_id", "caseload.Service"),
+    "lessons.ClassLesson": ("session_id", "therapy_sessions.DatedSession"),
+    "lessons.LessonCredit": ("service_id", "caseload.Service"),
 }
 
 
@@ -75,16 +89,21 @@ def _students_of_new(model: type[Model], objs: Sequence[Model]) -> set[int]:
     """Students of rows just created, also when the database gave no primary keys back."""
     if all(obj.pk is not None for obj in objs):
         return students_of(model, [obj.pk for obj in objs])
-    if model._meta.label == "therapy_sessions.DatedSession":
-        return set()  # a new session has no records yet
-    direct = {"therapy_sessions.SessionStudent", "caseload.IEP"}
-    if model._meta.label in direct:
+    return _students_through_parents(model, objs)
+
+
+def _students_through_parents(model: type[Model], objs: Sequence[Model]) -> set[int]:
+    """Students of rows that may no longer (or not yet) be in the table."""
+    from django.apps import apps
+
+    label = model._meta.label
+    parent = PARENTS[label]
+    if parent is None:
+        if label == "therapy_sessions.DatedSession":
+            return set()  # a session without records feeds no ledger
         return {obj.student_id for obj in objs}  # type: ignore[attr-defined]
-    parent = {"caseload.Service": "iep", "caseload.MandateVersion": "service"}[model._meta.label]
-    field = model._meta.get_field(parent)
-    related = field.related_model
-    assert isinstance(related, type)
-    return students_of(related, [getattr(obj, f"{parent}_id") for obj in objs])
+    key, parent_label = parent
+    return students_of(apps.get_model(parent_label), [getattr(obj, key) for obj in objs])
 
 
 class LedgerInputQuerySet(models.QuerySet[_M, _M]):
@@ -119,18 +138,7 @@ def _saved(sender: type[Model], instance: Model, **kwargs: Any) -> None:
 
 def _deleted(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     # The row is gone: its student through the foreign keys it still holds in memory.
-    label = sender._meta.label
-    if label in ("therapy_sessions.SessionStudent", "caseload.IEP"):
-        ledger_touch(student_ids=[instance.student_id])  # type: ignore[attr-defined]
-    elif label == "caseload.Service":
-        from pushin.caseload.models import IEP
-
-        ledger_touch(student_ids=students_of(IEP, [instance.iep_id]))  # type: ignore[attr-defined]
-    elif label == "caseload.MandateVersion":
-        from pushin.caseload.models import Service
-
-        ledger_touch(student_ids=students_of(Service, [instance.service_id]))  # type: ignore[attr-defined]
-    # A dated session can only be deleted once its records are (they PROTECT it).
+    ledger_touch(student_ids=_students_through_parents(sender, [instance]))
 
 
 def _student_created(sender: type[Model], instance: Model, created: bool, **kwargs: Any) -> None:

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from pushin.caseload.models import IEP, MandateVersion, Service, Student
 from pushin.district.models import Closure, MakeupPolicy, Provider
+from pushin.lessons.models import ClassLesson, LessonCredit
 from pushin.sessions import ledger, ledger_cache
 from pushin.sessions.models import DatedSession, SessionStudent
 from pushin.vocabulary import Delivery, Grouping, MissReason
@@ -211,6 +212,24 @@ def caseload_change(world: World, pick: int, offset: int, attendance: str) -> No
         world.provider.students.add(student)
 
 
+def lesson_mark(world: World, pick: int, offset: int, attendance: str) -> None:
+    record = some_record(world, pick)
+    if record is not None and pick % 2:
+        ClassLesson.objects.get_or_create(
+            session=record.session, defaults={"classroom": world.classroom, "topic": "handwriting"}
+        )
+    elif record is not None:
+        ClassLesson.objects.filter(session=record.session).delete()
+
+
+def lesson_credit_flip(world: World, pick: int, offset: int, attendance: str) -> None:
+    service = Service.objects.filter(iep__student=students(world)[pick % 3]).first()
+    if service is not None and pick % 2:
+        LessonCredit.objects.update_or_create(service=service, defaults={"counts": pick % 4 == 1})
+    else:
+        LessonCredit.objects.filter(service=service).update(counts=pick % 3 == 0)
+
+
 def discipline_change(world: World, pick: int, offset: int, attendance: str) -> None:
     Provider.objects.filter(pk=world.provider.pk).update(discipline="PT" if pick % 2 else "OT")
 
@@ -233,6 +252,8 @@ WRITES: list[Callable[[World, int, int, str], None]] = [
     policy_flip,
     records_start_move,
     caseload_change,
+    lesson_mark,
+    lesson_credit_flip,
     discipline_change,
 ]
 
