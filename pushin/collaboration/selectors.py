@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -447,11 +447,11 @@ def week_visits(classroom: Classroom, monday: dt.date) -> list[DatedSession]:
 # --- Notifications --------------------------------------------------------------------------
 
 
-def notification_list(user: User, limit: int = 100) -> list[Notification]:
-    return list(
-        Notification.objects.filter(recipient=user).order_by(
-            F("read_at").desc(nulls_first=True), "-created_at", "-id"
-        )[:limit]
+def notification_list(user: User) -> QuerySet[Notification]:
+    """`user`'s notifications, the unread first, then the newest (the page shows them in
+    pages of NOTIFICATIONS_PER_PAGE)."""
+    return Notification.objects.filter(recipient=user).order_by(
+        F("read_at").desc(nulls_first=True), "-created_at", "-id"
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import TemplateDoesNotExist, get_template
@@ -63,6 +64,7 @@ from pushin.timespans import monday_of
 from pushin.vocabulary import Domain
 
 FOLLOWUPS_PARTIAL = "collaboration/_followups_for_teacher.html"
+NOTIFICATIONS_PER_PAGE = 50
 
 
 def _errors_text(form: Any) -> str:
@@ -552,10 +554,13 @@ def block_preference(request: HttpRequest, pk: int, block_pk: int) -> HttpRespon
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
+    page = Paginator(selectors.notification_list(user), NOTIFICATIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "collaboration/notifications.html",
-        {"notifications": selectors.notification_list(user)},
+        {"notifications": page.object_list, "page": page},
     )
 
 
