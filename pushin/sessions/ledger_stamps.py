@@ -132,8 +132,11 @@ class LedgerInputQuerySet(models.QuerySet[_M, _M]):
         return count
 
 
-def _saved(sender: type[Model], instance: Model, **kwargs: Any) -> None:
-    ledger_touch(student_ids=_students_of_new(sender, [instance]))
+def _saved(sender: type[Model], instance: Model, created: bool, **kwargs: Any) -> None:
+    if created:  # what it points to is all there is (a record: its student, no query)
+        ledger_touch(student_ids=_students_through_parents(sender, [instance]))
+    else:
+        ledger_touch(student_ids=students_of(sender, [instance.pk]))
 
 
 def _deleted(sender: type[Model], instance: Model, **kwargs: Any) -> None:
