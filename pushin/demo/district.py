@@ -757,7 +757,6 @@ class _Loader:
         loaded: when chance gave fewer, IEPs written last year are moved to start about a
         year before such a day (a generator of their own: the rest of the demo is as it was)."""
         rng = random.Random(f"pushin-demo-reviews-{self.size}-{self.seed}")
-        first_soon = self.today + dt.timedelta(days=8)
         last_soon = self.today + dt.timedelta(days=30)
         written_last_year = self._recently()[0]
         by_provider: dict[str, list[int]] = {}
@@ -765,7 +764,8 @@ class _Loader:
             by_provider.setdefault(spec.provider, []).append(index)
         moved = list(starts)
         for _, indexes in sorted(by_provider.items()):
-            soon = [i for i in indexes if first_soon <= _one_year_on(starts[i]) <= last_soon]
+            # Counted as the caseload's alerts count them: any review in the next 30 days.
+            soon = [i for i in indexes if self.today < _one_year_on(starts[i]) <= last_soon]
             movable = [i for i in indexes if i not in soon and starts[i] < written_last_year]
             for i in rng.sample(movable, k=min(max(REVIEWS_SOON - len(soon), 0), len(movable))):
                 # Ends 8 to 27 days from today; a weekend start moves it by up to 2 days.

@@ -56,15 +56,15 @@ def test_small_has_the_exact_counts(small: District) -> None:
         dt.date(2027, 6, 18),
     )
     assert small.records_start == TODAY  # the frozen clock's Wednesday: adopted today
-    assert Student.objects.filter(district=small).count() == 72
-    assert School.objects.filter(district=small).count() == 7
+    assert Student.objects.filter(district=small).count() == 79  # 72 K-5 students and 7 older ones
+    assert School.objects.filter(district=small).count() == 9  # + middle, transition
     assert Provider.objects.filter(district=small).count() == 1
     provider = Provider.objects.get(district=small)
     assert provider.discipline == "OT"
-    assert provider.students.count() == 72
+    assert provider.students.count() == 79
     roles = {role: User.objects.filter(district=small, role=role).count() for role in Role}
     rooms = Classroom.objects.filter(school__district=small).count()
-    assert roles == {Role.PROVIDER: 1, Role.TEACHER: rooms, Role.PARA: 14, Role.ADMIN: 1}
+    assert roles == {Role.PROVIDER: 1, Role.TEACHER: rooms, Role.PARA: 18, Role.ADMIN: 1}
     assert Classroom.objects.filter(school__district=small, teacher__role=Role.TEACHER).count() == (
         rooms
     )
@@ -279,7 +279,7 @@ def test_large_loads_beside_small_with_its_own_users(small: District) -> None:
     summary = demo_district_load(size="large")
     large = District.objects.get(pk=summary.district_id)
     assert large.pk != small.pk
-    assert (summary.students, summary.schools, summary.providers) == (350, 12, 5)
+    assert (summary.students, summary.schools, summary.providers) == (357, 14, 5)
     providers = list(Provider.objects.filter(district=large).order_by("pk"))
     disciplines = [p.discipline for p in providers]
     assert disciplines == ["OT", "COTA", "OT", "PT", "OT"]
@@ -287,7 +287,7 @@ def test_large_loads_beside_small_with_its_own_users(small: District) -> None:
     pt_services = Service.objects.filter(iep__student__providers=providers[3])
     assert set(pt_services.values_list("discipline", flat=True)) == {"PT"}
     assert all(u.startswith("large.") for u in large.users.values_list("username", flat=True))
-    assert Student.objects.filter(district=small).count() == 72
+    assert Student.objects.filter(district=small).count() == 79
 
 
 def test_unknown_size_is_refused() -> None:

@@ -52,7 +52,7 @@ def printed_logins(output: str) -> dict[str, tuple[str, str]]:
 
 def test_prints_one_login_per_role_and_the_url() -> None:
     output = run()
-    assert "72 students, 7 schools, 1 provider " in output
+    assert "79 students, 9 schools, 1 provider " in output
     assert "http://127.0.0.1:8000/" in output
     assert printed_logins(output) == {
         "provider": ("ot.rivera", DEMO_PASSWORD),
@@ -60,7 +60,7 @@ def test_prints_one_login_per_role_and_the_url() -> None:
         "para": ("para.santos", DEMO_PASSWORD),
         "admin": ("admin.ellis", DEMO_PASSWORD),
     }
-    assert "caseload of 72 students at 7 schools" in output
+    assert "caseload of 79 students at 9 schools" in output
 
 
 def printed_secret(output: str) -> str:
@@ -144,7 +144,7 @@ def test_reset_deletes_and_reloads() -> None:
 def test_small_then_large_make_two_districts() -> None:
     run()
     output = run("--size", "large", "--seed", "0")
-    assert "350 students, 12 schools, 5 providers" in output
+    assert "357 students, 14 schools, 5 providers" in output
     assert printed_logins(output)["provider"] == ("large.ot1", DEMO_PASSWORD)
     assert District.objects.count() == 2
 
