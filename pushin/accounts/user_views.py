@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -18,18 +19,21 @@ from pushin.accounts.passwords import password_reset_send
 from pushin.accounts.selectors import failed_sign_ins, is_locked_out
 from pushin.accounts.two_factor import confirmed_device, two_factor_clear
 
+USERS_PER_PAGE = 50
+
 
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
     users = users_managed_by(signed_in_user(request)).order_by(
-        "last_name", "first_name", "username"
+        "last_name", "first_name", "username", "pk"
     )
     role = request.GET.get("role", "")
     if role in Role.values:
         users = users.filter(role=role)
     else:
         role = ""
-    rows = list(users)
+    page = Paginator(users, USERS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
     failures = failed_sign_ins(u.username for u in rows)
     return render(
         request,
@@ -41,6 +45,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
             ],
             "roles": Role.choices,
             "role": role,
+            "page": page,
         },
     )
 

@@ -68,3 +68,19 @@ def test_shows_inactive_and_locked_out_accounts(world, login):
     html = login(world.admin).get(URL).content.decode()
     assert "inactive" in html
     assert html.count("locked out") == 1
+
+
+def test_a_large_district_is_listed_fifty_users_a_page_keeping_the_role_filter(world, login):
+    for i in range(60):
+        make_user(f"teacher{i:03d}", Role.TEACHER, world.district)
+    client = login(world.admin)
+    teachers = User.objects.filter(district=world.district, role=Role.TEACHER).count()
+    first = client.get(URL, {"role": Role.TEACHER})
+    assert len(first.context["rows"]) == 50
+    html = first.content.decode()
+    assert "Page 1 of 2" in html
+    assert f'href="?role={Role.TEACHER}&amp;page=2" rel="next"' in html
+    second = client.get(URL, {"role": Role.TEACHER, "page": 2})
+    assert len(second.context["rows"]) == teachers - 50  # page 2 holds the rest
+    assert listed(first).isdisjoint(listed(second))
+    assert {u for u, *_ in second.context["rows"]} <= set(User.objects.filter(role=Role.TEACHER))
