@@ -72,7 +72,7 @@ def followup_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "collaboration/followup_list.html",
-        {"followups": followups.provider_followups(actor=user)},
+        {"page": followups.provider_followups(actor=user, page=request.GET.get("page"))},
     )
 
 

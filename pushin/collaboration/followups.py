@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -96,6 +97,7 @@ VISIBLE_TO_TEACHER = [
     FollowUpStatus.GAVE_UP,
 ]
 TEACHER_LIST_LIMIT = 20
+PROVIDER_PAGE_SIZE = 50  # follow-ups a page of the provider's list shows
 REPLY_MAX = 2000
 
 
@@ -641,11 +643,15 @@ def session_followups(*, actor: User, session: DatedSession) -> list[FollowUp]:
     return found
 
 
-def provider_followups(*, actor: User) -> list[FollowUp]:
-    """The provider's follow-ups, newest first, with their status."""
-    found = list(followups_of_provider(actor).order_by("-created_at", "-pk")[:200])
-    _audit(actor, AuditAction.READ, found)
-    return found
+def provider_followups(
+    *, actor: User, page: int | str | None = None, per_page: int = PROVIDER_PAGE_SIZE
+) -> Page[FollowUp]:
+    """One page (1 when missing or out of range) of the provider's follow-ups, newest
+    first, with their status; the reads of those shown are audited."""
+    found = Paginator(followups_of_provider(actor).order_by("-created_at", "-pk"), per_page)
+    shown = found.get_page(page)
+    _audit(actor, AuditAction.READ, list(shown.object_list))
+    return shown
 
 
 def teacher_followups(*, user: User, limit: int = TEACHER_LIST_LIMIT) -> list[FollowUp]:

@@ -225,3 +225,35 @@ def test_the_list_has_no_n_plus_one(world: World, login, django_assert_max_num_q
     with django_assert_max_num_queries(12):
         response = client.get(reverse("followups:list"))
     assert response.content.decode().count("/followups/") >= 13
+
+
+def test_the_list_is_in_pages_of_fifty_and_audits_only_those_shown(world: World, login) -> None:
+    first = sent_followup(world)
+    FollowUp.objects.bulk_create(
+        FollowUp(
+            session=first.session,
+            author=world.provider.user,
+            teacher=world.teacher,
+            subject=f"Follow-up {i:03d}",
+            body="b",
+            status=FollowUpStatus.SENT,
+        )
+        for i in range(60)
+    )
+    client = login(world.provider.user)
+    AuditEntry.objects.all().delete()
+    page_one = client.get(reverse("followups:list"))
+    assert len(page_one.context["page"].object_list) == 50
+    html = page_one.content.decode()
+    assert "Page 1 of 2" in html
+    assert 'href="?page=2" rel="next"' in html
+    read = AuditEntry.objects.filter(action=AuditAction.READ, object_type="collaboration.followup")
+    assert {int(pk) for pk in read.values_list("object_id", flat=True)} == {
+        f.pk for f in page_one.context["page"]
+    }
+    page_two = client.get(reverse("followups:list"), {"page": 2})
+    rest = {f.pk for f in page_two.context["page"]}
+    assert len(rest) == 11  # page 2 holds the rest
+    assert rest | {f.pk for f in page_one.context["page"]} == set(
+        FollowUp.objects.values_list("pk", flat=True)
+    )
