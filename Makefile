@@ -5,7 +5,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1:8000
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run serve test lint unit bench chromium demo
+.PHONY: run serve test lint unit bench bench-load chromium demo
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -52,10 +52,18 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
 ## The scheduling benchmarks (bench/run.py), then the progress report PDFs for a whole
-## caseload on a throwaway database (bench/reports.py); both write docs/benchmarks.md.
+## caseload on a throwaway database (bench/reports.py), then the pages under load
+## (bench-load); each writes its section of docs/benchmarks.md.
 bench: $(VENV)/.installed
 	$(PY) -m bench.run
 	$(PY) -m bench.reports
+	$(MAKE) bench-load
+
+## The pages under load (bench/load.py): the large demo on a throwaway PostgreSQL database,
+## the production server, locust at 1 and 20 users, LOAD_SECONDS each (15 for a quick run).
+LOAD_SECONDS ?= 60
+bench-load: $(VENV)/.installed
+	$(PY) -m bench.load --seconds $(LOAD_SECONDS)
 
 demo: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
