@@ -33,7 +33,7 @@ from pushin.lessons.forms import (
     RequestForm,
     SupportForm,
 )
-from pushin.lessons.models import LessonRequest, RequestStatus
+from pushin.lessons.models import LessonRequest
 from pushin.query import check_date_params
 from pushin.sessions.access import dated_session_for_user, own_provider
 
@@ -117,9 +117,7 @@ def lesson_new(request: HttpRequest) -> HttpResponse:
                     end=end,
                     topic=form.cleaned_data["topic"],
                     plan=form.cleaned_data["plan"],
-                    request=asked
-                    if asked is not None and asked.status == RequestStatus.OPEN
-                    else None,
+                    request=asked,  # an answered request is refused
                 )
             except ValidationError as error:
                 add_service_errors(form, error)

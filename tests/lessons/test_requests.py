@@ -102,8 +102,15 @@ def test_the_provider_declines_with_a_note_the_teacher_reads(world: World, login
     portal = login(world.teacher).get(_portal(world)).content.decode()
     assert "Fully booked before the break; January?" in portal
     assert Notification.objects.filter(recipient=world.teacher, text__contains="declined").exists()
-    # Answered once: no second answer.
-    assert login(world.provider.user).post(url, {"note": "again"}).status_code == 400
+    # Answered once: no second answer, not by scheduling it either.
+    client = login(world.provider.user)
+    assert client.post(url, {"note": "again"}).status_code == 400
+    working_week(world)
+    new_url = reverse("lessons:new") + f"?request={encode_id(asked.pk)}&week=2026-11-30"
+    response = client.post(new_url, {"slot": "2026-12-03 10:00 10:45", "topic": Topic.KEYBOARDING})
+    assert response.status_code == 400
+    assert "answered already" in response.content.decode()
+    assert not ClassLesson.objects.exists()
 
 
 def test_only_the_rooms_teacher_asks(world: World, login) -> None:
