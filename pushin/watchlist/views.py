@@ -93,6 +93,10 @@ def _entry_page(
     user = signed_in_user(request)
     services.watch_entries_read_audit(actor=user, entries=[entry], page="watch_entry")
     students = carry_over_students(user, entry)
+    # The carry-over form names the provider's caseload students at the school: a read.
+    listed = list(students.values_list("pk", flat=True)) if can_carry_over(user) else []
+    if listed:
+        audit_reads(actor=user, student_ids=listed, page="watch_entry_carry_over")
     observations = list(entry.observations.select_related("author"))
     threshold = services.summary_threshold(entry.district)
     return render(
@@ -108,7 +112,7 @@ def _entry_page(
             "renew_to": services.renewed_expiry(entry=entry, today=timezone.localdate()),
             "can_carry": can_carry_over(user),
             "carry_form": carry_form or CarryOverForm(students=students),
-            "has_students": students.exists(),
+            "has_students": bool(listed),
         },
         status=status,
     )

@@ -42,6 +42,14 @@ def test_the_page_lists_observations_and_audits_the_read(world: World, login) ->
     assert AuditEntry.objects.filter(
         action=AuditAction.READ, object_id=str(entry.pk), actor=world.provider.user
     ).exists()
+    # The carry-over form names the provider's caseload student at the school: a read too.
+    assert "Avery" in body
+    assert AuditEntry.objects.filter(
+        action=AuditAction.READ,
+        student_id=world.student.pk,
+        actor=world.provider.user,
+        detail__page="watch_entry_carry_over",
+    ).exists()
 
 
 def test_the_owner_renews_and_the_teacher_does_not_carry_over(world: World, login) -> None:
