@@ -22,6 +22,7 @@ from pushin.demo.district import (
     demo_district_delete,
     demo_district_load,
 )
+from pushin.demo.secondary import with_secondary_programs
 from pushin.district.models import (
     ActivityBlock,
     Classroom,
@@ -86,10 +87,13 @@ def test_every_student_has_an_iep_a_mandate_in_force_and_goals(small: District) 
 
 
 def test_mandates_and_goals_are_the_scenario_world(small: District) -> None:
-    """The demo is the generator's world: same minutes a week, sessions and goal domains."""
+    """The demo is the generator's world, with the middle school and the transition
+    program added: same minutes a week, sessions and goal domains."""
     students_count, schools_count, providers_count = PRESETS["small"]
-    world = generate_scenario(
-        students=students_count, schools=schools_count, providers=providers_count, seed=0
+    world = with_secondary_programs(
+        generate_scenario(
+            students=students_count, schools=schools_count, providers=providers_count, seed=0
+        )
     )
     students = (
         Student.objects.filter(district=small)
