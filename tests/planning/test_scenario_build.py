@@ -167,7 +167,8 @@ def test_fit_edits_and_goal_overrides(pworld: World) -> None:
     assert parsed.fit_weight(f"goal-{goal.pk}", "writing") == 1.0  # default kept
     assert parsed.fit_weight(f"goal-{goal.pk}", "math") == 0.9  # district edit kept
     assert parsed.fit_weight("handwriting", "math") == 0.9
-    assert parsed.fit_weight("handwriting", "science") == 0.0  # override stays with its goal
+    # The override stays with its goal: the shared row keeps the default (issue 11: 0.4).
+    assert parsed.fit_weight("handwriting", "science") == 0.4
 
 
 def test_consult_mandates_are_not_sessions(pworld: World) -> None:
