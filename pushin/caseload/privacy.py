@@ -36,6 +36,7 @@ from pushin.district.models import District
 from pushin.planning.models import ScheduledSessionStudent
 from pushin.progress.models import ProgressReport, ReportGoal
 from pushin.sessions.models import Amendment, DataPoint, DatedSession, SessionStudent
+from pushin.watchlist.models import CarriedObservation
 
 # --- Retention ------------------------------------------------------------------------------
 
@@ -189,6 +190,7 @@ def _student_rows(student: Student) -> list[tuple[str, models.QuerySet[Any]]]:
         uses,
         reports,
         ReportGoal.objects.filter(report__in=reports),
+        CarriedObservation.objects.filter(student=student),  # from the watch list
         AuditEntry.objects.filter(student_id=student.pk),
     ]
     return [(qs.model._meta.label_lower, qs.order_by("pk")) for qs in querysets]
