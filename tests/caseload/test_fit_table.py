@@ -49,3 +49,22 @@ def test_edited_cells_are_highlighted_with_their_default(world, login):
     assert html.count('fit-edited"') + html.count("fit-edited ") == 1
     assert 'id="fit-social-math" class="fit-cell fit-edited"' in html
     assert "(edited; default 0.3)" in html
+
+
+def test_the_specials_and_secondary_activities_show_their_defaults(world, login):
+    """Issue 11's defaults for science, music, library and assembly, and issue 14's secondary
+    and transition activities, are columns of the page with their engine weights."""
+    response = login(world.provider.user).get(URL)
+    rows = {
+        row.domain: {cell.activity: cell for cell in row.cells} for row in response.context["rows"]
+    }
+    assert rows["fine_motor"]["science"].weight == 0.7
+    assert rows["motor_planning"]["music"].weight == 0.8
+    assert rows["attention"]["library"].weight == 0.6
+    assert rows["sensory"]["assembly"].weight == 0.6
+    assert rows["fine_motor"]["vocational"].weight == 0.9
+    assert rows["transitions"]["class_change"].weight == 1.0
+    html = response.content.decode()
+    for label in ("Class change / passing period", "Lecture", "Lab", "Vocational / work task",
+                  "Community outing"):  # fmt: skip
+        assert label in html
