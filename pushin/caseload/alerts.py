@@ -200,12 +200,12 @@ def iep_alerts(
     """A student's IEP alerts on `today` (module docstring). No query."""
     if not student.active or not ieps:
         return []
-    link = _student_link(student)
     in_force = [iep for iep in ieps if iep.is_in_force(today)]
     if not in_force:
         if any(iep.start > today for iep in ieps):
             return []  # the next IEP is written: it starts later
         last = max(ieps, key=lambda iep: (iep.end, iep.pk))
+        link = _student_link(student)  # only for the students alerted: reverse() costs
         return [
             CaseloadAlert(
                 kind=AlertKind.IEP_EXPIRED,
@@ -221,6 +221,10 @@ def iep_alerts(
         return []  # reviewed: the next IEP is recorded
     alerts = []
     review_in = (current.annual_review - today).days
+    ends_in = (current.end - today).days
+    if review_in > within and ends_in > within:
+        return []
+    link = _student_link(student)
     if review_in <= within:
         alerts.append(
             CaseloadAlert(
@@ -232,7 +236,7 @@ def iep_alerts(
                 severity=Severity.BAD if review_in < 0 else Severity.WARN,
             )
         )
-    if (current.end - today).days <= within:  # in force today, so it ends today or later
+    if ends_in <= within:  # in force today, so it ends today or later
         alerts.append(
             CaseloadAlert(
                 kind=AlertKind.IEP_ENDING,
