@@ -14,5 +14,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<pid:pk>/renew/", views.watch_entry_renew, name="renew"),
     path("<pid:pk>/carry-over/", views.watch_entry_carry_over, name="carry_over"),
     path("<pid:pk>/summary/", views.watch_summary, name="summary"),
+    path("<pid:pk>/summary.pdf", views.watch_summary_pdf, name="summary_pdf"),
     path("students/<pid:pk>/", views.carried_observations, name="carried"),
 ]

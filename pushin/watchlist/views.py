@@ -17,10 +17,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pushin.accounts.audit import audit_reads
+from pushin.accounts.audit import audit_reads, audit_record
 from pushin.accounts.forms import add_service_errors
 from pushin.accounts.http import signed_in_user
-from pushin.accounts.models import Role, User
+from pushin.accounts.models import AuditAction, Role, User
+from pushin.ids import encode_id
 from pushin.watchlist import selectors, services
 from pushin.watchlist.access import (
     _get_watch_entry_for_user,
@@ -35,6 +36,7 @@ from pushin.watchlist.access import (
 )
 from pushin.watchlist.forms import CarryOverForm, EntryForm, ObservationForm, PolicyForm
 from pushin.watchlist.models import WatchEntry
+from pushin.watchlist.pdf import summary_pdf
 
 
 def _list_user(request: HttpRequest) -> User:
@@ -193,6 +195,31 @@ def watch_summary(request: HttpRequest, pk: int) -> HttpResponse:
         "printed_on": timezone.localdate(),
     }
     return render(request, "watchlist/summary.html", context)
+
+
+@login_required
+@require_GET
+def watch_summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The summary as a one-page PDF (once there are enough observations; else a 404)."""
+    user = signed_in_user(request)
+    entry = _get_watch_entry_for_user(user, pk)
+    observations = list(entry.observations.all())
+    if len(observations) < services.summary_threshold(entry.district):
+        raise Http404("No summary yet")
+    body = summary_pdf(
+        entry,
+        observations,
+        activities=selectors.activity_counts(observations),
+        strategies=selectors.strategies_tried(observations),
+        printed_on=timezone.localdate(),
+    )
+    audit_record(
+        actor=user, action=AuditAction.EXPORT, obj=entry, detail={"page": "watch_summary_pdf"}
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    # The opaque id, never the name, in the file name.
+    response["Content-Disposition"] = f'attachment; filename="watch-summary-{encode_id(pk)}.pdf"'
+    return response
 
 
 @login_required

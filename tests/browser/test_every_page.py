@@ -52,6 +52,7 @@ DOWNLOADS = {
     "progress:reports_pdf",
     "progress:report_pdf",
     "followups:printable",
+    "watchlist:summary_pdf",
 }
 SERIOUS = ("serious", "critical")
 

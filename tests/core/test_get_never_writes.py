@@ -342,6 +342,7 @@ ROUTE_ARGS: dict[str, Callable[[RichWorld], list[Args]]] = {
     "watchlist:renew": lambda r: [{"pk": r.watch_entry.pk}],
     "watchlist:carry_over": lambda r: [{"pk": r.watch_entry.pk}],
     "watchlist:summary": lambda r: [{"pk": r.watch_entry.pk}],
+    "watchlist:summary_pdf": lambda r: [{"pk": r.watch_entry.pk}],
     "watchlist:carried": lambda r: _students(r),
 }
 

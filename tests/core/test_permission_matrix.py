@@ -463,6 +463,7 @@ EXPECTED: dict[str, str] = {
     "watchlist:renew@watch_entry":                "POST L   403 404 403 ok  404 404 404 404 404",
     "watchlist:carry_over@watch_entry":           "POST L   ok  404 ok  403 404 404 404 404 404",
     "watchlist:summary@watch_entry":              "GET  L   200 404 200 200 404 404 404 404 404",
+    "watchlist:summary_pdf@watch_entry":          "GET  L   200 404 200 200 404 404 404 404 404",
     "watchlist:carried@student":                  "GET  L   200 404 404 200 404 404 404 404 404",
     "watchlist:carried@assistant_student":        "GET  L   404 404 200 200 404 404 404 404 404",
 }
