@@ -35,6 +35,16 @@ def summary_threshold(district: District) -> int:
     return policy.summary_min_observations if policy else SUMMARY_MIN_OBSERVATIONS
 
 
+def summary_thresholds(district_ids: set[int]) -> dict[int, int]:
+    """`summary_threshold` of several districts in one query."""
+    policies = dict(
+        WatchPolicy.objects.filter(district_id__in=district_ids).values_list(
+            "district_id", "summary_min_observations"
+        )
+    )
+    return {pk: policies.get(pk, SUMMARY_MIN_OBSERVATIONS) for pk in district_ids}
+
+
 def _year_end_on_or_after(district: District, day: dt.date) -> dt.date:
     """The end of the school year on or after `day` (the district's, a year on if past)."""
     end = district.school_year_end

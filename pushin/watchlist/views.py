@@ -55,7 +55,7 @@ def watch_list(request: HttpRequest) -> HttpResponse:
     user = _list_user(request)
     entries = selectors.entry_list(watch_entries_visible_to(user))
     services.watch_entries_read_audit(actor=user, entries=entries, page="watch_list")
-    threshold = {e.district_id: services.summary_threshold(e.district) for e in entries}
+    threshold = services.summary_thresholds({e.district_id for e in entries})
     return render(
         request,
         "watchlist/list.html",

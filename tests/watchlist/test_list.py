@@ -49,3 +49,16 @@ def test_the_list_shows_counts_and_readiness_and_audits_each_entry(world: World,
     reads = AuditEntry.objects.filter(action=AuditAction.READ, actor=world.provider.user)
     assert reads.filter(object_type="watchlist.watchentry", object_id=str(entry.pk)).exists()
     assert reads.count() == 2
+
+
+def test_summary_ready_follows_the_districts_threshold(world: World, login) -> None:
+    from pushin.watchlist.models import WatchPolicy
+
+    make_entry(world, observations=3)
+    WatchPolicy.objects.create(district=world.district, summary_min_observations=2)
+    make_entry(world, observations=2, first_name="Rowan")
+    body = login(world.teacher).get(PAGE).content.decode()
+    assert body.count("summary ready") == 2
+    WatchPolicy.objects.filter(district=world.district).update(summary_min_observations=4)
+    body = login(world.teacher).get(PAGE).content.decode()
+    assert "summary ready" not in body
