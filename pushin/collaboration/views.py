@@ -65,6 +65,7 @@ from pushin.vocabulary import Domain
 
 FOLLOWUPS_PARTIAL = "collaboration/_followups_for_teacher.html"
 NOTIFICATIONS_PER_PAGE = 50
+STRATEGIES_PER_PAGE = 60  # strategy cards a page shows (the 52 starters fit on one)
 
 
 def _errors_text(form: Any) -> str:
@@ -86,15 +87,17 @@ def strategy_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         domain, query = form.cleaned_data["domain"], form.cleaned_data["q"].strip()
     strategies = selectors.library(district.pk, domain=domain, query=query)
+    page = Paginator(strategies, STRATEGIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "collaboration/strategy_list.html",
         {
             "form": form,
-            "strategies": strategies,
+            "strategies": page.object_list,
+            "page": page,
             "domain_label": dict(Domain.choices).get(domain, ""),
             "can_add": can_add_strategy(user),
-            "editable": {s.pk for s in strategies if can_edit_strategy(user, s)},
+            "editable": {s.pk for s in page.object_list if can_edit_strategy(user, s)},
         },
     )
 

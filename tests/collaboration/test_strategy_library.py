@@ -224,3 +224,34 @@ def test_remove_an_unused_strategy_but_not_one_a_student_has(world: World, login
 def test_library_changes_write_no_student_audit(world: World, login) -> None:
     login(world.provider.user).post(NEW, VALID)
     assert not AuditEntry.objects.filter(student_id__isnull=False).exists()
+
+
+def test_a_large_library_is_shown_in_pages_keeping_the_filters(world: World, login) -> None:
+    Strategy.objects.bulk_create(
+        Strategy(
+            district=world.district,
+            name=f"Strategy {i:03d}",
+            how_to="Steps.",
+            domains=["sensory"] if i % 2 else ["attention"],
+            created_by=world.provider.user,
+        )
+        for i in range(150)
+    )
+    client = login(world.provider.user)
+    first = client.get(LIST, {"domain": "sensory"})
+    assert first.status_code == 200
+    assert len(first.context["strategies"]) == 60
+    html = first.content.decode()
+    sensory = [
+        s for s in Strategy.objects.filter(district=world.district) if "sensory" in s.domains
+    ]
+    assert len(sensory) >= 75
+    assert f"<strong>{len(sensory)}</strong> strategies" in html  # all that match, counted
+    assert 'href="?domain=sensory&amp;page=2" rel="next"' in html
+    second = client.get(LIST, {"domain": "sensory", "page": 2})
+    shown = {s.pk for s in first.context["strategies"]} | {
+        s.pk for s in second.context["strategies"]
+    }
+    assert shown == {s.pk for s in sensory}  # page 2 holds the rest, of the same filter
+    editable = second.context["editable"]
+    assert editable <= {s.pk for s in second.context["strategies"]}  # of the page shown
