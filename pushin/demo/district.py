@@ -67,6 +67,7 @@ from pushin.district.models import (
     School,
     TravelTime,
 )
+from pushin.lessons.demo import demo_lesson_request
 from pushin.progress.models import ProgressReport
 from pushin.progress.reports.demo import demo_progress_reports
 from pushin.scheduling import scenario as sc
@@ -365,6 +366,8 @@ class _Loader:
         demo_progress_reports(district, featured_room=rooms[featured_room], today=self.today)
         # Two classmates on no caseload on the watch list of the teacher login's room.
         demo_watch_entries(district, featured_room=rooms[featured_room], today=self.today)
+        # The teacher login asks for a whole-class lesson (docs/lessons.md).
+        demo_lesson_request(featured_room=rooms[featured_room], today=self.today)
         admin = self.personas["admin"]
         admin_user = User.objects.create(
             **self._user_fields(admin.username, admin.first_name, admin.last_name, Role.ADMIN)
