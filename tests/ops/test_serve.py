@@ -6,7 +6,8 @@ on the SQLite pass, a file, allowed with PUSHIN_ALLOW_SQLITE=1), behind a preten
 TLS-terminating proxy (X-Forwarded-Proto, X-Forwarded-For, trusted as the README says).
 It migrates, collects the static files and answers /healthz; the demo district is loaded,
 its provider signs in and walks from Today to a student; Ctrl-C stops every process.
-Its output is JSON lines with no student's name in them.
+Its output is JSON lines with no student's name in them. Then the scaling section: a
+second app server of the same release on the same database (`scale_out`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from pushin.demo.names import EMAIL_DOMAIN
 from tests.core.test_settings import ROOT
 from tests.ops.http import Phone, answers, free_port
 from tests.worker_process import process_gone, wait_for
@@ -91,11 +93,12 @@ def serve_env(directory: Path, database_url: str, extra: dict[str, str]) -> dict
     return production_env(database_url, extra) | {
         "PUSHIN_BIND": f"127.0.0.1:{free_port()}",
         "STATIC_ROOT": str(directory / "static"),
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(directory / "mail"),
     }
 
 
 def test_serve_runs_it_for_real(tmp_path: Path) -> None:
-    started = time.monotonic()
     with fresh_database(tmp_path) as (url, extra):
         env = serve_env(tmp_path, url, extra)
         base = f"http://{env['PUSHIN_BIND']}"
@@ -127,17 +130,20 @@ def test_serve_runs_it_for_real(tmp_path: Path) -> None:
             )
             assert demo.returncode == 0, demo.stderr
             walked = walk(base)
+            second_output = scale_out(env, tmp_path, first=base)
         finally:
             serve.send_signal(signal.SIGINT)  # Ctrl-C
             status = serve.wait(timeout=40)
         output = log.read_text()
     assert status == 0, output[-3000:]
-    assert time.monotonic() - started < 60
 
-    # Every process it started is gone.
-    children = [int(pid) for pid in re.findall(r"started [a-z ]+ \(process (\d+)\)", output)]
+    # Every process either app server started is gone.
+    started = r"started [a-z ]+ \(process (\d+)\)"
+    children = [int(pid) for pid in re.findall(started, output)]
     assert len(children) == 3, output[-3000:]
-    assert all(process_gone(pid) for pid in children)
+    others = [int(pid) for pid in re.findall(started, second_output)]
+    assert len(others) == 3, second_output[-3000:]
+    assert all(process_gone(pid) for pid in children + others)
 
     # JSON lines, each request as method, path and status, no student's name anywhere.
     entries = [json.loads(line) for line in output.splitlines() if line.strip()]
@@ -181,6 +187,52 @@ def walk(base: str) -> dict[str, str]:
     assert student.status == 200
     assert student_name.strip() in student.text
     return {"student_path": student_path, "student_name": student_name.strip()}
+
+
+def scale_out(env: dict[str, str], directory: Path, *, first: str) -> str:
+    """The README's scaling section: a second app server of the same release
+    (`serve --no-migrate`, with its own task workers) on the same database. A person
+    signed in through the first is signed in on the second (the app servers keep nothing
+    of their own), and a task asked for on the second runs once, whichever of the four
+    task workers takes it. Returns the second server's output once it has stopped."""
+    bind = f"127.0.0.1:{free_port()}"
+    second = f"http://{bind}"
+    log = directory / "second.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "serve", "--no-migrate", "--workers", "2"],
+            cwd=ROOT,
+            env=env | {"PUSHIN_BIND": bind},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for(
+            lambda: answers(second) or process.poll() is not None,
+            timeout=60,
+            what="the second app server to answer /healthz",
+            every=0.1,
+        )
+        assert process.poll() is None, log.read_text()[-3000:]
+        on_first = Phone(first, https=True)
+        on_first.sign_in("ot.rivera", DEMO_PASSWORD)
+        on_second = Phone(second, https=True, cookies=dict(on_first.cookies))
+        today = on_second.get(reverse("sessions:today"))
+        assert (today.status, "Today" in today.text) == (200, True)
+
+        mail = Path(env["EMAIL_FILE_PATH"])
+        address = f"ot.rivera@{EMAIL_DOMAIN}"
+        asked = on_second.post(reverse("password:reset"), {"email": address})
+        assert asked.status == 302
+        wait_for(lambda: mail.exists() and any(mail.iterdir()), timeout=30, what="the e-mail")
+        time.sleep(2)  # time enough for another worker to send it again, were it possible
+        sent = [path.read_text() for path in mail.iterdir()]
+        assert len(sent) == 1
+        assert f"To: {address}" in sent[0]
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=40) == 0, log.read_text()[-3000:]
+    return log.read_text()
 
 
 def test_one_process_gone_stops_them_all(tmp_path: Path) -> None:
