@@ -92,7 +92,15 @@ def today(request: HttpRequest) -> HttpResponse:
     services.session_read_audit(actor=user, records=page.records, page="today")
     # Counts only (no student named): the caseload page lists them.
     alerts = caseload_alerts_for(user, today=now, sources=[report_alert_source(provider)])
-    return render(request, "sessions/today.html", {"page": page, "alerts": alerts})
+    # Whole-class lessons and float support, marked on their cards (two queries).
+    from pushin.lessons.selectors import session_kinds
+
+    lessons, floats = session_kinds(card.session.pk for card in page.cards)
+    return render(
+        request,
+        "sessions/today.html",
+        {"page": page, "alerts": alerts, "lesson_topics": lessons, "float_sessions": floats},
+    )
 
 
 @login_required
