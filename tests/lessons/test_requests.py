@@ -68,6 +68,7 @@ def test_a_teacher_asks_the_provider_schedules_the_teacher_sees_it(world: World,
     # On the provider's day like any session.
     today = client.get(reverse("sessions:today") + "?date=2026-12-03").content.decode()
     assert reverse("sessions:detail", args=[lesson.session.pk]) in today
+    assert "Whole-class lesson: Scissor skills" in today
 
     portal = login(world.teacher).get(_portal(world)).content.decode()
     lessons = portal.split('id="lessons"')[1]

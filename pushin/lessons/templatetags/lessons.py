@@ -47,3 +47,9 @@ def session_support_card(session: DatedSession) -> dict[str, Any]:
         else "",
         "float_value": SupportStyle.FLOAT.value,
     }
+
+
+@register.filter
+def topic_of(topics: dict[int, str] | None, session_pk: int) -> str:
+    """The lesson topic of a session from `selectors.session_kinds` ("" for none)."""
+    return (topics or {}).get(int(session_pk), "")
