@@ -149,7 +149,7 @@ def test_the_teacher_portal_sections_are_reached_from_the_top_on_a_phone(
     )
     bar = page.get_by_role("navigation", name="Sections of this page")
     expect(bar.get_by_role("link")).to_have_text(
-        ["Visits", "Strategies", "Follow-ups", "Report a change"]
+        ["Visits", "Strategies", "Follow-ups", "Lessons", "Watch list", "Report a change"]
     )
     _no_sideways_scroll(page)
     screenshot(page, "teacher-portal-phone-375")

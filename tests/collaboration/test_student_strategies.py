@@ -282,6 +282,6 @@ def test_student_page_queries_do_not_grow_with_uses(
             )
             strategy_use_log(actor=world.para, link=link, outcome="partly")
     client = login(world.provider.user)
-    with django_assert_max_num_queries(26):
+    with django_assert_max_num_queries(27):
         response = client.get(page(world))
     assert response.content.decode().count('class="data-summary">7/10 trials (70%)') == 5 * 4
