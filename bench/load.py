@@ -335,18 +335,21 @@ def admin_cookies(base: str) -> dict[str, str]:
     return browser.cookies
 
 
-def check_pages(base: str, roles: dict[str, dict[str, object]]) -> None:
-    """Every page answers 200 to its role before anything is timed (warms the workers)."""
+def check_pages(base: str, roles: dict[str, dict[str, object]], *, rounds: int) -> None:
+    """Every page answers 200 to its role, `rounds` times, before anything is timed: the
+    web workers (each with its own caches: the ledgers', the templates') have seen every
+    page, and the figures are of a server that has been running."""
     for role, who in roles.items():
         browser = Browser(base)
         if who.get("cookies"):
             browser.cookies = dict(who["cookies"])  # type: ignore[call-overload]
         else:
             browser.sign_in(str(who["username"]), PASSWORD, "")
-        for label, path in who["pages"]:  # type: ignore[attr-defined]
-            status, _ = browser.send(path)
-            if status != 200:
-                raise SystemExit(f"{label} ({role}) answers {status}, not 200")
+        for _ in range(rounds):
+            for label, path in who["pages"]:  # type: ignore[attr-defined]
+                status, _ = browser.send(path)
+                if status != 200:
+                    raise SystemExit(f"{label} ({role}) answers {status}, not 200")
 
 
 # --- Running locust and reading its figures ------------------------------------------------
@@ -515,7 +518,9 @@ def table(levels: list[Level]) -> list[str]:
     return lines
 
 
-def markdown(levels: list[Level], *, workers: int, seconds: int, users: int, note: str = "") -> str:
+def markdown(
+    levels: list[Level], *, workers: int, seconds: int, users: int, rounds: int, note: str = ""
+) -> str:
     lines = [
         SECTION,
         "",
@@ -533,6 +538,9 @@ def markdown(levels: list[Level], *, workers: int, seconds: int, users: int, not
         f"turn with a think time of {THINK[0]:g} to {THINK[1]:g} s between two. At 1 user "
         f"each role runs alone for {seconds} s, one after the other; at {users} users the "
         f"three run together ({', '.join(_split(users))} people) for {seconds} s. "
+        f"Before any timing, every page is requested {rounds} times (2 per web worker: "
+        "each worker keeps its own caches), so the figures are of a server that has been "
+        "running. "
         "Counted from the moment the last person is signed in (what others requested "
         "while they were signing in is left out) to the end of the run. Times are the "
         "server's answer as locust sees it (ms); `req/s` over that time; `KB` the mean "
@@ -582,6 +590,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=int, default=60, help="per level (default 60)")
     parser.add_argument("--users", type=int, default=20, help="the loaded level (default 20)")
     parser.add_argument("--workers", type=int, help="web workers (default: gunicorn_conf's)")
+    parser.add_argument(
+        "--warm-rounds",
+        type=int,
+        help="each page requested this many times before timing (default: 2 per web worker)",
+    )
     parser.add_argument("--note", default="", help="a line put above the table")
     parser.add_argument("--no-write", action="store_true", help="do not write docs/")
     args = parser.parse_args(argv)
@@ -632,14 +645,21 @@ def main(argv: list[str] | None = None) -> None:
                     for role in ROLES
                 }
                 roles["admin"]["cookies"] = admin_cookies(base)
-                check_pages(base, roles)
+                rounds = args.warm_rounds if args.warm_rounds is not None else 2 * workers
+                print(f"warming up: every page {rounds} times...", flush=True)
+                check_pages(base, roles, rounds=rounds)
                 levels = measure(
                     base, roles, seconds=args.seconds, users=args.users, directory=directory
                 )
         finally:
             connections.close_all()
     section = markdown(
-        levels, workers=workers, seconds=args.seconds, users=args.users, note=args.note
+        levels,
+        workers=workers,
+        seconds=args.seconds,
+        users=args.users,
+        rounds=rounds,
+        note=args.note,
     )
     print(section)
     if not args.no_write:
