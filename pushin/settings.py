@@ -254,6 +254,9 @@ TASKS = {
 PUSHIN_PLAN_MAX_STUDENTS = int(os.environ.get("PUSHIN_PLAN_MAX_STUDENTS", "1500"))
 PUSHIN_PLAN_MAX_CANDIDATES = int(os.environ.get("PUSHIN_PLAN_MAX_CANDIDATES", "300000"))
 PUSHIN_SOLVER_MEMORY_MB = int(os.environ.get("PUSHIN_SOLVER_MEMORY_MB", "4096"))
+# Minutes ledgers a web worker keeps, one per student and day (sessions/ledger_cache.py):
+# a few kilobytes each; a worker recomputes only the students whose records changed.
+PUSHIN_LEDGER_CACHE_ENTRIES = int(os.environ.get("PUSHIN_LEDGER_CACHE_ENTRIES", "20000"))
 # Seconds for each point of a capacity what-if (docs/workload.md), solved one after the
 # other on the solver queue; a plan's default, so today's point shows what a plan would.
 PUSHIN_WHATIF_TIME_LIMIT = _env_seconds("PUSHIN_WHATIF_TIME_LIMIT", 10, minimum=1)

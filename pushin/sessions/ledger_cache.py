@@ -31,7 +31,7 @@ _entries: OrderedDict[Key, StudentLedger] = OrderedDict()
 
 
 def capacity() -> int:
-    return int(getattr(settings, "PUSHIN_LEDGER_CACHE_ENTRIES", 20_000))
+    return int(settings.PUSHIN_LEDGER_CACHE_ENTRIES)
 
 
 def stamps(student_ids: Iterable[int]) -> dict[int, int]:
