@@ -10,9 +10,13 @@ where the service's `LessonCredit` says so (none: no).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
+from django.db.models import F, Q
 
 from pushin.sessions.ledger_stamps import LedgerInputQuerySet
+from pushin.vocabulary import Weekday
 
 
 class Topic(models.TextChoices):
@@ -21,6 +25,62 @@ class Topic(models.TextChoices):
     SCISSOR_SKILLS = "scissor_skills", "Scissor skills"
     KEYBOARDING = "keyboarding", "Keyboarding"
     ORGANISATION = "organisation", "Organisation"
+
+
+class WeeklyLessonQuerySet(models.QuerySet["WeeklyLesson"]):
+    def in_force(self, *, start: dt.date, end: dt.date | None = None) -> WeeklyLessonQuerySet:
+        """The weekly lessons whose range meets [start, end] (end None: from start on)."""
+        rows = self.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=start)).exclude(
+            effective_to__lt=F("effective_from")  # ended before it began: never in force
+        )
+        if end is not None:
+            rows = rows.filter(effective_from__lte=end)
+        return rows
+
+
+class WeeklyLesson(models.Model):
+    """The provider's own standing lesson: "Room 2-A, writing block, weekly, 30 min".
+
+    The calendar of lessons (`lessons/weekly.py`) stores its dated occurrences ahead (a
+    `ClassLesson` each, with `weekly` set) from `effective_from` on; ending it sets
+    `effective_to` and removes only the occurrences that have not started and hold
+    nothing. The planner treats it as the provider's busy time every week it is in force.
+    """
+
+    provider = models.ForeignKey(
+        "district.Provider", on_delete=models.PROTECT, related_name="weekly_lessons"
+    )
+    classroom = models.ForeignKey(
+        "district.Classroom", on_delete=models.PROTECT, related_name="weekly_lessons"
+    )
+    day = models.CharField(max_length=3, choices=Weekday.choices)
+    start = models.TimeField()
+    end = models.TimeField()
+    activity = models.CharField(max_length=40, blank=True)
+    topic = models.CharField(max_length=20, choices=Topic.choices)
+    plan = models.TextField(blank=True)
+    effective_from = models.DateField()
+    effective_to = models.DateField(null=True, blank=True, help_text="Its last day; empty: on.")
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WeeklyLessonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["effective_from", "id"]
+
+    def __str__(self) -> str:
+        return f"Weekly lesson {self.pk} ({self.topic}) in classroom {self.classroom_id}"
+
+    @property
+    def active(self) -> bool:
+        from django.utils import timezone
+
+        if self.effective_to is None:
+            return True
+        return self.effective_to >= max(timezone.localdate(), self.effective_from)
 
 
 class ClassLesson(models.Model):
@@ -38,6 +98,14 @@ class ClassLesson(models.Model):
     )
     topic = models.CharField(max_length=20, choices=Topic.choices)
     plan = models.TextField(blank=True, help_text="What the lesson does, for the teacher too.")
+    weekly = models.ForeignKey(
+        WeeklyLesson,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="occurrences",
+        help_text="The weekly lesson this is an occurrence of; empty: a one-off lesson.",
+    )
     created_by = models.ForeignKey(
         "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
     )

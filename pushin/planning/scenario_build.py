@@ -461,7 +461,9 @@ def scenario_build(
             )
         )
 
-    scenario_providers = _providers(providers, closed, id_map)
+    scenario_providers = _providers(
+        providers, closed, id_map, lesson_busy(providers=providers, monday=monday, closed=closed)
+    )
     travel = tuple(
         TravelLeg(f"sch{leg.from_school_id}", f"sch{leg.to_school_id}", leg.minutes)
         for leg in TravelTime.objects.filter(
@@ -479,8 +481,49 @@ def scenario_build(
     return scenario, id_map
 
 
+def lesson_busy(
+    *, providers: Sequence[ProviderRow], monday: dt.date | None, closed: Sequence[str] = ()
+) -> dict[int, list[Interval]]:
+    """The provider's whole-class lessons as busy time (docs/lessons.md): a lesson is a
+    session with the whole room that the planner must not overlap. For a dated week, the
+    lessons of that week that were not called off; for the usual week, every lesson still
+    to come (a one-off lesson placed ahead keeps its weekday's time free until it is over)
+    and the provider's active weekly lessons."""
+    from pushin.lessons.models import ClassLesson, WeeklyLesson
+
+    pks = [provider.pk for provider in providers]
+    rows = ClassLesson.objects.filter(
+        session__provider_id__in=pks, session__cancel_reason=""
+    ).values_list("session__provider_id", "session__date", "session__start", "session__end")
+    if monday is not None:
+        rows = rows.filter(
+            session__date__gte=monday, session__date__lte=monday + dt.timedelta(days=4)
+        )
+    else:
+        rows = rows.filter(session__date__gte=timezone.localdate())
+    spans: set[tuple[int, str, int, int]] = set()
+    for provider_pk, date, start, end in rows:
+        weekday = WEEKDAY_BY_ISO.get(date.isoweekday())
+        if weekday is not None and weekday not in closed:
+            spans.add((provider_pk, str(weekday), minutes_of(start), minutes_of(end)))
+    weekly = WeeklyLesson.objects.in_force(
+        start=monday or timezone.localdate(),
+        end=monday + dt.timedelta(days=4) if monday is not None else None,
+    ).filter(provider_id__in=pks)
+    for provider_pk, day, start, end in weekly.values_list("provider_id", "day", "start", "end"):
+        if day not in closed:
+            spans.add((provider_pk, day, minutes_of(start), minutes_of(end)))
+    busy: dict[int, list[Interval]] = defaultdict(list)
+    for who, name, first, last in sorted(spans, key=lambda s: (s[0], DAYS.index(s[1]), s[2])):
+        busy[who].append(Interval(name, first, last))
+    return busy
+
+
 def _providers(
-    providers: Sequence[ProviderRow], closed: Sequence[str], id_map: IdMap
+    providers: Sequence[ProviderRow],
+    closed: Sequence[str],
+    id_map: IdMap,
+    lessons: dict[int, list[Interval]] | None = None,
 ) -> tuple[Provider, ...]:
     pks = [provider.pk for provider in providers]
     windows: dict[int, list[Availability]] = defaultdict(list)
@@ -514,9 +557,12 @@ def _providers(
                     for w in windows[provider.pk]
                     if w.day not in closed
                 ),
-                busy=tuple(
-                    Interval(b.day, minutes_of(b.start), minutes_of(b.end))
-                    for b in busy[provider.pk]
+                busy=(
+                    *(
+                        Interval(b.day, minutes_of(b.start), minutes_of(b.end))
+                        for b in busy[provider.pk]
+                    ),
+                    *(lessons or {}).get(provider.pk, []),
                 ),
                 max_direct_minutes_per_day=provider.max_direct_minutes_per_day,
             )

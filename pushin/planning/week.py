@@ -74,11 +74,13 @@ def week_session_pk(ident: str) -> int | None:
 
 
 def is_replannable(session: DatedSession, now: dt.datetime) -> bool:
-    """A regular session of the week that a re-plan may still move or call off."""
+    """A regular session of the week that a re-plan may still move or call off (a
+    whole-class lesson is not one: it stays where it was placed, as busy time)."""
     return (
         session.status == SessionStatus.PLANNED
         and not (session.is_makeup or session.is_imported or session.cancel_reason)
         and not session.has_started(now)
+        and not hasattr(session, "class_lesson")
     )
 
 
@@ -87,7 +89,7 @@ def _week_sessions(provider: Provider, monday: dt.date) -> list[DatedSession]:
         DatedSession.objects.filter(
             provider=provider, date__gte=monday, date__lte=monday + dt.timedelta(days=4)
         )
-        .select_related("standing")
+        .select_related("standing", "class_lesson")
         .prefetch_related("members")
         .order_by("date", "start", "pk")
     )
@@ -313,9 +315,9 @@ def week_apply(
     pks = {pk for s in previous.sessions if (pk := week_session_pk(s.id)) is not None}
     dated = {
         s.pk: s
-        for s in DatedSession.objects.filter(pk__in=pks, provider=provider).prefetch_related(
-            "members"
-        )
+        for s in DatedSession.objects.filter(pk__in=pks, provider=provider)
+        .select_related("class_lesson")
+        .prefetch_related("members")
     }
     if any(pk not in dated or not is_replannable(dated[pk], now) for pk in pks):
         raise WeekChanged(

@@ -1,0 +1,119 @@
+"""Weekly lessons: stored ahead like the standing schedule's occurrences, never in the
+past; ending one removes only future unopened occurrences; the planner never overlaps it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from pushin.lessons.models import ClassLesson, Topic, WeeklyLesson
+from pushin.lessons.weekly import weekly_lesson_create, weekly_lesson_end, weekly_lessons_sync
+from pushin.planning.scenario_build import scenario_build
+from pushin.scheduling.scenario import Interval
+from pushin.sessions.models import DatedSession, SessionStudent
+from pushin.timespans import minutes_of
+from tests.factories import World
+from tests.lessons.helpers import THURSDAY, working_week
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 12, 2)
+
+
+@pytest.fixture
+def lworld(world: World) -> World:
+    working_week(world)
+    return world
+
+
+def _weekly(world: World) -> WeeklyLesson:
+    return weekly_lesson_create(
+        actor=world.provider.user,
+        provider=world.provider,
+        classroom=world.classroom,
+        date=THURSDAY,
+        start=dt.time(10),
+        end=dt.time(10, 45),
+        topic=Topic.KEYBOARDING,
+        plan="Home row, then a sentence.",
+    )
+
+
+def _occurrences(lesson: WeeklyLesson) -> list[DatedSession]:
+    return list(DatedSession.objects.filter(class_lesson__weekly=lesson).order_by("date", "start"))
+
+
+def test_creating_a_weekly_lesson_stores_this_and_next_weeks_occurrences(lworld: World) -> None:
+    lesson = _weekly(lworld)
+    assert (lesson.day, lesson.effective_from, lesson.effective_to) == ("thu", THURSDAY, None)
+    dates = [s.date for s in _occurrences(lesson)]
+    assert dates[:3] == [THURSDAY, THURSDAY + dt.timedelta(7), THURSDAY + dt.timedelta(14)]
+    assert all(d.isoweekday() == 4 for d in dates)
+    assert dates[-1] <= lworld.district.school_year_end
+    first = _occurrences(lesson)[0]
+    assert (first.start, first.end, first.standing_id) == (dt.time(10), dt.time(10, 45), None)
+    assert first.class_lesson.topic == Topic.KEYBOARDING
+    assert list(SessionStudent.objects.filter(session=first).values_list("student", flat=True)) == [
+        lworld.student.pk
+    ]
+    again = weekly_lessons_sync(provider=lworld.provider, actor=None)
+    assert (again.created, again.removed) == (0, 0)  # idempotent
+
+
+def test_nothing_is_stored_before_today_or_once_started(lworld: World) -> None:
+    lesson = WeeklyLesson.objects.create(
+        provider=lworld.provider,
+        classroom=lworld.classroom,
+        day="wed",
+        start=dt.time(10),
+        end=dt.time(10, 30),
+        topic=Topic.HANDWRITING,
+        effective_from=dt.date(2026, 11, 4),
+    )
+    weekly_lessons_sync(provider=lworld.provider, actor=None)
+    dates = [s.date for s in _occurrences(lesson)]
+    assert dates
+    assert dates[0] == TODAY + dt.timedelta(7)  # today's 10:00 has started
+
+
+def test_ending_removes_only_future_unopened_occurrences(lworld: World) -> None:
+    lesson = _weekly(lworld)
+    called_off, *rest = _occurrences(lesson)
+    DatedSession.objects.filter(pk=called_off.pk).update(cancel_reason="teacher_absent")
+    assert rest
+    ended = weekly_lesson_end(actor=lworld.provider.user, lesson=lesson)
+    assert not ended.active
+    assert ended.effective_to == THURSDAY - dt.timedelta(days=1)
+    assert _occurrences(lesson) == [called_off]  # the record of the call-off stays
+    assert not DatedSession.objects.filter(pk__in=[s.pk for s in rest]).exists()
+    assert not ClassLesson.objects.filter(session_id__in=[s.pk for s in rest]).exists()
+    with pytest.raises(ValidationError):
+        weekly_lesson_end(actor=lworld.provider.user, lesson=ended)
+
+
+def test_a_weekly_lesson_is_busy_time_of_every_week(lworld: World) -> None:
+    _weekly(lworld)
+    busy = Interval("thu", minutes_of(dt.time(10)), minutes_of(dt.time(10, 45)))
+    for week in (None, THURSDAY + dt.timedelta(21)):
+        scenario, _ = scenario_build(
+            district=lworld.district, providers=[lworld.provider], week_of=week
+        )
+        [provider] = scenario.providers
+        assert busy in provider.busy
+
+
+def test_a_weekly_lesson_must_be_at_a_free_block(lworld: World) -> None:
+    _weekly(lworld)
+    with pytest.raises(ValidationError):
+        weekly_lesson_create(
+            actor=lworld.provider.user,
+            provider=lworld.provider,
+            classroom=lworld.classroom,
+            date=THURSDAY + dt.timedelta(7),
+            start=dt.time(10),
+            end=dt.time(10, 45),
+            topic=Topic.HANDWRITING,
+        )
+    assert WeeklyLesson.objects.count() == 1
