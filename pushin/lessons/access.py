@@ -14,7 +14,7 @@ from pushin.accounts.models import User
 from pushin.caseload.access import StudentAccess, student_for_user
 from pushin.caseload.models import Service
 from pushin.district.models import Provider
-from pushin.lessons.models import LessonRequest
+from pushin.lessons.models import LessonRequest, WeeklyLesson
 from pushin.lessons.services import provider_rooms
 
 
@@ -41,3 +41,11 @@ def service_for_credit(user: User, pk: int) -> Service:
     if not (access.mandate and access.edit):
         raise Http404("No such service")
     return service
+
+
+def weekly_lesson_for_provider(provider: Provider, pk: int) -> WeeklyLesson:
+    """The provider's own weekly lesson; 404 for any other."""
+    try:
+        return WeeklyLesson.objects.select_related("classroom").get(pk=pk, provider=provider)
+    except WeeklyLesson.DoesNotExist:
+        raise Http404("No such weekly lesson") from None

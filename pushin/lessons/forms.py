@@ -40,6 +40,11 @@ class LessonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What you will do together; the teacher sees it.",
     )
+    weekly = forms.BooleanField(
+        required=False,
+        label="Every week",
+        help_text="The same block every week from that day on, until you end it.",
+    )
 
 
 class RequestForm(forms.Form):

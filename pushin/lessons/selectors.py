@@ -14,8 +14,10 @@ from pushin.lessons.models import (
     LessonRequest,
     RequestStatus,
     SessionSupport,
+    WeeklyLesson,
 )
 from pushin.lessons.services import provider_rooms
+from pushin.vocabulary import weekday_order
 
 
 def _open_first() -> Case:
@@ -42,6 +44,16 @@ def provider_lessons(provider: Provider, today: dt.date) -> list[ClassLesson]:
         ClassLesson.objects.filter(session__provider=provider, session__date__gte=today)
         .select_related("session", "classroom__school")
         .order_by("session__date", "session__start")
+    )
+
+
+def provider_weekly_lessons(provider: Provider, today: dt.date) -> list[WeeklyLesson]:
+    """The provider's weekly lessons in force from today on (the ones to come too)."""
+    return list(
+        WeeklyLesson.objects.in_force(start=today)
+        .filter(provider=provider)
+        .select_related("classroom__school")
+        .order_by(weekday_order(), "start", "pk")
     )
 
 

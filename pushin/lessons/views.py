@@ -23,8 +23,12 @@ from pushin.accounts.http import signed_in_user
 from pushin.collaboration.access import portal_classroom_for_user
 from pushin.district.models import Provider
 from pushin.ids import decode_id, encode_id
-from pushin.lessons import selectors, services
-from pushin.lessons.access import lesson_request_for_provider, service_for_credit
+from pushin.lessons import selectors, services, weekly
+from pushin.lessons.access import (
+    lesson_request_for_provider,
+    service_for_credit,
+    weekly_lesson_for_provider,
+)
 from pushin.lessons.forms import (
     CreditForm,
     DeclineForm,
@@ -56,6 +60,7 @@ def _render_home(
         {
             "requests": selectors.provider_requests(provider),
             "lessons": selectors.provider_lessons(provider, today),
+            "weekly_lessons": selectors.provider_weekly_lessons(provider, today),
             "decline_form": decline or DeclineForm(),
         },
         status=status,
@@ -105,6 +110,32 @@ def lesson_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if classroom is None:
             form.add_error(None, "Choose a classroom first.")
+        elif form.is_valid() and form.cleaned_data["weekly"] and asked is not None:
+            form.add_error("weekly", "A request is answered by one lesson: untick Every week.")
+        elif form.is_valid() and form.cleaned_data["weekly"]:
+            try:
+                date, start, end = services.parse_slot(form.cleaned_data["slot"])
+                standing = weekly.weekly_lesson_create(
+                    actor=user,
+                    provider=provider,
+                    classroom=classroom,
+                    date=date,
+                    start=start,
+                    end=end,
+                    topic=form.cleaned_data["topic"],
+                    plan=form.cleaned_data["plan"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"Weekly {standing.get_topic_display().lower()} lesson placed in "
+                    f"{classroom.name}: every {standing.get_day_display()} "
+                    f"{start:%H:%M}-{end:%H:%M} from {date:%b} {date.day}. It is on your weeks "
+                    "and the teacher sees it.",
+                )
+                return redirect("lessons:home")
         elif form.is_valid():
             try:
                 date, start, end = services.parse_slot(form.cleaned_data["slot"])
@@ -229,3 +260,22 @@ def support_set(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "Support style saved.")
     return redirect(back)
+
+
+@login_required
+@require_POST
+def weekly_end(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    provider = own_provider(user)
+    standing = weekly_lesson_for_provider(provider, pk)
+    try:
+        weekly.weekly_lesson_end(actor=user, lesson=standing)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            "Weekly lesson ended: its lessons from now on are off your weeks; the past ones "
+            "stay on the record.",
+        )
+    return redirect(reverse("lessons:home") + "#weekly")

@@ -53,7 +53,7 @@ from pushin.district.models import (
     TeacherPreference,
     TimetableException,
 )
-from pushin.lessons.models import LessonRequest, Topic
+from pushin.lessons.models import LessonRequest, Topic, WeeklyLesson
 from pushin.planning.models import (
     PlanRun,
     ScheduledSession,
@@ -140,6 +140,7 @@ class RichWorld:
     whatif_run: WhatIfRun  # the provider's capacity what-if, finished
     queued_whatif_run: WhatIfRun
     lesson_request: LessonRequest  # the teacher asks for a scissor-skills lesson (open)
+    weekly_lesson: WeeklyLesson  # the provider's weekly keyboarding lesson in Room 2A (Fri)
     watch_entry: WatchEntry  # a classmate on the watch list of Room 2A (the teacher's, 3 notes)
 
     @property
@@ -579,5 +580,14 @@ def rich_world(capture: Capture) -> RichWorld:
         whatif_run=whatif_run,
         queued_whatif_run=queued_whatif_run,
         lesson_request=lesson_request,
+        weekly_lesson=WeeklyLesson.objects.create(
+            provider=world.provider,
+            classroom=world.classroom,
+            day="fri",
+            start=dt.time(14),
+            end=dt.time(14, 30),
+            topic=Topic.KEYBOARDING,
+            effective_from=dt.date(2026, 12, 11),
+        ),
         watch_entry=make_entry(world),
     )

@@ -334,6 +334,7 @@ ROUTE_ARGS: dict[str, Callable[[RichWorld], list[Args]]] = {
     "progress:report_amend": lambda r: [{"pk": r.report.pk}],
     "progress:report_share": lambda r: [{"pk": r.report.pk}],
     "lessons:request_decline": lambda r: [{"pk": r.lesson_request.pk}],
+    "lessons:weekly_end": lambda r: [{"pk": r.weekly_lesson.pk}],
     "lessons:request_create": lambda r: _rooms(r),
     "lessons:credit": lambda r: [{"pk": r.service.pk}],
     "lessons:support": lambda r: [{"pk": r.ahead.pk}, {"pk": r.signed.pk}],

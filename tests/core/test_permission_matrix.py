@@ -208,6 +208,7 @@ TARGETS: dict[str, Callable[[MatrixWorld], Args]] = {
     "draft_report": lambda m: {"pk": m.draft_report.pk},  # the student's Q1 report, a draft
     "draft_report.goal": lambda m: {"pk": m.draft_report.pk, "goal_pk": m.goal.pk},
     "lesson_request": lambda m: {"pk": m.lesson_request.pk},  # the teacher's, for classroom
+    "weekly_lesson": lambda m: {"pk": m.weekly_lesson.pk},  # the provider's, in classroom
     "service": lambda m: {"pk": m.service.pk},  # the student's OT service
     "watch_entry": lambda m: {"pk": m.watch_entry.pk},  # Room 2A's, noted by `teacher`
 }
@@ -448,6 +449,7 @@ EXPECTED: dict[str, str] = {
     "lessons:home":                               "GET  L   200 200 200 404 404 404 404 404 200",
     "lessons:new":                                "GET  L   200 200 200 404 404 404 404 404 200",
     "lessons:request_decline@lesson_request":     "POST L   ok  404 ok  404 404 404 404 404 404",
+    "lessons:weekly_end@weekly_lesson":           "POST L   ok  404 404 404 404 404 404 404 404",
     "lessons:request_create@classroom":           "POST L   404 404 404 ok  404 404 404 404 404",
     "lessons:credit@service":                     "POST L   ok  404 404 404 404 404 ok  404 404",
     "lessons:support@ahead":                      "POST L   ok  404 404 404 404 404 404 404 404",

@@ -117,3 +117,34 @@ def test_a_weekly_lesson_must_be_at_a_free_block(lworld: World) -> None:
             topic=Topic.HANDWRITING,
         )
     assert WeeklyLesson.objects.count() == 1
+
+
+def test_the_lessons_page_places_and_ends_a_weekly_lesson(lworld: World, login) -> None:
+    from django.urls import reverse
+
+    from pushin.ids import encode_id
+
+    client = login(lworld.provider.user)
+    url = reverse("lessons:new") + f"?classroom={encode_id(lworld.classroom.pk)}&week=2026-11-30"
+    assert "Every week" in client.get(url).content.decode()
+    response = client.post(
+        url, {"slot": "2026-12-03 10:00 10:45", "topic": Topic.KEYBOARDING, "weekly": "on"}
+    )
+    assert response.status_code == 302
+    lesson = WeeklyLesson.objects.get()
+    assert (lesson.provider, lesson.classroom, lesson.day) == (
+        lworld.provider,
+        lworld.classroom,
+        "thu",
+    )
+    assert len(_occurrences(lesson)) > 1
+    home = client.get(reverse("lessons:home")).content.decode()
+    assert "every Thursday 10:00\u201310:45" in home
+    end = reverse("lessons:weekly_end", args=[lesson.pk])
+    assert login(lworld.other_provider.user).post(end).status_code == 404
+    assert WeeklyLesson.objects.get().active
+    client = login(lworld.provider.user)
+    assert client.post(end).status_code == 302
+    assert not WeeklyLesson.objects.get().active
+    assert _occurrences(lesson) == []
+    assert "every Thursday" not in client.get(reverse("lessons:home")).content.decode()
