@@ -541,9 +541,11 @@ def _calendars_follow(*, district: District, actor: User) -> None:
     """The providers' stored sessions from now on follow the changed school days (the
     past stays as it was: see pushin/sessions/calendar.py)."""
     # Imported here: the calendar sits above the district app in the data flow.
+    from pushin.lessons.weekly import weekly_lessons_sync_district
     from pushin.sessions.calendar import calendar_sync_district
 
     calendar_sync_district(district=district, actor=actor)
+    weekly_lessons_sync_district(district=district, actor=actor)
 
 
 @transaction.atomic

@@ -111,7 +111,7 @@ def lesson_new(request: HttpRequest) -> HttpResponse:
         if classroom is None:
             form.add_error(None, "Choose a classroom first.")
         elif form.is_valid() and form.cleaned_data["weekly"] and asked is not None:
-            form.add_error("weekly", "A request is answered by one lesson: untick Every week.")
+            form.add_error(None, "A request is answered by one lesson, not a weekly one.")
         elif form.is_valid() and form.cleaned_data["weekly"]:
             try:
                 date, start, end = services.parse_slot(form.cleaned_data["slot"])

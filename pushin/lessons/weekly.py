@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from pushin.accounts.audit import audit_record
 from pushin.accounts.models import AuditAction, User
-from pushin.district.models import Classroom, Provider
+from pushin.district.models import Classroom, District, Provider
 from pushin.lessons.models import ClassLesson, Topic, WeeklyLesson
 from pushin.lessons.services import lesson_slots, lesson_students
 from pushin.planning.models import ScheduledSession
@@ -148,6 +148,23 @@ def weekly_lessons_sync(*, provider: Provider, actor: User | None) -> WeeklySync
             held.append((day, lesson.start, lesson.end))
             created += 1
     return WeeklySync(created=created, removed=len(stale))
+
+
+def weekly_lessons_sync_district(*, district: District, actor: User | None) -> int:
+    """Sync the weekly lessons of every provider of the district who has one in force
+    (after a closure or a change of school-year dates); the number of providers changed."""
+    pks = (
+        WeeklyLesson.objects.in_force(start=timezone.localdate())
+        .filter(provider__district=district)
+        .values_list("provider_id", flat=True)
+        .distinct()
+        .order_by("provider_id")
+    )
+    count = 0
+    for provider in Provider.objects.filter(pk__in=list(pks)).order_by("pk"):
+        result = weekly_lessons_sync(provider=provider, actor=actor)
+        count += bool(result.created or result.removed)
+    return count
 
 
 @transaction.atomic

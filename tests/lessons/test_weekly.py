@@ -148,3 +148,69 @@ def test_the_lessons_page_places_and_ends_a_weekly_lesson(lworld: World, login) 
     assert not WeeklyLesson.objects.get().active
     assert _occurrences(lesson) == []
     assert "every Thursday" not in client.get(reverse("lessons:home")).content.decode()
+
+
+def test_a_closure_takes_the_occurrence_off_and_back(lworld: World) -> None:
+    from pushin.district.services import closure_create, closure_delete
+
+    lesson = _weekly(lworld)
+    snow_day = THURSDAY + dt.timedelta(7)
+    closure = closure_create(
+        actor=lworld.admin, district=lworld.district, name="Snow", start=snow_day, end=snow_day
+    )
+    dates = [s.date for s in _occurrences(lesson)]
+    assert snow_day not in dates
+    assert THURSDAY in dates
+    closure_delete(actor=lworld.admin, closure=closure)
+    assert snow_day in [s.date for s in _occurrences(lesson)]
+
+
+def test_a_plan_accepted_after_a_weekly_lesson_never_overlaps_it(lworld: World, settings) -> None:
+    from pushin.planning.services import plan_accept
+    from pushin.timespans import spans_overlap
+    from tests.planning.helpers import solved_run
+
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "solver"],
+        }
+    }
+    settings.PUSHIN_PLAN_TIME_LIMIT = 2.0
+    lesson = _weekly(lworld)
+    [schedule] = plan_accept(run=solved_run(lworld), user=lworld.provider.user)
+    weekly = list(schedule.sessions.all())
+    assert weekly
+    assert not any(
+        s.day == lesson.day and spans_overlap(s.start, s.end, lesson.start, lesson.end)
+        for s in weekly
+    )
+    for occurrence in _occurrences(lesson):
+        others = DatedSession.objects.filter(
+            provider=lworld.provider, date=occurrence.date, cancel_reason=""
+        ).exclude(pk=occurrence.pk)
+        assert not any(
+            spans_overlap(o.start, o.end, occurrence.start, occurrence.end) for o in others
+        )
+
+
+def test_a_request_is_answered_by_one_lesson_not_a_weekly_one(lworld: World, login) -> None:
+    from django.urls import reverse
+
+    from pushin.ids import encode_id
+    from pushin.lessons.models import LessonRequest
+
+    asked = LessonRequest.objects.create(
+        classroom=lworld.classroom,
+        requested_by=lworld.teacher,
+        topic=Topic.KEYBOARDING,
+        by_when=dt.date(2026, 12, 18),
+    )
+    url = reverse("lessons:new") + f"?request={encode_id(asked.pk)}&week=2026-11-30"
+    response = login(lworld.provider.user).post(
+        url, {"slot": "2026-12-03 10:00 10:45", "topic": Topic.KEYBOARDING, "weekly": "on"}
+    )
+    assert response.status_code == 400
+    assert "answered by one lesson" in response.content.decode()
+    assert not WeeklyLesson.objects.exists()
+    assert not ClassLesson.objects.exists()
