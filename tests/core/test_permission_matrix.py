@@ -59,7 +59,7 @@ from tests.core.test_get_never_writes import (
     skipped_db_tables,
 )
 from tests.factories import make_provider, make_student, make_user
-from tests.signing_in import force_login
+from tests.signing_in import authenticator_if_needed, force_login
 
 pytestmark = pytest.mark.django_db
 
@@ -663,6 +663,10 @@ def run_matrix(client: Client, m: MatrixWorld, rows: list[Row]) -> Result:
     """Request every row as every persona; note each outcome that differs from the row's,
     and every write of a GET or of a refused POST."""
     result = Result(observed={row.label: [""] * len(PERSONAS) for row in rows})
+    for persona in PERSONAS:  # as set up at their first sign-in, before any request
+        user = m.user(persona)
+        if user is not None:
+            authenticator_if_needed(user)
     snapshot = Snapshot.take()
     skipped = skipped_db_tables()
     with_form = set(FORM_POSTS)
