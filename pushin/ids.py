@@ -68,7 +68,13 @@ def encode_id(pk: int) -> str:
     """The public id of a primary key (0 <= pk < 2**63)."""
     if isinstance(pk, bool) or not isinstance(pk, int) or not 0 <= pk < PK_LIMIT:
         raise ValueError("not a primary key")
-    mixed = _permute(pk, _rounds(_secret()), inverse=False)
+    return _encoded(pk, _secret())
+
+
+@functools.lru_cache(maxsize=65536)
+def _encoded(pk: int, secret: str) -> str:
+    # A page links to hundreds of rows: each id is worked out once per worker.
+    mixed = _permute(pk, _rounds(secret), inverse=False)
     return base64.b32encode(mixed.to_bytes(8, "big")).decode().rstrip("=").lower()
 
 
