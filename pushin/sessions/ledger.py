@@ -518,9 +518,8 @@ class StudentLedger:
 
     @property
     def delivered(self) -> int:
-        return (
-            sum(s.total("delivered") + s.total("lesson_delivered") for s in self.services)
-            + sum(r.delivered for r in self.unassigned)
+        return sum(s.total("delivered") + s.total("lesson_delivered") for s in self.services) + sum(
+            r.delivered for r in self.unassigned
         )
 
 
@@ -722,11 +721,7 @@ def service_ledger(
             if not record.is_logged:
                 planned_by_root[root] += record.planned
     last_delivered = max(
-        (
-            r.date
-            for r in records
-            if r.delivered > 0 and (service.lessons_count or not r.is_lesson)
-        ),
+        (r.date for r in records if r.delivered > 0 and (service.lessons_count or not r.is_lesson)),
         default=None,
     )
     for period in periods:
@@ -755,9 +750,7 @@ def _count(
     records_start: dt.date | None = None,
     lessons_count: bool = False,
 ) -> None:
-    regular = [
-        r for r in period.records if not r.is_lesson and (r.pk is None or r.pk not in roots)
-    ]
+    regular = [r for r in period.records if not r.is_lesson and (r.pk is None or r.pk not in roots)]
     left = period.mandated
     delivered = sum(r.delivered for r in regular)
     period.delivered_counted = min(delivered, left)
