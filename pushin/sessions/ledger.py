@@ -922,16 +922,16 @@ def records_starts(
 
 def _service_rows(
     student_ids: Sequence[int],
-    district: District | None = None,
-    starts: dict[tuple[int, str], dt.date | None] | None = None,
+    *,
+    district: District,
+    starts: dict[tuple[int, str], dt.date | None],
 ) -> dict[int, list[ServiceRow]]:
+    """Rows of the students' services; `starts`: `records_starts` of them (or of more)."""
     from django.db.models import F, Prefetch
 
     from pushin.caseload.models import MandateVersion, Service
 
-    if starts is None:
-        starts = records_starts(student_ids, district)
-    district_start = district.records_start if district is not None else None
+    district_start = district.records_start
 
     services = (
         Service.objects.filter(iep__student_id__in=student_ids)
@@ -1070,9 +1070,7 @@ def load_ledgers(
     for (student_id, line), day in starts.items():
         student_starts[student_id].append((line, day))
     keys = {
-        pk: ledger_cache.key_of(
-            pk, tokens[pk], shared=shared, starts=tuple(sorted(student_starts.get(pk, [])))
-        )
+        pk: (pk, tokens[pk], shared, tuple(sorted(student_starts.get(pk, []))))
         for pk in ids
         if pk in tokens
     }

@@ -15,15 +15,15 @@ their readers (nothing in the app changes a computed ledger).
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 
 from django.conf import settings
 
 from pushin.sessions.ledger import StudentLedger
 
+# (student pk, their ledger stamp, the district-wide inputs, their records starts)
 Key = tuple[Hashable, ...]
 
 _lock = threading.Lock()
@@ -45,7 +45,7 @@ def stamps(student_ids: Iterable[int]) -> dict[int, int]:
     )
 
 
-def get_many(keys: dict[int, Key]) -> dict[int, StudentLedger]:
+def get_many(keys: Mapping[int, Key]) -> dict[int, StudentLedger]:
     found: dict[int, StudentLedger] = {}
     with _lock:
         for pk, key in keys.items():
@@ -66,20 +66,5 @@ def put_many(items: Iterable[tuple[Key, StudentLedger]]) -> None:
             _entries.popitem(last=False)
 
 
-def clear() -> None:
-    with _lock:
-        _entries.clear()
-
-
 def size() -> int:
     return len(_entries)
-
-
-def key_of(
-    student_id: int,
-    token: int,
-    *,
-    shared: Hashable,
-    starts: tuple[tuple[str, dt.date | None], ...],
-) -> Key:
-    return (student_id, token, shared, starts)
