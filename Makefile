@@ -35,13 +35,15 @@ serve: $(VENV)/.installed
 ## Lint, types, then the whole suite on SQLite and again on PostgreSQL. The browser flows
 ## (pages, not queries) run once, on SQLite, as do the tests that use no database (pure
 ## scheduling, parsing, settings: the same answer on both; tests/conftest.py), so the
-## whole check stays under ten minutes on two cores. (Fewer fuzz examples would starve
+## whole check stays under ten minutes on two cores. Each file's tests run on one worker
+## (--dist loadfile), so a module's shared fixture (tests/demo/conftest.py) is made
+## once. (Fewer fuzz examples would starve
 ## the fuzzers' own "some file applied" checks.) With no server answering at PG_URL,
 ## scripts/with-postgres starts a throwaway one for the second pass (installing Debian's
 ## postgresql if needed) and stops it after.
 test: $(VENV)/.installed chromium lint
-	$(VENV)/bin/pytest -n 2 -p no:cacheprovider
-	PG_URL=$(PG_URL) scripts/with-postgres $(VENV)/bin/pytest -n 2 -p no:cacheprovider --ignore=tests/browser -m "not browser" --database-tests-only
+	$(VENV)/bin/pytest -n 2 --dist loadfile -p no:cacheprovider
+	PG_URL=$(PG_URL) scripts/with-postgres $(VENV)/bin/pytest -n 2 --dist loadfile -p no:cacheprovider --ignore=tests/browser -m "not browser" --database-tests-only
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
@@ -52,11 +54,13 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
 ## The scheduling benchmarks (bench/run.py), then the progress report PDFs for a whole
-## caseload on a throwaway database (bench/reports.py), then the pages under load
-## (bench-load); each writes its section of docs/benchmarks.md.
+## caseload on a throwaway database (bench/reports.py), then district plans against each
+## provider alone (bench/district.py), then the pages under load (bench-load); each
+## writes its section of docs/benchmarks.md.
 bench: $(VENV)/.installed
 	$(PY) -m bench.run
 	$(PY) -m bench.reports
+	$(PY) -m bench.district
 	$(MAKE) bench-load
 
 ## The pages under load (bench/load.py): the large demo on a throwaway PostgreSQL database,

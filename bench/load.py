@@ -47,8 +47,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.docs import DOCS, write_section
+
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Pages under load"
 COMMAND = "python -m bench.load"
 LOCUSTFILE = ROOT / "bench" / "locustfile.py"
@@ -572,19 +573,6 @@ def _locust_version() -> str:
     return version("locust")
 
 
-def write_section(section: str) -> None:
-    """Put the section in docs/benchmarks.md: in place of the one there, else at the end."""
-    text = DOCS.read_text() if DOCS.exists() else ""
-    start = text.find(SECTION)
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + section if text else section
-    else:
-        following = text.find("\n## ", start + len(SECTION))
-        rest = text[following + 1 :] if following != -1 else ""
-        text = text[:start] + section + ("\n" + rest if rest else "")
-    DOCS.write_text(text)
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--seconds", type=int, default=60, help="per level (default 60)")
@@ -663,7 +651,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     print(section)
     if not args.no_write:
-        write_section(section)
+        write_section(SECTION, section)
         print(f"wrote the {SECTION[3:]!r} section of {DOCS.relative_to(ROOT)}")
 
 

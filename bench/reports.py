@@ -36,8 +36,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bench.docs import DOCS, write_section
+
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Progress report PDFs"
 COMMAND = "python -m bench.reports"
 DAY = dt.datetime(2027, 1, 27, 12, tzinfo=ZoneInfo("America/New_York"))  # a Wednesday
@@ -265,20 +266,6 @@ def markdown(figures: Figures) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(section: str) -> None:
-    """Put the section in docs/benchmarks.md: in place of the one there, else at the end
-    (`bench.run` writes the file afresh before this runs)."""
-    text = DOCS.read_text() if DOCS.exists() else ""
-    start = text.find(SECTION)
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + section if text else section
-    else:
-        following = text.find("\n## ", start + len(SECTION))
-        rest = text[following + 1 :] if following != -1 else ""
-        text = text[:start] + section + ("\n" + rest if rest else "")
-    DOCS.write_text(text)
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--no-write", action="store_true", help="do not write docs/")
@@ -296,7 +283,7 @@ def main(argv: list[str] | None = None) -> None:
             connections.close_all()
     section = markdown(figures)
     if not args.no_write:
-        write_section(section)
+        write_section(SECTION, section)
         print(f"wrote the {SECTION[3:]!r} section of {DOCS.relative_to(ROOT)}")
 
 

@@ -142,7 +142,11 @@ DATABASES = {
     "default": dj_database_url.config(
         env="DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'var' / 'pushin.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        # Production keeps each process's connection open instead of connecting (and
+        # authenticating) for every request; it is checked before reuse, so a restarted
+        # database costs one failed check, not a failed request.
+        conn_max_age=_env_count("DB_CONN_MAX_AGE", 60 if PRODUCTION else 0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

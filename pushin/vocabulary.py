@@ -133,6 +133,12 @@ def grade_from_text(value: str) -> str | None:
     return None
 
 
+def grade_label(grade: str) -> str:
+    """A grade id as people read it ("K" -> "Kindergarten", "18-22" -> "Transition
+    program (18-22)"); an id Push-In does not know, as it is."""
+    return str(Grade(grade).label) if grade in Grade.values else grade
+
+
 def grade_index(grade: str) -> int:
     """A sort key for a grade id: PK3 first, transition last (an unknown grade after)."""
     values = list(Grade.values)

@@ -1,7 +1,7 @@
 """Alerts on a caseload: IEPs ending or expired, annual reviews due or overdue.
 
-`caseload_alerts` is pure: it reads students already loaded with their IEPs
-(`prefetch_related("ieps")`) and makes no query, so a page of any size pays for its
+`caseload_alerts` is pure: it reads students and their IEPs already loaded
+(`ieps_by_student`: one query) and makes no query, so a page of any size pays for its
 students once. `caseload_alerts_for` loads a user's students for pages that have none
 loaded (Today): two queries, whatever the caseload's size.
 
@@ -24,7 +24,7 @@ students are alerted.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -194,55 +194,72 @@ def _review_words(review: dt.date, today: dt.date) -> str:
     return f"Annual review due {_day(review, today)}"
 
 
+def _alerted_iep(ieps: Sequence[IEP], today: dt.date, within: int) -> tuple[IEP, bool] | None:
+    """The IEP a student's alerts are about and whether it has expired (module
+    docstring); None when there is nothing to alert."""
+    if not ieps:
+        return None
+    in_force = [iep for iep in ieps if iep.is_in_force(today)]
+    if not in_force:
+        if any(iep.start > today for iep in ieps):
+            return None  # the next IEP is written: it starts later
+        return max(ieps, key=lambda iep: (iep.end, iep.pk)), True
+    current = max(in_force, key=lambda iep: (iep.start, iep.pk))
+    if any(iep.start > current.start for iep in ieps):
+        return None  # reviewed: the next IEP is recorded
+    if (current.annual_review - today).days > within and (current.end - today).days > within:
+        return None
+    return current, False
+
+
+def has_iep_alerts(ieps: Sequence[IEP], *, today: dt.date, within: int = ALERT_DAYS) -> bool:
+    """Whether an active student with these IEPs has IEP alerts (`iep_alerts`), without
+    the student: a page loads as objects only the students it names. No query."""
+    return _alerted_iep(ieps, today, within) is not None
+
+
 def iep_alerts(
     student: Student, ieps: Sequence[IEP], *, today: dt.date, within: int = ALERT_DAYS
 ) -> list[CaseloadAlert]:
     """A student's IEP alerts on `today` (module docstring). No query."""
-    if not student.active or not ieps:
+    if not student.active:
         return []
-    in_force = [iep for iep in ieps if iep.is_in_force(today)]
-    if not in_force:
-        if any(iep.start > today for iep in ieps):
-            return []  # the next IEP is written: it starts later
-        last = max(ieps, key=lambda iep: (iep.end, iep.pk))
-        link = _student_link(student)  # only for the students alerted: reverse() costs
+    found = _alerted_iep(ieps, today, within)
+    if found is None:
+        return []
+    iep, expired = found
+    link = _student_link(student)  # only for the students alerted: reverse() costs
+    if expired:
         return [
             CaseloadAlert(
                 kind=AlertKind.IEP_EXPIRED,
                 student=student,
-                day=last.end,
-                words=f"IEP expired {_day(last.end, today)} — no IEP in force",
+                day=iep.end,
+                words=f"IEP expired {_day(iep.end, today)} — no IEP in force",
                 link=link,
                 severity=Severity.BAD,
             )
         ]
-    current = max(in_force, key=lambda iep: (iep.start, iep.pk))
-    if any(iep.start > current.start for iep in ieps):
-        return []  # reviewed: the next IEP is recorded
     alerts = []
-    review_in = (current.annual_review - today).days
-    ends_in = (current.end - today).days
-    if review_in > within and ends_in > within:
-        return []
-    link = _student_link(student)
+    review_in = (iep.annual_review - today).days
     if review_in <= within:
         alerts.append(
             CaseloadAlert(
                 kind=AlertKind.REVIEW_OVERDUE if review_in < 0 else AlertKind.REVIEW_DUE,
                 student=student,
-                day=current.annual_review,
-                words=_review_words(current.annual_review, today),
+                day=iep.annual_review,
+                words=_review_words(iep.annual_review, today),
                 link=link,
                 severity=Severity.BAD if review_in < 0 else Severity.WARN,
             )
         )
-    if ends_in <= within:  # in force today, so it ends today or later
+    if (iep.end - today).days <= within:  # in force today, so it ends today or later
         alerts.append(
             CaseloadAlert(
                 kind=AlertKind.IEP_ENDING,
                 student=student,
-                day=current.end,
-                words=_ending_words(current.end, today),
+                day=iep.end,
+                words=_ending_words(iep.end, today),
                 link=link,
                 severity=Severity.WARN,
             )
@@ -266,20 +283,32 @@ def _urgency(alert: CaseloadAlert) -> tuple[int, int, dt.date, str, str, int, in
     )
 
 
+def ieps_by_student(student_ids: Iterable[int]) -> dict[int, list[IEP]]:
+    """Each student's IEPs (a key for every student asked for), in one query. Plain lists,
+    not `prefetch_related`: a related manager per student was most of a long caseload's
+    time."""
+    ieps: dict[int, list[IEP]] = {pk: [] for pk in student_ids}
+    for iep in IEP.objects.filter(student_id__in=list(ieps)):
+        ieps[iep.student_id].append(iep)
+    return ieps
+
+
 def caseload_alerts(
     students: Iterable[Student],
     *,
+    ieps: Mapping[int, Sequence[IEP]],
     today: dt.date,
     within: int = ALERT_DAYS,
     sources: Sequence[AlertSource] = (),
+    about: set[int] | None = None,
 ) -> CaseloadAlerts:
-    """The alerts of `students` (loaded with their IEPs) on `today`, with those of each
-    source about these students. The IEP alerts make no query."""
+    """The alerts of `students` (with `ieps`: `ieps_by_student`) on `today`, with those of
+    each source about these students (or, given `about`, about the students of these ids:
+    a page that loads as objects only the students it names, `has_iep_alerts`, counts
+    every student it lists). The IEP alerts make no query."""
     shown = [s for s in students if s.active]
-    alerts = [
-        a for s in shown for a in iep_alerts(s, list(s.ieps.all()), today=today, within=within)
-    ]
-    ids = {s.pk for s in shown}
+    alerts = [a for s in shown for a in iep_alerts(s, ieps[s.pk], today=today, within=within)]
+    ids = {s.pk for s in shown} if about is None else about
     for source in sources:
         alerts += [a for a in source(shown, today) if a.student.pk in ids]
     return CaseloadAlerts(today=today, within=within, alerts=tuple(sorted(alerts, key=_urgency)))
@@ -296,5 +325,7 @@ def caseload_alerts_for(
     two queries plus the sources', whatever the number of students."""
     if not user.is_authenticated or not alerted(StudentAccess.for_user(user)):
         return no_alerts(today)
-    students = students_visible_to(user).prefetch_related("ieps").order_by("pk")
-    return caseload_alerts(students, today=today, sources=sources)
+    students = list(students_visible_to(user).order_by("pk"))
+    return caseload_alerts(
+        students, ieps=ieps_by_student(s.pk for s in students), today=today, sources=sources
+    )

@@ -202,16 +202,44 @@ class MandateVersion(models.Model):
             f"{self.session_minutes}-min sessions, {self.get_grouping_display().lower()}"
         )
 
+    def glance(self) -> str:
+        """The terms as lists show them: '60 min/week push-in, 30-min sessions, group ok
+        (up to 3)'. (A method, not an included template: a long list shows one a row.)"""
+        per = {Frequency.WEEK: "week", Frequency.MONTH: "month"}.get(
+            Frequency(self.frequency), "IEP period"
+        )
+        grouping = (
+            f"group ok (up to {self.max_group})"
+            if self.grouping == Grouping.GROUP_OK
+            else "individual"
+        )
+        return (
+            f"{self.minutes} min/{per} {self.get_delivery_display().lower()}, "
+            f"{self.session_minutes}-min sessions, {grouping}"
+        )
+
     def weekly_minutes(self, *, iep_weeks: float | None = None) -> int:
         """Minutes to plan per school week: a multiple of the session length, rounded up."""
-        if self.frequency == Frequency.WEEK:
-            per_week = float(self.minutes)
-        elif self.frequency == Frequency.MONTH:
-            per_week = self.minutes / WEEKS_PER_MONTH
-        else:
-            per_week = self.minutes / max(iep_weeks or 36.0, 1.0)
-        sessions = math.ceil(per_week / self.session_minutes - 1e-9)
-        return sessions * self.session_minutes
+        return planned_weekly_minutes(
+            frequency=self.frequency,
+            minutes=self.minutes,
+            session_minutes=self.session_minutes,
+            iep_weeks=iep_weeks,
+        )
+
+
+def planned_weekly_minutes(
+    *, frequency: str, minutes: int, session_minutes: int, iep_weeks: float | None = None
+) -> int:
+    """`MandateVersion.weekly_minutes` of a version's values (for totals read as rows)."""
+    if frequency == Frequency.WEEK:
+        per_week = float(minutes)
+    elif frequency == Frequency.MONTH:
+        per_week = minutes / WEEKS_PER_MONTH
+    else:
+        per_week = minutes / max(iep_weeks or 36.0, 1.0)
+    sessions = math.ceil(per_week / session_minutes - 1e-9)
+    return sessions * session_minutes
 
 
 class Method(models.TextChoices):

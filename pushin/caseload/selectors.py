@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple, cast
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet
 
 from pushin.accounts.models import Role, User
 from pushin.caseload.access import StudentAccess, students_visible_to
@@ -17,6 +19,7 @@ from pushin.caseload.alerts import (
     CaseloadAlerts,
     alerted,
     caseload_alerts,
+    has_iep_alerts,
 )
 from pushin.caseload.fit import FitTable, default_fit, district_fit_edits, fit_table_for, goal_fit
 from pushin.caseload.models import (
@@ -26,6 +29,7 @@ from pushin.caseload.models import (
     Service,
     Student,
     StudentUnavailability,
+    planned_weekly_minutes,
 )
 from pushin.district.models import Classroom, District, Provider, School
 from pushin.vocabulary import Activity, Domain, in_week_order
@@ -88,12 +92,30 @@ def review_days(iep: IEP | None, today: dt.date) -> int | None:
 # --- The caseload list -------------------------------------------------------------------
 
 
+class ListedStudent(NamedTuple):
+    """A student the filters keep, as the totals and the pages count them (a value row:
+    only the page's and the alerted students are loaded as objects)."""
+
+    pk: int
+    ref: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class ProviderShown:
+    """A provider as a caseload row names them."""
+
+    name: str
+    discipline: str
+
+
 @dataclass
 class CaseloadRow:
     student: Student
     iep: IEP | None
     mandates: list[ServiceMandate]
     review_in_days: int | None
+    providers: list[ProviderShown] = field(default_factory=list)
 
     @property
     def weekly_minutes(self) -> int:
@@ -111,11 +133,13 @@ class CaseloadRow:
 @dataclass
 class Caseload:
     # Every student the filters keep (the totals count them all)...
-    rows: list[CaseloadRow]
+    students: list[ListedStudent]
+    # ...the weekly minutes of their mandates shown today (CaseloadRow.weekly_minutes)...
+    weekly_minutes: int
     # What to act on for the students listed (pushin/caseload/alerts.py); None for the
     # people alerts leave out (teachers, paras).
     alerts: CaseloadAlerts | None
-    # ...and the page of them the table shows (of CaseloadRow; their providers loaded).
+    # ...and the page of them the table shows, each with its IEP, mandates and providers.
     page: Page[CaseloadRow]
     # A provider's own count of IEPs in force (who is not counted in their compliance and
     # plans, and why); nobody else's page has it.
@@ -132,11 +156,7 @@ class Caseload:
 
     @property
     def student_count(self) -> int:
-        return len(self.rows)
-
-    @property
-    def weekly_minutes(self) -> int:
-        return sum(row.weekly_minutes for row in self.rows)
+        return len(self.students)
 
 
 def caseload_filter_options(
@@ -148,6 +168,127 @@ def caseload_filter_options(
     classrooms = Classroom.objects.filter(students__in=visible).select_related("school").distinct()
     providers = Provider.objects.filter(students__in=visible).select_related("user").distinct()
     return schools, classrooms, providers
+
+
+# A mandate version as the caseload reads it: effective_from, pk, frequency, minutes,
+# session_minutes, delivery, grouping, max_group.
+_VersionRow = tuple[dt.date, int, str, int, int, str, str, int]
+
+
+@dataclass
+class _ServiceRows:
+    discipline: str
+    versions: list[_VersionRow]  # oldest first
+
+    def shown(self, today: dt.date) -> tuple[_VersionRow | None, _VersionRow | None]:
+        """(the version shown, the version in force): `mandate_shown`'s rule."""
+        in_force = [v for v in self.versions if v[0] <= today]
+        if in_force:
+            return in_force[-1], in_force[-1]
+        return (self.versions[0] if self.versions else None), None
+
+
+def _services_of(
+    students: QuerySet[Student], iep_ids: set[int]
+) -> dict[int, dict[int, _ServiceRows]]:
+    """The services of these IEPs (of `students`) with their versions, as value rows by
+    IEP and service. One query."""
+    rows = (
+        Service.objects.filter(iep__student__in=students.values("pk"))
+        .order_by("iep_id", "pk", "versions__effective_from", "versions__pk")
+        .values_list(
+            "iep_id",
+            "pk",
+            "discipline",
+            "versions__effective_from",
+            "versions__pk",
+            "versions__frequency",
+            "versions__minutes",
+            "versions__session_minutes",
+            "versions__delivery",
+            "versions__grouping",
+            "versions__max_group",
+        )
+    )
+    services: dict[int, dict[int, _ServiceRows]] = defaultdict(dict)
+    for iep_id, service_id, discipline, *version in rows:
+        if iep_id not in iep_ids:
+            continue
+        found = services[iep_id].setdefault(service_id, _ServiceRows(discipline, []))
+        if version[1] is not None:  # a service with no version yet
+            found.versions.append(tuple(version))  # type: ignore[arg-type]
+    return services
+
+
+def _mandate(service_id: int, iep: IEP, rows: _ServiceRows, today: dt.date) -> ServiceMandate:
+    """`service_mandate` from value rows (for the page's students only)."""
+    service = Service(pk=service_id, iep=iep, discipline=rows.discipline)
+    versions = [
+        MandateVersion(
+            pk=pk,
+            service=service,
+            effective_from=effective_from,
+            frequency=frequency,
+            minutes=minutes,
+            session_minutes=session_minutes,
+            delivery=delivery,
+            grouping=grouping,
+            max_group=max_group,
+        )
+        for (
+            effective_from,
+            pk,
+            frequency,
+            minutes,
+            session_minutes,
+            delivery,
+            grouping,
+            max_group,
+        ) in rows.versions
+    ]
+    by_pk = {v.pk: v for v in versions}
+    shown, in_force = rows.shown(today)
+    return ServiceMandate(
+        service=service,
+        versions=versions,
+        shown=by_pk[shown[1]] if shown is not None else None,
+        in_force=by_pk[in_force[1]] if in_force is not None else None,
+    )
+
+
+def _weekly_minutes(services: Mapping[int, Mapping[int, _ServiceRows]], today: dt.date) -> int:
+    """The sum of `CaseloadRow.weekly_minutes` over these services' IEPs."""
+    total = 0
+    for by_service in services.values():
+        for rows in by_service.values():
+            shown, _ = rows.shown(today)
+            if shown is not None:
+                total += planned_weekly_minutes(
+                    frequency=shown[2], minutes=shown[3], session_minutes=shown[4]
+                )
+    return total
+
+
+def _providers_of(student_ids: list[int]) -> dict[int, list[ProviderShown]]:
+    """Each student's providers, in the providers' order (by name). One query."""
+    through = Student.providers.through
+    rows = (
+        through.objects.filter(student_id__in=student_ids)
+        .order_by("provider__user__last_name", "provider__user__first_name", "provider_id")
+        .values_list(
+            "student_id",
+            "provider__user__first_name",
+            "provider__user__last_name",
+            "provider__user__username",
+            "provider__discipline",
+        )
+    )
+    providers: dict[int, list[ProviderShown]] = defaultdict(list)
+    for student_id, first, last, username, discipline in rows:
+        # `User.display_name`, from the row
+        name = f"{first} {last}".strip() or username
+        providers[student_id].append(ProviderShown(name=name, discipline=discipline))
+    return providers
 
 
 def caseload_for(
@@ -171,38 +312,71 @@ def caseload_for(
         students = students.filter(classroom=classroom)
     if provider is not None:
         students = students.filter(providers=provider)
-    students = (
-        students.select_related("classroom__school")
-        .prefetch_related(
-            Prefetch("ieps", queryset=IEP.objects.prefetch_related("services__versions")),
-        )
-        .order_by("last_name", "first_name", "pk")  # the same order on every page
+    # Every filtered student counts in the totals and the alerts, from value rows and
+    # their IEPs; only the students the page names (its rows, the alerted) are objects.
+    listed = [
+        ListedStudent(*row)
+        for row in students.order_by(
+            "last_name",
+            "first_name",
+            "pk",  # the same order on every page
+        ).values_list("pk", "ref", "active")
+    ]
+    # The IEPs (and the services) of the filtered students by a subquery: an IN list of
+    # hundreds of ids costs more to build than the rows it reads.
+    ieps: dict[int, list[IEP]] = {s.pk: [] for s in listed}
+    for iep in IEP.objects.filter(student__in=students.values("pk")):
+        ieps[iep.student_id].append(iep)
+    shown_ieps = {pk: current_iep(student_ieps, today) for pk, student_ieps in ieps.items()}
+    shown = Paginator(listed, per_page).get_page(page)
+    page_ids = [s.pk for s in shown.object_list]
+    alerts_on = alerted(StudentAccess.for_user(user))
+    active = {s.pk for s in listed if s.active}
+    alerted_ids = (
+        {pk for pk in active if has_iep_alerts(ieps[pk], today=today)} if alerts_on else set()
     )
-    rows = []
-    for student in students:
-        iep = current_iep(list(student.ieps.all()), today)
-        services = list(iep.services.all()) if iep is not None else []
-        rows.append(
-            CaseloadRow(
-                student=student,
-                iep=iep,
-                mandates=[service_mandate(s, today) for s in services],
-                review_in_days=review_days(iep, today),
-            )
-        )
-    listed = [row.student for row in rows]
+    loaded = Student.objects.select_related("classroom__school").in_bulk(
+        sorted(set(page_ids) | alerted_ids)
+    )
     alerts = None
-    if alerted(StudentAccess.for_user(user)):
-        alerts = caseload_alerts(listed, today=today, sources=alert_sources)
+    if alerts_on:
+        alerts = caseload_alerts(
+            [loaded[pk] for pk in sorted(loaded)],
+            ieps=ieps,
+            today=today,
+            sources=alert_sources,
+            about=active,
+        )
     dates = None
     if user.role == Role.PROVIDER:  # the provider's own caseload; nobody else's page has it
-        dates = iep_dates_of(listed, on=today)
-    shown = Paginator(rows, per_page).get_page(page)
-    prefetch_related_objects(
-        [row.student for row in shown.object_list],
-        Prefetch("providers", queryset=Provider.objects.select_related("user")),
+        dates = iep_dates_of(listed, ieps=ieps, on=today)
+    services = _services_of(students, {iep.pk for iep in shown_ieps.values() if iep is not None})
+    providers = _providers_of(page_ids)
+    rows = []
+    for pk in page_ids:
+        row_iep = shown_ieps[pk]
+        mandates = []
+        if row_iep is not None and row_iep.pk in services:
+            mandates = [
+                _mandate(service_id, row_iep, service_rows, today)
+                for service_id, service_rows in services[row_iep.pk].items()
+            ]
+        rows.append(
+            CaseloadRow(
+                student=loaded[pk],
+                iep=row_iep,
+                mandates=mandates,
+                review_in_days=review_days(row_iep, today),
+                providers=providers.get(pk, []),
+            )
+        )
+    return Caseload(
+        students=listed,
+        weekly_minutes=_weekly_minutes(services, today),
+        alerts=alerts,
+        page=Page(rows, shown.number, cast("Paginator[CaseloadRow]", shown.paginator)),
+        iep_dates=dates,
     )
-    return Caseload(rows=rows, alerts=alerts, page=shown, iep_dates=dates)
 
 
 # --- IEP dates: who is counted ------------------------------------------------------------
@@ -261,16 +435,12 @@ def iep_dates(students: QuerySet[Student], *, on: dt.date) -> IepDates:
     return _count_iep_dates(spans.values(), on=on)
 
 
-def iep_dates_of(students: Iterable[Student], *, on: dt.date) -> IepDates:
-    """`iep_dates` of students already loaded with their IEPs (no query)."""
-    return _count_iep_dates(
-        (
-            [(iep.start, iep.end) for iep in student.ieps.all()]
-            for student in students
-            if student.active
-        ),
-        on=on,
-    )
+def iep_dates_of(
+    students: Iterable[Student | ListedStudent], *, ieps: Mapping[int, Sequence[IEP]], on: dt.date
+) -> IepDates:
+    """`iep_dates` of students whose IEPs are loaded (`ieps_by_student`); no query."""
+    spans = ([(i.start, i.end) for i in ieps[s.pk]] for s in students if s.active)
+    return _count_iep_dates(spans, on=on)
 
 
 def _count_iep_dates(

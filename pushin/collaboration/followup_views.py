@@ -211,7 +211,12 @@ def teacher_inbox(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "collaboration/followup_inbox.html",
-        {"teacher_followups": followups.teacher_followups(user=user)},
+        {
+            "teacher_followups": followups.teacher_followups(
+                user=user, page=request.GET.get("page")
+            ),
+            "in_inbox": True,
+        },
     )
 
 

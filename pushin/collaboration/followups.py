@@ -96,7 +96,7 @@ VISIBLE_TO_TEACHER = [
     FollowUpStatus.FAILED,
     FollowUpStatus.GAVE_UP,
 ]
-TEACHER_LIST_LIMIT = 20
+TEACHER_PAGE_SIZE = 20  # follow-ups a page of the teacher's shows; the portal, the first
 PROVIDER_PAGE_SIZE = 50  # follow-ups a page of the provider's list shows
 REPLY_MAX = 2000
 
@@ -654,15 +654,20 @@ def provider_followups(
     return shown
 
 
-def teacher_followups(*, user: User, limit: int = TEACHER_LIST_LIMIT) -> list[FollowUp]:
-    """The follow-ups sent to the signed-in teacher, newest first, with replies.
+def teacher_followups(
+    *, user: User, page: int | str | None = None, per_page: int = TEACHER_PAGE_SIZE
+) -> Page[FollowUp]:
+    """One page (1 when missing or out of range) of the follow-ups sent to the signed-in
+    teacher, newest first, with replies; the reads of those shown are audited.
 
-    The teacher portal puts this in its context as `teacher_followups` and includes
-    `collaboration/_followups_for_teacher.html`. Anyone but a teacher gets an empty list.
+    The teacher portal puts the first page in its context as `teacher_followups` and
+    includes `collaboration/_followups_for_teacher.html`, which links to the older ones
+    in the inbox. Anyone but a teacher gets an empty page.
     """
-    found = list(followups_of_teacher(user).order_by("-created_at", "-pk")[:limit])
-    _audit(user, AuditAction.READ, found)
-    return found
+    found = Paginator(followups_of_teacher(user).order_by("-created_at", "-pk"), per_page)
+    shown = found.get_page(page)
+    _audit(user, AuditAction.READ, list(shown.object_list))
+    return shown
 
 
 def teacher_followup_read(*, user: User, followup: FollowUp) -> FollowUp:

@@ -26,6 +26,8 @@ from pushin.district.models import (
     ExceptionKind,
     TimetableException,
 )
+from pushin.ids import reverse_each
+from pushin.planning.fit_marks import domain_word
 from pushin.sessions.calendar import school_days
 from pushin.sessions.models import (
     Attendance,
@@ -34,7 +36,15 @@ from pushin.sessions.models import (
     DatedSession,
     SessionStudent,
 )
-from pushin.vocabulary import Comfort, Domain, activity_label, grade_from_text, in_week_order
+from pushin.vocabulary import (
+    Activity,
+    Comfort,
+    Domain,
+    Weekday,
+    activity_label,
+    grade_from_text,
+    in_week_order,
+)
 
 USES_SHOWN = 10
 SESSION_CHOICES = 20
@@ -314,6 +324,9 @@ class Visit:
     students: list[str]
     others: int  # students of the session the teacher does not teach (not named)
     change: TimetableException | None  # a dated change the teacher reported over it
+    # The goal domain each of the teacher's own students' time serves ("Avery Sample:
+    # Handwriting"), in the order of `students`; others' goals are not shown.
+    serves: list[str] = field(default_factory=list)
     lesson: str = ""  # the topic of a whole-class lesson (pushin/lessons)
     # Float support: the provider works around the whole room; nobody is named (the focus
     # student stays the provider's).
@@ -327,13 +340,42 @@ class PortalStudent:
     cards: list[CardView]
 
 
+@dataclass(frozen=True)
+class BlockRow:
+    """A weekly block as the portal's table shows it: its words and links worked out once
+    (a room has a row per block of its week, dozens of them)."""
+
+    block: ActivityBlock
+    when: str  # "Mon 09:00-09:45", an en dash between the times
+    activity: str
+    change_url: str
+    preference_url: str
+
+
+def block_rows(classroom: Classroom, blocks: Iterable[ActivityBlock]) -> list[BlockRow]:
+    change = reverse_each("collaboration:block_change", classroom.pk)
+    preference = reverse_each("collaboration:block_preference", classroom.pk)
+    # As get_day_display / get_activity_display say, without their lookup a row.
+    days, activities = dict(Weekday.choices), dict(Activity.choices)
+    return [
+        BlockRow(
+            block=b,
+            when=f"{str(days.get(b.day, b.day))[:3]} {b.start:%H:%M}\N{EN DASH}{b.end:%H:%M}",
+            activity=str(activities.get(b.activity, b.activity)),
+            change_url=change(b.pk),
+            preference_url=preference(b.pk),
+        )
+        for b in blocks
+    ]
+
+
 @dataclass
 class Portal:
     classroom: Classroom
     monday: dt.date
     students: list[PortalStudent]
     visits: list[Visit]
-    blocks: list[ActivityBlock]
+    blocks: list[BlockRow]
     changes: list[TimetableException]
 
     @property
@@ -347,8 +389,9 @@ def teacher_portal(
     """What the teacher sees about their room: their caseload students and each one's
     carryover cards, the week's visits, the weekly blocks and the changes they reported.
 
-    No goals, notes or session data: a teacher sees those only in a follow-up the provider
-    chose to share.
+    No goal texts, notes or session data: a teacher sees those only in a follow-up the
+    provider chose to share. A visit names the domain of the goal each of the teacher's
+    own students' time serves ("Handwriting"), so the teacher knows what the visit is for.
     """
     students = list(
         students_visible_to(teacher).filter(classroom=classroom).order_by("last_name", "first_name")
@@ -381,9 +424,17 @@ def teacher_portal(
     lessons, floats = session_kinds(s.pk for s in sessions)
     visits = []
     for session in sessions:
-        names = [own[m.student_id].full_name for m in session.members.all() if m.student_id in own]
+        mine = sorted(
+            (
+                (own[m.student_id].full_name, m.focus_goal)
+                for m in session.members.all()
+                if m.student_id in own
+            ),
+            key=lambda pair: pair[0],
+        )
         if session.pk in floats:
-            names = []  # float support names nobody
+            mine = []  # float support names nobody
+        names = [name for name, _ in mine]
         change = next(
             (
                 c
@@ -397,7 +448,11 @@ def teacher_portal(
                 session=session,
                 provider=f"{session.provider.user.display_name} ({session.provider.discipline})",
                 activity=activity_label(session.activity),
-                students=sorted(names),
+                students=names,
+                serves=[
+                    f"{name}: {domain_word(goal.domain)}" if goal is not None else name
+                    for name, goal in mine
+                ],
                 others=0 if session.pk in floats else len(session.members.all()) - len(names),
                 change=change,
                 lesson=lessons.get(session.pk, ""),
@@ -412,7 +467,9 @@ def teacher_portal(
             for s in students
         ],
         visits=visits,
-        blocks=list(in_week_order(ActivityBlock.objects.filter(classroom=classroom))),
+        blocks=block_rows(
+            classroom, in_week_order(ActivityBlock.objects.filter(classroom=classroom))
+        ),
         changes=changes,
     )
 
@@ -439,7 +496,9 @@ def week_visits(classroom: Classroom, monday: dt.date) -> list[DatedSession]:
             classroom=classroom, date__gte=monday, date__lte=friday, is_imported=False
         )
         .select_related("provider__user")
-        .prefetch_related("members")
+        .prefetch_related(
+            Prefetch("members", queryset=SessionStudent.objects.select_related("focus_goal"))
+        )
         .order_by("date", "start", "pk")
     )
 

@@ -540,8 +540,12 @@ def block_preference(request: HttpRequest, pk: int, block_pk: int) -> HttpRespon
     if is_htmx(request):
         return render(
             request,
-            "collaboration/_block_row.html",
-            {"block": block, "classroom": block.classroom, "error": error, "saved": not error},
+            "collaboration/_block_rows.html",
+            {
+                "rows": selectors.block_rows(block.classroom, [block]),
+                "error": error,
+                "saved": not error,
+            },
         )
     if error:
         messages.error(request, error)

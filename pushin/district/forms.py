@@ -173,6 +173,27 @@ class SessionIdleForm(forms.Form):
     )
 
 
+class PlanningRulesForm(forms.Form):
+    """District-wide rules every plan follows."""
+
+    one_pull_out_a_day = forms.BooleanField(
+        required=False,
+        label="One pull-out a day",
+        help_text="A student seen by several providers (an OT and an SLP, say) is taken out "
+        "of class for at most one session a day across them.",
+    )
+    min_fit = forms.FloatField(
+        required=False,
+        min_value=0.0,
+        max_value=1.0,
+        label="Minimum fit",
+        widget=forms.NumberInput(attrs={"step": "0.05", "inputmode": "decimal"}),
+        help_text="Every push-in session is at a class activity that fits the goal it serves "
+        "at least this well (0 to 1, as in the fit table; 0: any activity that fits at all). "
+        "A student with no such time is left short, and the plan says why.",
+    )
+
+
 class ClosureForm(forms.Form):
     name = forms.CharField(max_length=120, help_text="e.g. Winter break, Snow day")
     start = DateField(widget=DATE, label="First day")

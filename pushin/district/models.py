@@ -65,6 +65,19 @@ class District(models.Model):
         default=True,
         help_text="Staff may sign in with a username and password (else only with single sign-on).",
     )
+    # Passed to every plan as the scenario's one_pull_out_a_day (docs/scenario-format.md,
+    # "Several providers"): a student on several caseloads leaves class once a day at most.
+    one_pull_out_a_day = models.BooleanField(
+        default=False,
+        help_text="A student seen by several providers has at most one pull-out session a day.",
+    )
+    # Passed to every plan as the scenario's min_fit (docs/scenario-format.md): every
+    # push-in student is at an activity whose fit for the goal served is at least this.
+    min_fit = models.FloatField(
+        default=0.5,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text="The least fit of the class activity to the goal a push-in session serves.",
+    )
 
     def __str__(self) -> str:
         return self.name

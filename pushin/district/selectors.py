@@ -9,8 +9,8 @@ from itertools import groupby
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from pushin.caseload.alerts import CaseloadAlerts, caseload_alerts
-from pushin.caseload.models import IEP, Student
+from pushin.caseload.alerts import CaseloadAlerts, caseload_alerts, ieps_by_student
+from pushin.caseload.models import IEP, MandateVersion, Service, Student, planned_weekly_minutes
 from pushin.caseload.selectors import IepDates, iep_dates_of
 from pushin.district.models import (
     ActivityBlock,
@@ -74,7 +74,12 @@ class WeekGrid:
     height: float
 
 
-def week_grid(items: Iterable[GridItem], *, week_of: dt.date | None = None) -> WeekGrid:
+def week_grid(
+    items: Iterable[GridItem],
+    *,
+    week_of: dt.date | None = None,
+    px_per_minute: float = PX_PER_MINUTE,
+) -> WeekGrid:
     """Lay items out Monday to Friday, time running down, in pixels from the first hour."""
     items = list(items)
     first = GRID_DEFAULT_FIRST_HOUR * 60
@@ -93,14 +98,14 @@ def week_grid(items: Iterable[GridItem], *, week_of: dt.date | None = None) -> W
     ]
     by_code = {d.code: d for d in days}
     for item in sorted(items, key=lambda i: (i.start, i.end)):
-        top = (minutes_of(item.start) - first) * PX_PER_MINUTE
-        height = (minutes_of(item.end) - minutes_of(item.start)) * PX_PER_MINUTE
+        top = (minutes_of(item.start) - first) * px_per_minute
+        height = (minutes_of(item.end) - minutes_of(item.start)) * px_per_minute
         by_code[item.day].items.append(PlacedItem(item=item, top=top, height=height))
     hours = [
-        HourMark(label=f"{minute // 60:d}:00", top=(minute - first) * PX_PER_MINUTE)
+        HourMark(label=f"{minute // 60:d}:00", top=(minute - first) * px_per_minute)
         for minute in range(first, last, 60)
     ]
-    return WeekGrid(days=days, hours=hours, height=(last - first) * PX_PER_MINUTE)
+    return WeekGrid(days=days, hours=hours, height=(last - first) * px_per_minute)
 
 
 # --- Classrooms -------------------------------------------------------------------------
@@ -396,8 +401,57 @@ def _with_mandates(providers: QuerySet[Provider], on: dt.date) -> QuerySet[Provi
 
 
 def provider_load(provider: Provider, *, on: dt.date) -> ProviderLoad:
-    """One provider's weekly mandated minutes on `on`, as the dashboard counts them."""
-    return _provider_load(_with_mandates(Provider.objects.filter(pk=provider.pk), on).get(), on)
+    """One provider's weekly mandated minutes on `on`, as the dashboard counts them
+    (`_provider_load`), read as rows: the plan pages ask on every view, and the nested
+    instances of a caseload's students, IEPs, services and versions cost more than the
+    rest of the page."""
+    discipline = SERVICE_DISCIPLINE.get(Discipline(provider.discipline), provider.discipline)
+    services = Service.objects.filter(
+        discipline=discipline,
+        iep__start__lte=on,
+        iep__end__gte=on,
+        iep__student__active=True,
+        iep__student__providers=provider,
+    )
+    # service pk -> (student pk, the IEP's length in weeks)
+    served = {
+        pk: (student, max((end - start).days / 7, 1.0))
+        for pk, student, start, end in services.values_list(
+            "pk", "iep__student_id", "iep__start", "iep__end"
+        )
+    }
+    in_force: dict[int, tuple[tuple[dt.date, int], int, str]] = {}  # the latest version
+    for service, since, pk, frequency, minutes, session_minutes, delivery in (
+        MandateVersion.objects.filter(service__in=services.values("pk"), effective_from__lte=on)
+        .values_list(
+            "service_id",
+            "effective_from",
+            "pk",
+            "frequency",
+            "minutes",
+            "session_minutes",
+            "delivery",
+        )
+        .iterator()
+    ):
+        if service in in_force and in_force[service][0] > (since, pk):
+            continue
+        weekly = planned_weekly_minutes(
+            frequency=frequency,
+            minutes=minutes,
+            session_minutes=session_minutes,
+            iep_weeks=served[service][1],
+        )
+        in_force[service] = ((since, pk), weekly, delivery)
+    return ProviderLoad(
+        provider=provider,
+        students=len({student for student, _ in served.values()}),
+        mandated_minutes=sum(weekly for _, weekly, _ in in_force.values()),
+        direct_minutes=sum(
+            weekly for _, weekly, delivery in in_force.values() if delivery in DIRECT_DELIVERIES
+        ),
+        contracted_minutes=provider.contracted_minutes_per_week,
+    )
 
 
 def district_dashboard(district: District, *, on: dt.date) -> DistrictDashboard:
@@ -437,10 +491,10 @@ def district_dashboard(district: District, *, on: dt.date) -> DistrictDashboard:
     students = list(
         Student.objects.filter(district=district, active=True)
         .select_related("classroom__school")
-        .prefetch_related("ieps")
         .order_by("pk")
     )
-    dates = iep_dates_of(students, on=on)
+    ieps = ieps_by_student(s.pk for s in students)
+    dates = iep_dates_of(students, ieps=ieps, on=on)
     return DistrictDashboard(
         on=on,
         schools=len(school_loads),
@@ -450,5 +504,5 @@ def district_dashboard(district: District, *, on: dt.date) -> DistrictDashboard:
         provider_loads=loads,
         school_loads=school_loads,
         iep_dates=dates,
-        alerts=caseload_alerts(students, today=on),
+        alerts=caseload_alerts(students, ieps=ieps, today=on),
     )

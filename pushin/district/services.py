@@ -658,6 +658,29 @@ def district_session_idle_set(
 
 
 @transaction.atomic
+def district_planning_rules_set(
+    *,
+    actor: User,
+    district: District,
+    one_pull_out_a_day: bool,
+    min_fit: float | None = None,
+) -> District:
+    """Set the rules every plan of the district follows (passed to the engine by
+    planning/scenario_build.py); plans already accepted are not changed. `min_fit` None
+    keeps the district's minimum fit."""
+    district.one_pull_out_a_day = one_pull_out_a_day
+    detail: dict[str, bool | float] = {"one_pull_out_a_day": one_pull_out_a_day}
+    if min_fit is not None:
+        if not 0.0 <= min_fit <= 1.0:
+            raise ValidationError({"min_fit": "The minimum fit is between 0 and 1."})
+        district.min_fit = round(min_fit, 2)
+        detail["min_fit"] = district.min_fit
+    district.save(update_fields=["one_pull_out_a_day", "min_fit"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=district, detail=detail)
+    return district
+
+
+@transaction.atomic
 def provider_records_start_set(
     *, actor: User, provider: Provider, records_start: dt.date | None
 ) -> Provider:

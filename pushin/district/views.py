@@ -47,6 +47,7 @@ from pushin.district.forms import (
     ClosureForm,
     ExceptionForm,
     MakeupPolicyForm,
+    PlanningRulesForm,
     ProgressPeriodForm,
     ProviderHoursForm,
     RecordsStartForm,
@@ -548,6 +549,12 @@ def district_settings(request: HttpRequest) -> HttpResponse:
             initial={"session_idle_minutes": district.session_idle_minutes}
         ),
         "codes_form": ProgressCodeWordsForm(current=code_words(district.pk)),
+        "planning_form": PlanningRulesForm(
+            initial={
+                "one_pull_out_a_day": district.one_pull_out_a_day,
+                "min_fit": district.min_fit,
+            }
+        ),
     }
     if request.method == "POST":
         action = request.POST.get("action")
@@ -609,6 +616,14 @@ def district_settings(request: HttpRequest) -> HttpResponse:
                     actor=user, district=district, **data
                 ),
                 "Saved the idle sign-out.",
+            ),
+            "planning_rules": (
+                "planning_form",
+                PlanningRulesForm,
+                lambda data: services.district_planning_rules_set(
+                    actor=user, district=district, **data
+                ),
+                "Saved the planning rules.",
             ),
             "progress_codes": (
                 "codes_form",

@@ -123,6 +123,21 @@ def lesson_slots(
     return sorted(slots, key=lambda s: (s.date, s.start))
 
 
+def free_lesson_slot(
+    *, provider: Provider, classroom: Classroom, date: dt.date, start: dt.time, end: dt.time
+) -> Slot:
+    """The room's block at `date` `start`-`end`, if it is still one of `lesson_slots`;
+    else a ValidationError that says why it may not be."""
+    monday = date - dt.timedelta(days=date.weekday())
+    for slot in lesson_slots(provider=provider, classroom=classroom, monday=monday):
+        if (slot.date, slot.start, slot.end) == (date, start, end):
+            return slot
+    raise ValidationError(
+        f"{date:%a %b} {date.day} {start:%H:%M}-{end:%H:%M} is not a free block of this "
+        "room any more (it has started, or you have a session then): choose another."
+    )
+
+
 def parse_slot(value: str) -> tuple[dt.date, dt.time, dt.time]:
     try:
         date, start, end = value.split()
@@ -180,20 +195,7 @@ def lesson_schedule(
             raise ValidationError("This request was answered already.")
         if request.classroom_id != classroom.pk:
             raise ValidationError("This request is for another classroom.")
-    monday = date - dt.timedelta(days=date.weekday())
-    chosen = next(
-        (
-            s
-            for s in lesson_slots(provider=locked, classroom=classroom, monday=monday)
-            if (s.date, s.start, s.end) == (date, start, end)
-        ),
-        None,
-    )
-    if chosen is None:
-        raise ValidationError(
-            f"{date:%a %b} {date.day} {start:%H:%M}-{end:%H:%M} is not a free block of this "
-            "room any more (it has started, or you have a session then): choose another."
-        )
+    chosen = free_lesson_slot(provider=locked, classroom=classroom, date=date, start=start, end=end)
     session = DatedSession.objects.create(
         provider=locked,
         classroom=classroom,

@@ -26,7 +26,7 @@ from pushin.accounts.audit import audit_record
 from pushin.accounts.models import AuditAction, User
 from pushin.district.models import Classroom, District, Provider
 from pushin.lessons.models import ClassLesson, Topic, WeeklyLesson
-from pushin.lessons.services import lesson_slots, lesson_students
+from pushin.lessons.services import free_lesson_slot, lesson_students
 from pushin.planning.models import ScheduledSession
 from pushin.sessions.calendar import school_days
 from pushin.sessions.models import DatedSession, SessionStatus, SessionStudent
@@ -187,20 +187,7 @@ def weekly_lesson_create(
         raise ValidationError("That classroom is not in your district.")
     if topic not in Topic.values:
         raise ValidationError("Choose a topic.")
-    monday = date - dt.timedelta(days=date.weekday())
-    chosen = next(
-        (
-            s
-            for s in lesson_slots(provider=locked, classroom=classroom, monday=monday)
-            if (s.date, s.start, s.end) == (date, start, end)
-        ),
-        None,
-    )
-    if chosen is None:
-        raise ValidationError(
-            f"{date:%a %b} {date.day} {start:%H:%M}-{end:%H:%M} is not a free block of this "
-            "room any more (it has started, or you have a session then): choose another."
-        )
+    chosen = free_lesson_slot(provider=locked, classroom=classroom, date=date, start=start, end=end)
     day = WEEKDAY_BY_ISO[date.isoweekday()]
     weekly_sessions = ScheduledSession.objects.filter(
         schedule__provider=locked, schedule__active=True, day=day

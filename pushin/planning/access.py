@@ -8,6 +8,7 @@ themself and the district administrator. Everything else answers 404.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from pushin.accounts.models import Role, User
@@ -58,6 +59,15 @@ def plan_run_for_user(user: User, pk: int) -> PlanRun:
 def can_decide_run(user: User, run: PlanRun) -> bool:
     """Accept or reject: the user may plan for every provider of the run."""
     return all(can_plan_for(user, provider) for provider in run.providers.all())
+
+
+def plan_run_to_decide(user: User, pk: int) -> PlanRun:
+    """A run the user may accept, reject, stop or re-run: visible (else 404) and of
+    providers they may plan for (else 403)."""
+    run = plan_run_for_user(user, pk)
+    if not can_decide_run(user, run):
+        raise PermissionDenied
+    return run
 
 
 def scheduled_session_for_user(

@@ -9,9 +9,10 @@ from django import forms
 from pushin.concurrency import VersionField
 from pushin.district.models import ActivityBlock, Provider
 from pushin.planning.models import ScheduledSession
+from pushin.planning.move_offers import MoveOffers
 from pushin.query import DateField
 from pushin.timespans import minutes_of
-from pushin.vocabulary import MissReason, in_week_order
+from pushin.vocabulary import MissReason
 
 ALL_PROVIDERS = "all"
 
@@ -55,15 +56,18 @@ class WeekForm(forms.Form):
         return week
 
 
-class BlockChoiceField(forms.ModelChoiceField[ActivityBlock]):
-    def label_from_instance(self, obj: ActivityBlock) -> str:
-        return str(obj)
-
-
 class MoveForm(forms.Form):
-    """Move a standing session within its classroom's week."""
+    """Move a standing session within its classroom's week, to one of the blocks
+    `move_offers` lists (free, fitting, best fit first)."""
 
-    block = BlockChoiceField(queryset=ActivityBlock.objects.none(), label="Class block")
+    block = forms.ChoiceField(
+        label="Class block",
+        help_text="Only blocks where you are free and the activity fits the goals, best fit first.",
+        error_messages={
+            "invalid_choice": "Choose one of the blocks listed: that one is not free or its "
+            "activity fits none of the goals."
+        },
+    )
     start = forms.TimeField(
         label="Start",
         widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"),
@@ -72,7 +76,9 @@ class MoveForm(forms.Form):
     pin = forms.BooleanField(required=False, label="Pin it here (a re-plan keeps it unchanged)")
     version = VersionField()
 
-    def __init__(self, *args: Any, session: ScheduledSession, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, session: ScheduledSession, offers: MoveOffers, **kwargs: Any
+    ) -> None:
         kwargs.setdefault(
             "initial",
             {
@@ -84,11 +90,14 @@ class MoveForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.session = session
+        self.offers = offers
         block_field = self.fields["block"]
-        assert isinstance(block_field, BlockChoiceField)
-        block_field.queryset = in_week_order(
-            ActivityBlock.objects.filter(classroom_id=session.classroom_id)
-        )
+        assert isinstance(block_field, forms.ChoiceField)
+        block_field.choices = [(str(o.block.pk), o.label) for o in offers.offers]
+
+    def clean_block(self) -> ActivityBlock | None:
+        offer = self.offers.offer(int(self.cleaned_data["block"]))
+        return offer.block if offer is not None else None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -83,6 +83,16 @@ class PlanRun(models.Model):
     # last sign of life. A run silent past its lease is failed as stalled.
     claimed_by = models.CharField(max_length=100, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Anytime planning (docs/anytime.md): while the run solves, the best plan so far, a
+    # draft (written at most once a second; accepted only once the run is stopped).
+    best_plan = models.JSONField(
+        null=True, blank=True, help_text="pushin-plan/1: the best plan so far, a draft."
+    )
+    best_at = models.DateTimeField(null=True, blank=True)
+    # Seconds of solving over every round of "keep improving" (the first included), and
+    # how many rounds: a run improves up to settings.PUSHIN_PLAN_IMPROVE_TOTAL seconds.
+    seconds_used = models.FloatField(default=0.0)
+    rounds = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         ordering = ["-created_at", "-id"]

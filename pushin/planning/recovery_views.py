@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from pushin.accounts.http import signed_in_user
 from pushin.planning import recovery, services
-from pushin.planning.access import can_decide_run, plan_run_for_user
+from pushin.planning.access import plan_run_to_decide
 from pushin.planning.views import _input_errors, same_plan_queued
 
 
@@ -19,9 +18,7 @@ from pushin.planning.views import _input_errors, same_plan_queued
 @require_POST
 def run_again(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
-    run = plan_run_for_user(user, pk)
-    if not can_decide_run(user, run):
-        raise PermissionDenied
+    run = plan_run_to_decide(user, pk)
     try:
         again = recovery.plan_run_again(run=run, user=user)
     except services.AcceptRefused as error:

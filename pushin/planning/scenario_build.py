@@ -417,6 +417,20 @@ def scenario_build(
     for (domain, activity), weight in sorted(district_fit_edits(district).items()):
         fit[domain][activity] = weight
     table = fit_table_for(district)
+    in_run = {provider.pk for provider in providers}
+    colleagues = colleague_time(
+        # Only students someone outside the run also serves (their providers are prefetched).
+        students=sorted(
+            {
+                entry.student.pk
+                for entry in entries
+                if any(p.pk not in in_run for p in entry.student.providers.all())
+            }
+        ),
+        providers=providers,
+        monday=monday,
+        closed=closed,
+    )
     scenario_students = []
     counts: dict[int, int] = defaultdict(int)
     for entry in entries:
@@ -454,10 +468,19 @@ def scenario_build(
                 grouping=entry.grouping,
                 max_group=entry.max_group,
                 comfort=student.comfort or None,
-                unavailable=tuple(
-                    Interval(u.day, minutes_of(u.start), minutes_of(u.end))
-                    for u in student.unavailable.all()
+                unavailable=(
+                    *(
+                        Interval(u.day, minutes_of(u.start), minutes_of(u.end))
+                        for u in student.unavailable.all()
+                    ),
+                    *_colleague_intervals(
+                        colleagues.get(student.pk, []),
+                        pull_out=entry.delivery == Delivery.PULL_OUT,
+                        one_pull_out_a_day=district.one_pull_out_a_day,
+                    ),
                 ),
+                # One child on several caseloads of this run: one person (rule 9).
+                person=f"st{student.pk}" if counts[student.pk] > 1 else None,
             )
         )
 
@@ -477,8 +500,78 @@ def scenario_build(
         students=tuple(scenario_students),
         travel=travel,
         fit=dict(fit),
+        one_pull_out_a_day=district.one_pull_out_a_day,
+        # The district's minimum fit (docs/scenario-format.md, min_fit).
+        min_fit=district.min_fit,
     )
     return scenario, id_map
+
+
+def colleague_time(
+    *,
+    students: Sequence[int],
+    providers: Sequence[ProviderRow],
+    monday: dt.date | None,
+    closed: Sequence[str] = (),
+) -> dict[int, list[tuple[str, int, int, str]]]:
+    """Student pk -> (day, start, end, delivery) of their sessions with providers outside
+    this run (docs/scenario-format.md, "Several providers"): a plan of one provider never
+    puts a child where another provider already sees them. For a dated week, that week's
+    sessions not called off; for the usual week, the other providers' active schedules."""
+    from pushin.planning.models import ScheduledSessionStudent
+    from pushin.sessions.models import SessionStudent
+
+    pks = [provider.pk for provider in providers]
+    found: set[tuple[int, str, int, int, str]] = set()
+    if not students:
+        return {}
+    if monday is not None:
+        rows = (
+            SessionStudent.objects.filter(
+                student_id__in=students,
+                session__date__gte=monday,
+                session__date__lte=monday + dt.timedelta(days=4),
+                session__cancel_reason="",
+            )
+            .exclude(session__provider_id__in=pks)
+            .values_list(
+                "student_id", "session__date", "session__start", "session__end", "session__delivery"
+            )
+        )
+        for student_pk, date, start, end, delivery in rows:
+            weekday = WEEKDAY_BY_ISO.get(date.isoweekday())
+            if weekday is not None and weekday not in closed:
+                found.add((student_pk, str(weekday), minutes_of(start), minutes_of(end), delivery))
+    else:
+        standing = (
+            ScheduledSessionStudent.objects.filter(
+                student_id__in=students, session__schedule__active=True
+            )
+            .exclude(session__schedule__provider_id__in=pks)
+            .values_list(
+                "student_id", "session__day", "session__start", "session__end", "session__delivery"
+            )
+        )
+        for student_pk, day, start, end, delivery in standing:
+            found.add((student_pk, day, minutes_of(start), minutes_of(end), delivery))
+    result: dict[int, list[tuple[str, int, int, str]]] = defaultdict(list)
+    for who, weekday_name, first, last, how in sorted(found):
+        result[who].append((weekday_name, first, last, how))
+    return result
+
+
+def _colleague_intervals(
+    sessions: Sequence[tuple[str, int, int, str]], *, pull_out: bool, one_pull_out_a_day: bool
+) -> list[Interval]:
+    """The student's time with other providers as unavailable time; with the district's
+    one pull-out a day, a pull-out entry loses the whole day of another pull-out."""
+    result = []
+    for day, start, end, delivery in sessions:
+        if one_pull_out_a_day and pull_out and delivery == Delivery.PULL_OUT:
+            result.append(Interval(day, 0, 24 * 60))
+        else:
+            result.append(Interval(day, start, end))
+    return result
 
 
 def lesson_busy(

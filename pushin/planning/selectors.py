@@ -16,6 +16,14 @@ from pushin.accounts.models import Role, User
 from pushin.caseload.access import students_visible_to
 from pushin.district.models import Provider, School, TravelTime
 from pushin.district.selectors import GridItem, WeekGrid, week_grid
+from pushin.planning.fit_marks import (
+    FitSummary,
+    GoalFits,
+    Serve,
+    domain_word,
+    fit_summary,
+    fit_table_scenario,
+)
 from pushin.planning.models import PlanRun, RunKind, ScheduledSession, StandingSchedule
 from pushin.planning.scenario_build import (
     EXCLUDED_WORDS,
@@ -29,13 +37,16 @@ from pushin.planning.week import PLAN_ID_PREFIX, week_scenario, week_session_pk
 from pushin.planning.words import REASON_WORDS, RULE_WORDS, NameBook, name_book
 from pushin.scheduling.changes import plan_changes
 from pushin.scheduling.plan import PLAN_FORMAT, PlannedSession, plan_from_dict
-from pushin.scheduling.scenario import scenario_to_dict
+from pushin.scheduling.scenario import Scenario, scenario_to_dict
 from pushin.scheduling.timeutil import DAY_INDEX, format_hhmm, format_span, parse_hhmm
 from pushin.sessions.models import DatedSession
 from pushin.timespans import minutes_of, monday_of, time_of
 from pushin.vocabulary import activity_label
 
 SCHOOL_COLOURS = 6
+# A planned session says three lines (time and activity, the goals it serves, room and
+# initials): at the timetable's 1.2 px a minute a 30-minute session showed two of them.
+PLAN_PX_PER_MINUTE = 2.0
 
 
 # --- Sessions on a week grid -------------------------------------------------------------
@@ -59,6 +70,8 @@ class SessionView:
     url: str = ""
     pk: int | None = None
     version: int | None = None  # a stored weekly session's (pushin/concurrency.py)
+    # Each student's focus goal and its fit, in the order of `initials` (fit_marks.py).
+    serves: tuple[Serve, ...] = ()
 
     @property
     def span(self) -> str:
@@ -68,6 +81,10 @@ class SessionView:
     def describe(self) -> str:
         who = ", ".join(self.names or self.initials)
         return f"{self.span}, {self.activity}, {self.room}: {who}"
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
 
 
 @dataclass(frozen=True)
@@ -109,8 +126,16 @@ def session_grid(
 ) -> WeekGrid:
     items = []
     for s in sessions:
-        label = f"{format_hhmm(s.start)} {s.activity}\n{s.room} · {' '.join(s.initials)}" + (
-            "\nPinned" if s.pinned else ""
+        # The goal each student's time serves and its fit, in the order of the initials.
+        goals = " · ".join(
+            (serve.domain or "no goal") + (f" {serve.fit_words}" if serve.fit is not None else "")
+            for serve in s.serves
+        )
+        label = (
+            f"{format_hhmm(s.start)} {s.activity}"
+            + (f"\n{goals}" if goals else "")
+            + f"\n{s.room} · {' '.join(s.initials)}"
+            + ("\nPinned" if s.pinned else "")
         )
         items.append(
             GridItem(
@@ -121,7 +146,8 @@ def session_grid(
                 css=f"plan-session {colours.get(s.school, 'school-0')}"
                 + (" pinned" if s.pinned else ""),
                 url=s.url,
-                title=f"{s.span} {s.activity}, {s.room} ({s.school_name})",
+                title=f"{s.span} {s.activity}, {s.room} ({s.school_name})"
+                + "".join(f"; {serve.initials}: {serve.goal_words}" for serve in s.serves),
             )
         )
     for leg in travel_legs(sessions, minutes_between):
@@ -132,12 +158,12 @@ def session_grid(
                 day=leg.day,
                 start=time_of(leg.start),
                 end=time_of(min(leg.start + leg.minutes, 24 * 60 - 1)),
-                label=f"Drive to {leg.to_school}, {leg.minutes} min",
+                label=f"{leg.minutes} min drive to {leg.to_school}",
                 css="plan-travel",
                 title=f"Travel to {leg.to_school}: {leg.minutes} minutes",
             )
         )
-    return week_grid(items)
+    return week_grid(items, px_per_minute=PLAN_PX_PER_MINUTE)
 
 
 def travel_map(district_id: int) -> dict[frozenset[str], int]:
@@ -191,6 +217,15 @@ class ProviderPlanView:
     scheduled_minutes: int
     mandated_minutes: int
 
+    @property
+    def fit(self) -> FitSummary:
+        return sessions_fit_summary(self.sessions)
+
+
+def sessions_fit_summary(sessions: Iterable[SessionView]) -> FitSummary:
+    """Student-minutes of `sessions` by the fit of the activity to the goal they serve."""
+    return fit_summary((v.minutes, serve) for v in sessions for serve in v.serves)
+
 
 @dataclass(frozen=True)
 class DiffLine:
@@ -218,8 +253,53 @@ class RunResult:
         return counts
 
 
+@dataclass(frozen=True)
+class PlanGoals:
+    """A run's fit table and each goal's domain as the scenario gives it (a goal with its
+    own fit has a synthetic domain, scenario_build.py), to weigh a plan's focus goals."""
+
+    table: Scenario
+    domains: dict[str, str]
+
+    @classmethod
+    def of(cls, scenario: Mapping[str, Any]) -> PlanGoals:
+        domains = {
+            goal["id"]: goal["domain"]
+            for student in scenario.get("students", [])
+            for goal in student.get("goals", [])
+        }
+        return cls(table=fit_table_scenario(scenario.get("fit") or {}), domains=domains)
+
+
+def _plan_serves(
+    session: Mapping[str, Any], book: NameBook, goals: PlanGoals | None, activity: str
+) -> tuple[Serve, ...]:
+    if goals is None:
+        return ()
+    focus = session.get("focus") or {}
+    pull_out = session.get("delivery") == "pull_out"
+    serves = []
+    for key in session["students"]:
+        goal = focus.get(key, "")
+        shown = book.initials.get(key, "?") != "?"  # the reader may see this student
+        domain = domain_word(book.goal_domains[goal]) if goal in book.goal_domains else ""
+        if domain and not shown:
+            domain = "a goal"
+        fit = None if pull_out else goals.table.fit_weight(goals.domains.get(goal, ""), activity)
+        serves.append(
+            Serve(
+                initials=book.initials.get(key, "?"),
+                name=book.name(key),
+                domain=domain,
+                fit=fit,
+                pull_out=pull_out,
+            )
+        )
+    return tuple(serves)
+
+
 def _views_of_plan_sessions(
-    sessions: Iterable[Mapping[str, Any]], book: NameBook
+    sessions: Iterable[Mapping[str, Any]], book: NameBook, goals: PlanGoals | None = None
 ) -> list[SessionView]:
     views = []
     for session in sessions:
@@ -241,6 +321,7 @@ def _views_of_plan_sessions(
                 activity=activity,
                 initials=tuple(book.initials.get(s, "?") for s in session["students"]),
                 names=tuple(book.name(s) for s in session["students"]),
+                serves=_plan_serves(session, book, goals, activity_id or ""),
             )
         )
     return sorted(views, key=lambda v: (DAY_INDEX.get(v.day, 9), v.start, v.ident))
@@ -277,7 +358,8 @@ def run_result(run: PlanRun, *, user: User) -> RunResult:
     plan = run.plan_data
     book = name_book(user=user, id_map=id_map, scenario=scenario)
     sessions = plan.get("sessions", [])
-    views = _views_of_plan_sessions(sessions, book)
+    goals = PlanGoals.of(scenario)
+    views = _views_of_plan_sessions(sessions, book, goals)
     colours = school_css(id_map.schools)
     minutes_between = {
         frozenset((leg["from"], leg["to"])): leg["minutes"]
@@ -331,7 +413,7 @@ def run_result(run: PlanRun, *, user: User) -> RunResult:
         result.errors = [book.words(line) for line in run.error.splitlines() if line.strip()]
     previous = scenario.get("previous_plan")
     if run.kind in (RunKind.REPLAN, RunKind.WEEK) and previous is not None:
-        before_views = _views_of_plan_sessions(previous.get("sessions", []), book)
+        before_views = _views_of_plan_sessions(previous.get("sessions", []), book, goals)
         result.diff = plan_diff(previous.get("sessions", []), sessions, before_views, views)
     return result
 
@@ -352,9 +434,31 @@ def _not_planned(id_map: IdMap, user: User) -> list[tuple[str, str]]:
 # --- The standing schedule ---------------------------------------------------------------
 
 
+def standing_serves(session: ScheduledSession, fits: GoalFits, *, names: bool) -> tuple[Serve, ...]:
+    """Each member's focus goal and its fit at the session's block (reads the members with
+    `student` and `focus_goal__fit_overrides` prefetched: schedule_sessions)."""
+    pull_out = session.delivery == "pull_out"
+    activity = session.block.activity if session.block else ""
+    return tuple(
+        Serve(
+            initials=m.student.initials,
+            name=m.student.full_name if names else "",
+            domain=domain_word(m.focus_goal.domain) if m.focus_goal else "",
+            fit=None if pull_out else fits.fit(m.focus_goal, activity),
+            pull_out=pull_out,
+        )
+        for m in session.members.all()
+    )
+
+
 def standing_views(
-    sessions: Sequence[ScheduledSession], *, with_urls: bool, names: bool
+    sessions: Sequence[ScheduledSession],
+    *,
+    with_urls: bool,
+    names: bool,
+    fits: GoalFits | None = None,
 ) -> list[SessionView]:
+    """`fits` given: each student's goal and fit too (`serves`)."""
     views = []
     for s in sessions:
         students = [m.student for m in s.members.all()]
@@ -377,6 +481,7 @@ def standing_views(
                 url=reverse("planning:session_move", args=[s.pk]) if with_urls else "",
                 pk=s.pk,
                 version=s.version,
+                serves=standing_serves(s, fits, names=names) if fits is not None else (),
             )
         )
     return views
@@ -388,6 +493,10 @@ class SchedulePage:
     sessions: list[SessionView]
     grid: WeekGrid | None
     history: Sequence[StandingSchedule] = ()
+
+    @property
+    def fit(self) -> FitSummary:
+        return sessions_fit_summary(self.sessions)
 
 
 def schedule_page(provider: Provider, *, editable: bool) -> SchedulePage:
@@ -402,8 +511,9 @@ def schedule_page(provider: Provider, *, editable: bool) -> SchedulePage:
     schedule = next((s for s in history if s.active), None)
     if schedule is None:
         return SchedulePage(schedule=None, sessions=[], grid=None, history=history)
-    rows = schedule_sessions(schedule)
-    views = standing_views(rows, with_urls=editable, names=True)
+    rows = schedule_sessions(schedule, with_fit=True)
+    fits = GoalFits(provider.district)
+    views = standing_views(rows, with_urls=editable, names=True, fits=fits)
     schools = School.objects.filter(district_id=provider.district_id).values_list("pk", flat=True)
     grid = session_grid(
         views,

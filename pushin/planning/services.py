@@ -33,6 +33,7 @@ from pushin.planning.models import (
     ScheduledSessionStudent,
     StandingSchedule,
 )
+from pushin.planning.move_offers import best_focus
 from pushin.planning.scenario_build import IdMap, scenario_build
 from pushin.planning.standing import schedule_as_plan, schedule_sessions
 from pushin.planning.validation import Problem, check_plan, schedule_problems
@@ -623,20 +624,6 @@ def _weekly_claim(session: ScheduledSession, version: int | None) -> None:
         raise EditConflict(WEEKLY_SESSION)
 
 
-def _best_focus(scenario: Scenario, key: str, current: str, activity: str) -> str:
-    """Keep the focus goal if it suits the activity, else the best-suited goal."""
-    student = scenario.student_by_id.get(key)
-    if student is None:
-        return current
-    if student.delivery == "pull_out":
-        return current or (student.goals[0].id if student.goals else "")
-    weights = {g.id: scenario.fit_weight(g.domain, activity) for g in student.goals}
-    if weights.get(current, 0.0) > 0:
-        return current
-    best = max(weights.items(), key=lambda item: item[1], default=(current, 0.0))
-    return best[0] if best[1] > 0 else current
-
-
 @transaction.atomic
 def session_move(
     *,
@@ -679,7 +666,7 @@ def session_move(
     for member in target.members.all():
         key = id_map.student_key(member.student_id, provider.pk) or f"st{member.student_id}"
         current = f"g{member.focus_goal_id}" if member.focus_goal_id else ""
-        chosen = _best_focus(scenario, key, current, block.activity)
+        chosen = best_focus(scenario, key, current, block.activity)
         if chosen != current and chosen in id_map.goals:
             member.focus_goal_id = id_map.goals[chosen]
             refocus.append((member, chosen))

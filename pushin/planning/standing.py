@@ -19,11 +19,15 @@ from pushin.timespans import minutes_of
 NOT_IN_SCHEDULE = Reason("capacity", "Not in the standing schedule.")
 
 
-def schedule_sessions(schedule: StandingSchedule) -> list[ScheduledSession]:
+def schedule_sessions(
+    schedule: StandingSchedule, *, with_fit: bool = False
+) -> list[ScheduledSession]:
     """The sessions of a schedule, Monday first, with everything a page or a check reads,
-    in a fixed number of queries."""
+    in a fixed number of queries; `with_fit`: the focus goals' own fit overrides too (one
+    query more), for pages that show each student's fit."""
+    goals = "members__focus_goal__fit_overrides" if with_fit else "members__focus_goal"
     rows = schedule.sessions.select_related("classroom__school", "block").prefetch_related(
-        "members__student", "members__focus_goal"
+        "members__student", goals
     )
     return sorted(rows, key=lambda s: (DAY_INDEX.get(s.day, 9), s.start, s.pk))
 

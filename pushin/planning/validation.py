@@ -25,8 +25,13 @@ class Problem:
     sessions: tuple[str, ...] = ()
 
     @property
-    def key(self) -> tuple[int, str]:
-        return (self.rule, self.message)
+    def key(self) -> tuple[int, str, tuple[str, ...]]:
+        """What makes two reports one problem: the rule, the message with its sessions'
+        ids blanked, and those sessions in any order. The checker names two sessions at
+        the same time in the order the plan lists them, which a week's stored sessions
+        need not keep (PostgreSQL returns rows in no set order)."""
+        blanked = self.renamed(dict.fromkeys(self.sessions, "#"))
+        return (self.rule, blanked.message, tuple(sorted(set(self.sessions))))
 
     def renamed(self, ids: Mapping[str, str]) -> Problem:
         """The same problem with plan session ids renamed (a week's stored session "d<pk>"

@@ -29,9 +29,11 @@ from pushin.planning.access import (
     can_plan_for,
     can_see_calendar_address,
     plan_run_for_user,
+    plan_run_to_decide,
     plannable_provider_for_user,
     scheduled_session_for_user,
 )
+from pushin.planning.fit_marks import GoalFits
 from pushin.planning.forms import (
     AcceptForm,
     CalendarForm,
@@ -50,6 +52,7 @@ from pushin.planning.models import (
     RunStatus,
     ScheduledSessionStudent,
 )
+from pushin.planning.move_offers import fit_warnings, move_offers
 from pushin.planning.scenario_build import IdMap
 from pushin.planning.words import RULE_WORDS, name_book
 from pushin.query import check_date_params
@@ -197,21 +200,6 @@ def replan(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("planning:run", pk=run.pk)
 
 
-@login_required
-@require_GET
-def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """While solving: progress, polled by htmx. When done: the plan, to accept or not."""
-    user = signed_in_user(request)
-    run = plan_run_for_user(user, pk)
-    if not run.is_finished:
-        return render(
-            request,
-            "planning/run_waiting.html",
-            {"run": run, "can_cancel": can_decide_run(signed_in_user(request), run)},
-        )
-    return _render_run(request, run)
-
-
 _STUDENT_KEY = re.compile(r"st(\d+)(?:-p\d+)?")  # a scenario's student id (scenario_build)
 
 
@@ -307,9 +295,7 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def run_accept(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
-    run = plan_run_for_user(user, pk)
-    if not can_decide_run(user, run):
-        raise PermissionDenied
+    run = plan_run_to_decide(user, pk)
     if run.kind == RunKind.WEEK:
         return _accept_week(request, run, user)
     form = AcceptForm(request.POST)
@@ -358,9 +344,7 @@ def _accept_week(request: HttpRequest, run: PlanRun, user: User) -> HttpResponse
 def run_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Stop a plan that is queued or running; the worker stops the solver."""
     user = signed_in_user(request)
-    run = plan_run_for_user(user, pk)
-    if not can_decide_run(user, run):
-        raise PermissionDenied
+    run = plan_run_to_decide(user, pk)
     try:
         services.plan_run_cancel(run=run, user=user)
     except services.AcceptRefused as error:
@@ -374,9 +358,7 @@ def run_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def run_reject(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
-    run = plan_run_for_user(user, pk)
-    if not can_decide_run(user, run):
-        raise PermissionDenied
+    run = plan_run_to_decide(user, pk)
     try:
         services.plan_reject(run=run, user=user)
     except services.AcceptRefused as error:
@@ -415,15 +397,17 @@ def session_move(request: HttpRequest, pk: int) -> HttpResponse:
     """Move a session to another block or start; the engine's checker judges the move."""
     user = signed_in_user(request)
     session = scheduled_session_for_user(user, pk, replaced_too=request.method == "POST")
-    form = MoveForm(request.POST or None, session=session)
+    offers = move_offers(session)
+    form = MoveForm(request.POST or None, session=session, offers=offers)
     refused: list[str] = []
     status = 200
     if request.method == "POST" and form.is_valid():
+        block = form.cleaned_data["block"]
         try:
             services.session_move(
                 session=session,
                 user=user,
-                block=form.cleaned_data["block"],
+                block=block,
                 start=form.cleaned_data["start"],
                 pin=form.cleaned_data["pin"],
                 version=form.cleaned_data["version"],
@@ -435,9 +419,17 @@ def session_move(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(conflict))
             status = 409
         else:
-            messages.success(request, "Moved. The schedule still passes every rule.")
+            poorer = fit_warnings(offers, block.pk)
+            if poorer:
+                messages.warning(
+                    request,
+                    "Moved, to a poorer fit: " + " ".join(poorer) + " It passes every rule.",
+                )
+            else:
+                messages.success(request, "Moved. The schedule still passes every rule.")
             return redirect("planning:schedule", pk=session.schedule.provider_id)
-    view = selectors.standing_views([session], with_urls=False, names=True)[0]
+    fits = GoalFits(session.schedule.provider.district)
+    view = selectors.standing_views([offers.session], with_urls=False, names=True, fits=fits)[0]
     audit_reads(
         actor=user,
         student_ids=session.members.values_list("student_id", flat=True),
@@ -447,7 +439,7 @@ def session_move(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "planning/session_move.html",
-        {"session": session, "view": view, "form": form, "refused": refused},
+        {"session": session, "view": view, "form": form, "refused": refused, "offers": offers},
         status=status if status != 200 else 400 if refused or form.errors else 200,
     )
 

@@ -54,6 +54,7 @@ RULE_WORDS: dict[int, str] = {
 
 REASON_WORDS: dict[str, str] = {
     "no_fitting_block": "No class activity in the week suits the goals",
+    "below_min_fit": "No time at an activity that fits the goal well enough",
     "provider_unavailable": "The provider is not free when the activities that fit happen",
     "student_unavailable": "The student is elsewhere when the activities that fit happen",
     "capacity": "The fitting times are taken by other students' sessions",
@@ -77,6 +78,7 @@ class NameBook:
     initials: dict[str, str] = field(default_factory=dict)
     activities: dict[str, str] = field(default_factory=dict)  # block id -> activity id
     room_school: dict[str, str] = field(default_factory=dict)  # classroom id -> school id
+    goal_domains: dict[str, str] = field(default_factory=dict)  # goal id -> its real domain
 
     def name(self, ident: str) -> str:
         return self.names.get(ident, ident)
@@ -154,6 +156,7 @@ def name_book(*, user: User | None, id_map: IdMap, scenario: Mapping[str, Any]) 
         book.names[f"p{provider.pk}"] = provider.user.display_name
     for goal in Goal.objects.filter(pk__in=set(id_map.goals.values())).only("pk", "domain"):
         book.names[f"g{goal.pk}"] = f"the {domain_label(goal.domain).lower()} goal"
+        book.goal_domains[f"g{goal.pk}"] = goal.domain
         book.names[f"goal-{goal.pk}"] = f"{domain_label(goal.domain).lower()} (this goal's own fit)"
     blocks = [dict(b) for room in scenario.get("classrooms", []) for b in room.get("blocks", [])]
     known = {b["id"] for b in blocks}

@@ -1,3 +1,5 @@
 from .cli import main
 
-raise SystemExit(main())
+# Guarded: a district plan's process pool (spawn) imports this module again in each child.
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -11,7 +11,9 @@ begins. Two guards, used by the web app's worker and by the command line:
 - `solve_bounded` runs the solve in a child process (spawned, so the worker's memory and
   threads are not inherited) with an address-space limit and a wall-clock deadline. A run
   past either ends as `SolveTooLarge` / `SolveOutOfTime` and the caller goes on; a caller
-  can also stop it (`should_stop`), e.g. when the provider cancels the run.
+  can also stop it (`should_stop`), e.g. when the provider cancels the run, follow the
+  best plan so far (`on_progress`, at most every `progress_seconds`) and start from an
+  earlier plan (`start_from`, "keep improving"; see anytime.py).
 
 Limits (documented in docs/solver-limits.md): by default 1,500 students and 300,000
 candidate sessions per run, 4 GiB of address space and the time limit plus a margin.
@@ -154,33 +156,69 @@ def _child(
     seed: int,
     memory_mb: int,
     parent_pid: int,
+    progress_seconds: float | None = None,
+    start_from: dict[str, Any] | None = None,
 ) -> None:
-    """The solve, in its own process: the answer goes back through `conn`."""
+    """The solve, in its own process: the answer goes back through `conn`, and with
+    `progress_seconds` the best plan so far, at most that often. It is sent from the
+    engine's report itself (CP-SAT's solution callback, or between stages): a thread of
+    its own would not run while CP-SAT holds the interpreter during a stage. A report
+    within `progress_seconds` of the last one sent is dropped (the next one, the end of
+    the stage or the final plan say more)."""
     _die_with_parent(parent_pid)
     import resource
 
     # The solver's libraries are loaded first: the limit is for the work, not the code.
-    from .plan import plan_to_dict
+    from .anytime import Anytime, Progress, progress_plan
+    from .district import needs_district, plan_district
+    from .plan import plan_from_dict, plan_to_dict
     from .scenario import parse_scenario
     from .solve import solve
 
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    last_sent = [-math.inf]
+
+    def send_progress(progress: Progress) -> None:
+        assert progress_seconds is not None
+        now = time.monotonic()
+        if now - last_sent[0] < progress_seconds:
+            return
+        last_sent[0] = now
+        conn.send(("progress", plan_to_dict(progress_plan(scenario, progress))))
+
     try:
         try:
             scenario = parse_scenario(scenario_data)
-            plan = solve(scenario, time_limit=time_limit, workers=workers, seed=seed)
+            anytime = None
+            if progress_seconds is not None or start_from is not None:
+                anytime = Anytime(
+                    on_progress=None if progress_seconds is None else send_progress,
+                    start_from=plan_from_dict(start_from).sessions if start_from else (),
+                )
+            if needs_district(scenario):
+                # A child on several caseloads: a district plan (district.py), each provider
+                # with the whole time limit, one after another (a daemonic process starts
+                # no pool); the best-so-far progress comes at the end only.
+                plan = plan_district(
+                    scenario, time_limit=time_limit, workers=workers, seed=seed
+                ).plan
+            else:
+                plan = solve(
+                    scenario, time_limit=time_limit, workers=workers, seed=seed, anytime=anytime
+                )
             conn.send(("plan", plan_to_dict(plan)))
         except ScenarioError as error:
             conn.send(("scenario", [(issue.path, issue.message) for issue in error.errors]))
         except Exception as error:  # the parent reports it; the traceback is for the log
             if _out_of_memory(error):
-                conn.send(("too_large", f"the solve needed more than {memory_mb:,} MB of memory"))
-            else:
-                conn.send(("error", f"{type(error).__name__}: {error}\n{traceback.format_exc()}"))
+                # The exit code says it, with nothing allocated: under the cap, with the
+                # model still held by the traceback, malloc can spin for good (seen: one
+                # run in three hung until its deadline building an answer or an exception).
+                os._exit(OUT_OF_MEMORY_EXIT)
+            conn.send(("error", f"{type(error).__name__}: {error}\n{traceback.format_exc()}"))
     except MemoryError:
-        # Out of memory again while answering: the exit code says it instead.
-        os._exit(OUT_OF_MEMORY_EXIT)
+        os._exit(OUT_OF_MEMORY_EXIT)  # out of memory even to report another error
     finally:
         conn.close()
 
@@ -195,19 +233,42 @@ def solve_bounded(
     wall_seconds: float | None = None,
     should_stop: Callable[[], bool] = lambda: False,
     poll_seconds: float = 0.5,
+    on_progress: Callable[[dict[str, Any]], None] | None = None,
+    progress_seconds: float = 1.0,
+    start_from: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Solve in a child process; returns the pushin-plan/1 dict. Raises TooLarge (out of
     memory), OutOfTime (past the deadline), Cancelled (`should_stop()` said so),
     ScenarioError (the engine refused the input, e.g. a pin it cannot keep) or SolveError
-    (anything else the child reported or died of)."""
-    deadline = time.monotonic() + (
+    (anything else the child reported or died of). `on_progress` gets the best plan so
+    far (a `feasible` pushin-plan/1 dict) at most every `progress_seconds`; `start_from`,
+    a plan of the same scenario to start from."""
+    from .district import district_seconds
+
+    wall = (
         wall_seconds if wall_seconds is not None else time_limit * WALL_FACTOR + WALL_MARGIN_SECONDS
     )
+    # A district plan solves each provider with the whole time limit, one after another:
+    # its deadline grows with them (any other keeps the one given).
+    district = district_seconds(scenario_data, time_limit)
+    if district:
+        wall = max(wall, district * WALL_FACTOR + WALL_MARGIN_SECONDS)
+    deadline = time.monotonic() + wall
     context = multiprocessing.get_context("spawn")
     parent, child = context.Pipe(duplex=False)
     process = context.Process(
         target=_child,
-        args=(child, scenario_data, time_limit, workers, seed, memory_mb, os.getpid()),
+        args=(
+            child,
+            scenario_data,
+            time_limit,
+            workers,
+            seed,
+            memory_mb,
+            os.getpid(),
+            progress_seconds if on_progress is not None else None,
+            start_from,
+        ),
         daemon=True,
     )
     process.start()
@@ -222,12 +283,14 @@ def solve_bounded(
                 if kind == "plan":
                     assert isinstance(payload, dict)
                     return payload
-                if kind == "too_large":
-                    raise TooLarge(str(payload))
-                if kind == "scenario":
+                if kind == "progress":
+                    if on_progress is not None:
+                        on_progress(payload)
+                elif kind == "scenario":
                     raise ScenarioError([ScenarioIssue(path, message) for path, message in payload])
-                raise SolveError(str(payload))
-            if not process.is_alive():
+                else:
+                    raise SolveError(str(payload))
+            elif not process.is_alive():
                 break
             if should_stop():
                 raise Cancelled("cancelled")

@@ -58,11 +58,12 @@ class StudentSlot:
 
 
 def best_goal(scenario: Scenario, student: Student, activity: str) -> tuple[str, float] | None:
-    """The student's goal that fits `activity` best (push-in), or None if none fits."""
+    """The student's goal that fits `activity` best (push-in), or None if none fits (above
+    0 and at least the scenario's `min_fit`)."""
     best: tuple[str, float] | None = None
     for goal in student.goals:
         weight = scenario.fit_weight(goal.domain, activity)
-        if weight > 0 and (best is None or weight > best[1]):
+        if scenario.fits(weight) and (best is None or weight > best[1]):
             best = (goal.id, weight)
     return best
 

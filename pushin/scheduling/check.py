@@ -38,6 +38,7 @@ def check_plan(scenario: Scenario, plan: Plan) -> list[Violation]:
     _rule6_minutes(scenario, plan, known, found)
     _rule7_identity(scenario, plan, found)
     _rule8_stats(scenario, plan, known, found)
+    _rule9_persons(scenario, known, found)
     return found
 
 
@@ -108,6 +109,14 @@ def _rule2_fit(scenario: Scenario, session: PlannedSession, found: list[Violatio
             weight = scenario.fit_table.get(goal.domain, {}).get(block.activity, 0.0)
             if weight <= 0:
                 found.append(Violation(2, f"{label}: {goal.id} does not fit {where}"))
+            elif weight < scenario.min_fit:
+                found.append(
+                    Violation(
+                        2,
+                        f"{label}: {goal.id} fits {where} at {weight:g}, "
+                        f"below min_fit {scenario.min_fit:g}",
+                    )
+                )
 
 
 def _rule3_members(scenario: Scenario, session: PlannedSession, found: list[Violation]) -> None:
@@ -162,7 +171,7 @@ def _rule4_provider(
         per_day[(session.provider, session.day)].append(session)
     for (provider_id, day), day_sessions in per_day.items():
         provider = scenario.provider_by_id[provider_id]
-        ordered = sorted(day_sessions, key=lambda s: (s.start, s.end))
+        ordered = sorted(day_sessions, key=lambda s: (s.start, s.end, s.id))
         for index, a in enumerate(ordered):
             for b in ordered[index + 1 :]:
                 if b.start < a.end:
@@ -340,3 +349,14 @@ def _rule8_stats(
         found.append(Violation(8, f"stats.fit_minutes is {stats.fit_minutes}, should be {fit:.2f}"))
     if plan.status == "optimal" and stats.bound is not None:
         found.append(Violation(8, "stats.bound must be null when the plan is optimal"))
+
+
+def _rule9_persons(
+    scenario: Scenario, sessions: list[PlannedSession], found: list[Violation]
+) -> None:
+    """One person on several caseloads: never two sessions at once; with
+    `one_pull_out_a_day`, one pull-out a day."""
+    from .district import person_clashes
+
+    for clash in person_clashes(scenario, sessions):
+        found.append(Violation(9, clash.message()))

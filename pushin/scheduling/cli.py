@@ -48,7 +48,24 @@ def _plan(args: argparse.Namespace) -> int:
             check_size(scenario, SizeLimits(args.max_students, args.max_candidates))
         except TooLarge as error:
             raise ScenarioError([ScenarioIssue("$.students", f"too large: {error}")]) from None
-        plan = solve(scenario, time_limit=args.time_limit, workers=args.workers, seed=args.seed)
+        if args.district:
+            from .district import plan_district
+
+            plan = plan_district(
+                scenario,
+                time_limit=args.time_limit,
+                workers=args.workers or 1,
+                seed=args.seed,
+                processes=args.processes,
+            ).plan
+        else:
+            plan = solve(
+                scenario,
+                time_limit=args.time_limit,
+                workers=args.workers or 2,
+                seed=args.seed,
+                deterministic_limit=args.deterministic_limit,
+            )
     except ScenarioError as error:
         messages = [str(issue) for issue in error.errors]
         _write_json(plan_to_dict(Plan(status="invalid_input", errors=tuple(messages))), args.output)
@@ -63,6 +80,15 @@ def _plan(args: argparse.Namespace) -> int:
         f"({stats.solve_seconds:.1f} s)",
         file=sys.stderr,
     )
+    for row in stats.extra.get("district", {}).get("providers", []):
+        alone, district = row["alone"], row["district"]
+        print(
+            f"  {row['provider']}: alone shortfall {alone['shortfall_minutes']} min, fit "
+            f"{alone['fit_minutes']:g}; district shortfall {district['shortfall_minutes']} min, "
+            f"fit {district['fit_minutes']:g} ({row['how']}"
+            f"{', worse than alone' if row['worse_than_alone'] else ''})",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -96,6 +122,10 @@ def _generate(args: argparse.Namespace) -> int:
         providers=args.providers or providers,
         seed=args.seed,
     )
+    if args.shared:
+        from .district import share_students
+
+        scenario = share_students(scenario, share=args.shared, seed=args.seed)
     _write_json(scenario_to_dict(scenario), args.output)
     return 0
 
@@ -108,8 +138,30 @@ def _parser() -> argparse.ArgumentParser:
     plan = commands.add_parser("plan", help="solve a scenario into a plan")
     plan.add_argument("scenario")
     plan.add_argument("--previous", help="the plan in force (re-plan)")
-    plan.add_argument("--time-limit", type=float, default=30.0)
-    plan.add_argument("--workers", type=int, default=2)
+    plan.add_argument(
+        "--time-limit",
+        type=float,
+        default=30.0,
+        help="seconds; all of them are used unless every objective level is proven first",
+    )
+    plan.add_argument(
+        "--deterministic-limit",
+        type=float,
+        help="CP-SAT deterministic time instead (the same plan on any machine and load for "
+        "a seed and worker count; --time-limit is then only a safety net)",
+    )
+    plan.add_argument(
+        "--workers", type=int, help="CP-SAT workers per solve (default 2; 1 with --district)"
+    )
+    plan.add_argument(
+        "--district",
+        action="store_true",
+        help="plan each provider alone (--time-limit each, several at once) and combine: "
+        "never worse for a provider than alone; needed when students have several providers",
+    )
+    plan.add_argument(
+        "--processes", type=int, help="with --district: solves at once (default: cores / workers)"
+    )
     plan.add_argument("--seed", type=int, default=0)
     plan.add_argument(
         "--max-students", type=int, default=MAX_STUDENTS, help="refuse larger scenarios"
@@ -132,6 +184,13 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--schools", type=int)
     generate.add_argument("--providers", type=int)
     generate.add_argument("--seed", type=int, default=0)
+    generate.add_argument(
+        "--shared",
+        type=float,
+        default=0.0,
+        help="share of students also on another provider's caseload (a second entry, the "
+        "same person; needs two providers)",
+    )
     generate.add_argument("-o", "--output", default="-")
     generate.set_defaults(run=_generate)
     return parser

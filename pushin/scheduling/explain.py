@@ -82,6 +82,8 @@ def _reasons(
     goals = ", ".join(goal.domain.replace("_", " ") for goal in student.goals)
     what = "is open for pull-out" if student.delivery == "pull_out" else f"fits {goals}"
     fit_days = {b.day for b in fitting}
+    if len(fit_days) < needed and (below := _below_min_fit(scenario, student, fitting)):
+        return [below]
     if len(fit_days) < needed:
         return [
             Reason(
@@ -130,6 +132,37 @@ def _reasons(
             )
         )
     return reasons
+
+
+def _below_min_fit(scenario: Scenario, student: Student, fitting: Sequence[Block]) -> Reason | None:
+    """With `min_fit` set: the days it closes (blocks that fit a goal, but less well),
+    or None when it closes none."""
+    if student.delivery != "push_in" or scenario.min_fit <= 0:
+        return None
+    room = scenario.classroom_by_id[student.classroom]
+    length = student.session_minutes
+    lower: list[tuple[Block, float]] = []
+    for block in room.blocks:
+        if block in fitting or not len(grid_starts(scenario, block, length)):
+            continue
+        weight = max(scenario.fit_weight(g.domain, block.activity) for g in student.goals)
+        if weight > 0:
+            lower.append((block, weight))
+    fit_days = {b.day for b in fitting}
+    if not {b.day for b, _ in lower} - fit_days:
+        return None
+    goals = ", ".join(goal.domain.replace("_", " ") for goal in student.goals)
+    shown = "; ".join(f"{_describe(scenario, student, b)} fits at {w:g}" for b, w in lower[:3]) + (
+        f" (and {len(lower) - 3} more)" if len(lower) > 3 else ""
+    )
+    return Reason(
+        "below_min_fit",
+        f"No time at an activity that fits the goal ({goals}) at min_fit "
+        f"{scenario.min_fit:g} or better: only {_days(fit_days)} "
+        f"{'has' if len(fit_days) == 1 else 'have'} such a {length}-minute block in "
+        f"{_room_words(scenario, student.classroom)}, and {student.sessions_needed} sessions "
+        f"a week are mandated. Below min_fit: {shown}.",
+    )
 
 
 def _first_of(notes: list[str], days: set[str]) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .changes import plan_changes
-from .plan import PlannedSession
+from .plan import PlannedSession, Stats
 from .scenario import Scenario
 from .timeutil import DAY_INDEX
 
@@ -74,3 +74,28 @@ def travel_of(scenario: Scenario, sessions: Sequence[PlannedSession]) -> int:
         schools = [scenario.classroom_by_id[s.classroom].school for s in day_sessions]
         total += sum(scenario.travel_minutes(a, b) for a, b in itertools.pairwise(schools))
     return total
+
+
+def stats_of(
+    measures: Measures,
+    *,
+    sessions: int,
+    seconds: float,
+    bound: float | None,
+    unproven_level: str | None,
+    extra: Mapping[str, object],
+) -> Stats:
+    """A plan's stats from its measures (one place for the engine and district plans)."""
+    return Stats(
+        mandated_minutes=measures.mandated_minutes,
+        scheduled_minutes=measures.scheduled_minutes,
+        shortfall_minutes=measures.shortfall_minutes,
+        sessions=sessions,
+        travel_minutes=measures.travel_minutes,
+        fit_minutes=measures.fit_minutes,
+        moved_sessions=measures.moved_sessions,
+        solve_seconds=seconds,
+        bound=bound,
+        unproven_level=unproven_level,
+        extra=extra,
+    )

@@ -157,3 +157,50 @@ class Packer:
         for other in removed:
             self.add(other)
         return False
+
+
+def improve_fit(
+    scenario: Scenario,
+    candidates: Sequence[Candidate],
+    values: Sequence[int],
+    keep: set[int],
+    stop_at: float = math.inf,
+    rounds: int = 3,
+) -> list[int]:
+    """Hill climbing on fit that leaves every earlier level as it is: a chosen session
+    (not in `keep`: pins, sessions kept from the previous plan) moves to the candidate of
+    the same students with the most fit that fits beside the others, when it has more.
+    The same students mean the same minutes, so shortfall does not change. Deterministic
+    (fixed orders); `stop_at` is a wall-clock safety net only."""
+    packer = Packer(scenario, candidates)
+    for candidate, value in zip(candidates, values, strict=True):
+        if value:
+            packer.add(candidate)
+    same_students: dict[tuple[str, ...], list[Candidate]] = defaultdict(list)
+    for c in candidates:
+        same_students[c.students].append(c)
+    for options in same_students.values():
+        options.sort(key=lambda c: (-c.fit_scaled, -c.preference, c.index))
+    for _ in range(rounds):
+        improved = False
+        for index in sorted(packer.chosen):
+            if time.perf_counter() > stop_at:
+                break
+            current = candidates[index]
+            if index in keep or index not in packer.chosen_set:
+                continue
+            packer.remove(current)
+            moved = False
+            for option in same_students[current.students]:
+                if option.fit_scaled <= current.fit_scaled:
+                    break
+                if packer.try_add(option):
+                    moved = True
+                    break
+            if moved:
+                improved = True
+            else:
+                packer.add(current)
+        if not improved:
+            break
+    return [1 if c.index in packer.chosen_set else 0 for c in candidates]

@@ -14,6 +14,7 @@ STATUSES = ("optimal", "feasible", "invalid_input")
 DELIVERIES = ("push_in", "pull_out")
 REASON_CODES = (
     "no_fitting_block",
+    "below_min_fit",
     "provider_unavailable",
     "student_unavailable",
     "capacity",

@@ -47,32 +47,10 @@ def relax_shortfall(
     (GLOP warm-starts after bound changes) and repeat for `rounds` rounds.
     `stop_at` (a `time.perf_counter()` value) is a wall-clock safety net for overloaded
     machines: no new round starts after it."""
-    solver = pywraplp.Solver.CreateSolver("GLOP")
-    if solver is None:
+    built = _lp_of(schedule)
+    if built is None:
         return None
-    proto = schedule.model.proto
-    infinity = solver.infinity()
-    variables = []
-    for var in proto.variables:
-        domain = list(var.domain)
-        variables.append(solver.NumVar(domain[0], domain[-1], ""))
-    for ct in proto.constraints:
-        if len(ct.enforcement_literal):
-            continue  # a relaxation may drop constraints
-        if ct.has_at_most_one():
-            row = solver.Constraint(-infinity, 1)
-            _add_literals(row, variables, ct.at_most_one.literals)
-        elif ct.has_bool_or():
-            negated = sum(1 for literal in ct.bool_or.literals if literal < 0)
-            row = solver.Constraint(1 - negated, infinity)
-            _add_literals(row, variables, ct.bool_or.literals)
-        elif ct.has_linear():
-            domain = list(ct.linear.domain)
-            low = domain[0] if domain[0] > -(2**62) else -infinity
-            high = domain[-1] if domain[-1] < 2**62 else infinity
-            row = solver.Constraint(low, high)
-            for var, coeff in zip(ct.linear.vars, ct.linear.coeffs, strict=True):
-                row.SetCoefficient(variables[var], coeff)
+    solver, variables = built
     objective = solver.Objective()
     for candidate in schedule.candidates:
         objective.SetCoefficient(
@@ -107,6 +85,62 @@ def relax_shortfall(
             break
         values = [v.solution_value() for v in x]
     return Relaxation(max(0, mandated - most), first, dive)
+
+
+def _lp_of(
+    schedule: ScheduleModel,
+) -> tuple[pywraplp.Solver, list[pywraplp.Variable]] | None:
+    """GLOP's relaxation of the CP-SAT model as it is now (every constraint added so far,
+    stage fixings included; constraints with enforcement literals are dropped)."""
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    if solver is None:
+        return None
+    proto = schedule.model.proto
+    infinity = solver.infinity()
+    variables = []
+    for var in proto.variables:
+        domain = list(var.domain)
+        variables.append(solver.NumVar(domain[0], domain[-1], ""))
+    for ct in proto.constraints:
+        if len(ct.enforcement_literal):
+            continue  # a relaxation may drop constraints
+        if ct.has_at_most_one():
+            row = solver.Constraint(-infinity, 1)
+            _add_literals(row, variables, ct.at_most_one.literals)
+        elif ct.has_bool_or():
+            negated = sum(1 for literal in ct.bool_or.literals if literal < 0)
+            row = solver.Constraint(1 - negated, infinity)
+            _add_literals(row, variables, ct.bool_or.literals)
+        elif ct.has_linear():
+            domain = list(ct.linear.domain)
+            low = domain[0] if domain[0] > -(2**62) else -infinity
+            high = domain[-1] if domain[-1] < 2**62 else infinity
+            row = solver.Constraint(low, high)
+            for var, coeff in zip(ct.linear.vars, ct.linear.coeffs, strict=True):
+                row.SetCoefficient(variables[var], coeff)
+    return solver, variables
+
+
+def relax_level(
+    schedule: ScheduleModel, weights: Sequence[int], maximize: bool
+) -> tuple[float, list[float]] | None:
+    """The LP bound of "weights x candidates" (a proven bound on the level: no plan of the
+    model as it is now does better) and each candidate's LP value; None if GLOP fails."""
+    built = _lp_of(schedule)
+    if built is None:
+        return None
+    solver, variables = built
+    objective = solver.Objective()
+    for candidate, weight in zip(schedule.candidates, weights, strict=True):
+        if weight:
+            objective.SetCoefficient(variables[schedule.x[candidate.index].index], weight)
+    if maximize:
+        objective.SetMaximization()
+    else:
+        objective.SetMinimization()
+    if solver.Solve() != pywraplp.Solver.OPTIMAL:
+        return None
+    return objective.Value(), [variables[var.index].solution_value() for var in schedule.x]
 
 
 def _add_literals(

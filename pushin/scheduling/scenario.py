@@ -237,6 +237,9 @@ class Student:
     max_group: int = 3
     comfort: str | None = None
     unavailable: tuple[Interval, ...] = ()
+    # Entries with one `person` are one child on several providers' caseloads (one entry
+    # per provider); None: the entry's own id. docs/scenario-format.md, "Several providers".
+    person: str | None = None
 
     @property
     def sessions_needed(self) -> int:
@@ -256,6 +259,11 @@ class Scenario:
     fit: Mapping[str, Mapping[str, float]] = field(default_factory=dict, hash=False)
     pull_out_activities: tuple[str, ...] = DEFAULT_PULL_OUT_ACTIVITIES
     pinned: tuple[str, ...] = ()
+    # The least fit a push-in session may have for its focus goal (0: any fit above 0).
+    min_fit: float = 0.0
+    # A person served by several providers has at most one pull-out session a day across
+    # them (docs/scenario-format.md, "Several providers").
+    one_pull_out_a_day: bool = False
     previous_plan: Plan | None = None
 
     @cached_property
@@ -267,6 +275,10 @@ class Scenario:
 
     def fit_weight(self, domain: str, activity: str) -> float:
         return self.fit_table.get(domain, {}).get(activity, 0.0)
+
+    def fits(self, weight: float) -> bool:
+        """Rule 2's test of a push-in session's fit: above 0 and at least `min_fit`."""
+        return weight > 0 and weight >= self.min_fit
 
     @cached_property
     def school_by_id(self) -> dict[str, School]:
@@ -353,6 +365,10 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
         "pull_out_activities": list(scenario.pull_out_activities),
         "students": [_student_to_dict(student) for student in scenario.students],
     }
+    if scenario.min_fit:
+        result["min_fit"] = scenario.min_fit
+    if scenario.one_pull_out_a_day:
+        result["one_pull_out_a_day"] = True
     if scenario.pinned:
         result["pinned"] = list(scenario.pinned)
     if scenario.previous_plan is not None:
@@ -403,4 +419,6 @@ def _student_to_dict(student: Student) -> dict[str, Any]:
         result["comfort"] = student.comfort
     if student.unavailable:
         result["unavailable"] = [_span(item) for item in student.unavailable]
+    if student.person:
+        result["person"] = student.person
     return result

@@ -36,6 +36,8 @@ _TOP_OPTIONAL = (
     "room_change_minutes",
     "fit",
     "pull_out_activities",
+    "min_fit",
+    "one_pull_out_a_day",
     "pinned",
     "previous_plan",
 )
@@ -81,6 +83,8 @@ def read_scenario(reader: Reader, data: object) -> Scenario | None:
         else (DEFAULT_PULL_OUT_ACTIVITIES),
         pinned=pinned,
         previous_plan=previous,
+        min_fit=_read_min_fit(reader, raw),
+        one_pull_out_a_day=_read_flag(reader, raw, "one_pull_out_a_day"),
     )
     _check_travel_complete(reader, scenario)
     return scenario
@@ -225,6 +229,27 @@ def _read_classrooms(
     return tuple(rooms)
 
 
+def _read_flag(reader: Reader, raw: Mapping[str, Any], key: str) -> bool:
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        reader.error(f"$.{key}", f"expected true or false, got {value!r}")
+        return False
+    return value
+
+
+def _read_min_fit(reader: Reader, raw: Mapping[str, Any]) -> float:
+    if "min_fit" not in raw:
+        return 0.0
+    value = raw["min_fit"]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        reader.error("$.min_fit", f"expected a number between 0 and 1, got {value!r}")
+        return 0.0
+    if not 0.0 <= value <= 1.0:
+        reader.error("$.min_fit", f"min_fit {value} is not in [0, 1]")
+        return 0.0
+    return float(value)
+
+
 def _read_fit(reader: Reader, raw: Mapping[str, Any]) -> dict[str, dict[str, float]]:
     fit: dict[str, dict[str, float]] = {}
     data = raw.get("fit", {})
@@ -258,7 +283,8 @@ def _read_students(
     seen: dict[str, str] = {}
     students = []
     required = ["id", "classroom", "provider", "goals", "minutes_per_week", "session_minutes"]
-    optional = ["delivery", "grouping", "max_group", "comfort", "unavailable"]
+    optional = ["delivery", "grouping", "max_group", "comfort", "unavailable", "person"]
+    provider_of_person: dict[tuple[str, str], str] = {}
     for path, item in reader.items(raw, "students", "$"):
         data = reader.obj(item, path, required, optional)
         if data is None:
@@ -298,6 +324,15 @@ def _read_students(
                 f"{path}.minutes_per_week",
                 f"{weekly} needs more than one session a day ({len(DAYS)} days)",
             )
+        person = reader.optional_string(data, "person", path)
+        if provider:
+            twice = provider_of_person.get((person or ident, provider))
+            if twice is not None:
+                reader.error(
+                    f"{path}.person",
+                    f"{twice!r} is the same person with the same provider {provider!r}",
+                )
+            provider_of_person[(person or ident, provider)] = ident
         students.append(
             Student(
                 id=ident,
@@ -311,6 +346,7 @@ def _read_students(
                 max_group=reader.integer(data, "max_group", path, default=3, minimum=1),
                 comfort=reader.optional_choice(data, "comfort", path, COMFORTS),
                 unavailable=_read_intervals(reader, data, "unavailable", path),
+                person=person,
             )
         )
     return tuple(students)

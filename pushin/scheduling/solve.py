@@ -9,20 +9,23 @@ plan is `feasible` with that level's best proven bound.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from . import anytime as _anytime
 from .candidates import FIT_SCALE, Candidate, CandidateBuilder, enumerate_candidates
 from .explain import explain_shortfalls
 from .jsonread import ScenarioError, ScenarioIssue
-from .metrics import measure
+from .lns import improve_by_days
+from .metrics import measure, stats_of
 from .model import LinearExpr, ScheduleModel
-from .packing import Packer
-from .plan import Plan, PlannedSession, Stats
-from .relax import lp_order, relax_shortfall
+from .packing import Packer, improve_fit
+from .plan import Plan, PlannedSession
+from .relax import lp_order, relax_level, relax_shortfall
 from .scenario import Scenario
 
 
@@ -50,26 +53,34 @@ def _levels(scenario: Scenario) -> list[Level]:
     return levels
 
 
-# How a caller's wall-clock `time_limit` becomes deterministic budgets (see solve()).
-# Measured on the 2-core machine (2 interleaved workers, `small`): 0.27 deterministic
-# units per wall second at load 2, about 0.3 per CPU-second of the process. 0.3 keeps the
-# deterministic budget, not the wall clock, the one that stops a stage on a quiet
-# machine (check `wall_capped_stages` in the plan's stats; recalibrate if not empty).
-DETERMINISTIC_PER_SECOND = 0.3
+# How a caller's `time_limit` and `deterministic_limit` become stage budgets: see solve().
+UNLIMITED_DETERMINISTIC = 1e9
 # Python work per candidate: enumeration, model building, hint, explanation, and each
 # stage's model copy and presolve (which CP-SAT does not count as deterministic time).
 OVERHEAD_SECONDS_PER_CANDIDATE = 1e-4
 MIN_STAGE_DETERMINISTIC = 0.05
 MIN_STAGE_SECONDS = 0.05
 PRESOLVE_MIN_DETERMINISTIC = 0.5
+PRESOLVE_MIN_SECONDS = 1.5  # presolve costs up to a second of wall time per stage
 STOP_BELOW_DETERMINISTIC = 0.05  # a stage's share under which the rest is skipped
+STOP_BELOW_SECONDS = 0.15  # the same, by wall
 # Local search on the starting plan (Packer.improve), under the same kind of rule.
 LOCAL_SEARCH_SECONDS_PER_CANDIDATE = 6e-5
 LOCAL_SEARCH_SHARE = 0.15  # below this wall-clock safety net a stage is not started
+LOCAL_SEARCH_KEEP = 0.25  # the share of the time limit it leaves for the levels' search
 # The LP relaxation (relax.py) costs about this much per candidate; it runs when that is
 # at most LP_SHARE of the time limit (a rule on the input only, so still deterministic).
 LP_SECONDS_PER_CANDIDATE = 1.2e-4
+# Two days at a time (lns.py) before CP-SAT's whole-week search, on the levels where it
+# pays: this share of the level's budget (wall or deterministic), if at least the minimum.
+LNS_LEVELS = ("shortfall", "fit_minutes")
+LNS_SHARE = 0.75
+LNS_MIN_SECONDS = 1.0
 LP_SHARE = 0.4
+# LP diving (relax.py) before the local search: measured on `small` (seed 0), the dive
+# costs more than the LP itself and its plan improves less under Packer.improve (330 ->
+# 300 minutes short) than the plain LP-order packing does (450 -> 180), so it is off.
+LP_DIVE_ROUNDS = 0
 
 
 def solve(
@@ -79,25 +90,30 @@ def solve(
     workers: int = 2,
     seed: int = 0,
     deterministic_limit: float | None = None,
+    anytime: _anytime.Anytime | None = None,
 ) -> Plan:
     """The best plan within `time_limit` seconds; raises ScenarioError on bad pins.
 
-    Deterministic for a fixed seed and worker count. How `time_limit` (seconds, the
-    whole call: candidates, LP, every stage, explanations) becomes stage budgets:
-    - the Python work is estimated from the number of candidates only
-      (OVERHEAD_SECONDS_PER_CANDIDATE, plus LP_SECONDS_PER_CANDIDATE when the LP
-      relaxation runs, which it does when that estimate is at most LP_SHARE of the limit);
-    - the rest (at least 20 % of the limit) times DETERMINISTIC_PER_SECOND is the
-      deterministic-time budget, shared among the objective levels by `Level.share`; time
-      a proven level does not use passes to the later ones;
-    - each stage stops on `max_deterministic_time` with interleaved workers
-      (`interleave_search`), so the plan depends on the input, seed and worker count only;
-    - the wall clock is a safety net: each stage also gets `max_time_in_seconds` (twice its
-      share of the seconds left before the deadline, minus a small reserve for writing the
-      plan), so an overloaded machine still answers in about `time_limit` seconds (then,
-      and only then, two runs may differ).
-    `deterministic_limit`, when given, replaces the budget derived from `time_limit`
-    (`time_limit` then only bounds the wall clock) and always runs the LP relaxation.
+    Two ways to spend the time (`stats.budget` says which one a plan used):
+    - `time_limit` alone ("wall"): the whole time is used unless every level is proven
+      first. Each objective level gets its `Level.share` of the seconds left before the
+      deadline (minus a small reserve for writing the plan) as CP-SAT's
+      `max_time_in_seconds`; a level proven early passes its time on to the later ones.
+      The plan depends on how fast the machine is at that moment: a fixed
+      deterministic-time rate (the former DETERMINISTIC_PER_SECOND) left a third to a half
+      of the time unused on a quiet machine and cut stages short on a loaded one, so it
+      is gone from this mode. `wall_capped_stages` lists the levels the clock stopped.
+    - `deterministic_limit` ("deterministic"): that much CP-SAT deterministic time,
+      shared among the levels by `Level.share` (time a proven level does not use passes
+      on), with interleaved workers (`interleave_search`), so the plan depends on the
+      input, seed and worker count only; `time_limit` is then a wall-clock safety net
+      (twice a stage's share of the seconds left), and a stage it stops is listed in
+      `wall_capped_stages` (only then can two runs differ). It always runs the LP
+      relaxation.
+    The Python work (candidates, LP, hints, explanations) is estimated from the number of
+    candidates (OVERHEAD_SECONDS_PER_CANDIDATE, LP_SECONDS_PER_CANDIDATE): the LP runs
+    when its estimate is at most LP_SHARE of the limit.
+    `anytime` (anytime.py): the best plan so far as it improves, and a plan to start from.
     """
     started = time.perf_counter()
     deadline = started + time_limit
@@ -109,32 +125,50 @@ def solve(
     overhead = OVERHEAD_SECONDS_PER_CANDIDATE * len(candidates)
     relaxation = None
     lp_cost = LP_SECONDS_PER_CANDIDATE * len(candidates)
-    if lp_cost <= LP_SHARE * time_limit or deterministic_limit is not None:
+    use_lp = lp_cost <= LP_SHARE * time_limit or deterministic_limit is not None
+    if use_lp:
         mandated = sum(s.minutes_per_week for s in scenario.students)
         packer = _start_packer(scenario, candidates, schedule, pinned)
         relaxation = relax_shortfall(
-            schedule, mandated, packer, stop_at=_safety_net(deadline, time_limit, lp_cost)
+            schedule,
+            mandated,
+            packer,
+            rounds=LP_DIVE_ROUNDS,
+            stop_at=_safety_net(deadline, time_limit, lp_cost),
         )
         overhead += lp_cost
     order = lp_order(candidates, relaxation.values) if relaxation else None
     values = _initial_hint(scenario, candidates, schedule, pinned, order)
-    if relaxation is not None:  # the LP dive's plan, completed, if it is better
+    if relaxation is not None and relaxation.dive:  # the LP dive's plan, if it is better
         packer.try_add_all(order or ())
         dived = [1 if c.index in packer.chosen_set else 0 for c in candidates]
         if _scheduled(candidates, dived) > _scheduled(candidates, values):
             values = dived
+    values = _anytime.start_from(anytime, scenario, builder, pinned, values)
+    # The starting plan is the first best plan so far (the local search may take most of
+    # the time limit), and again once the local search has improved it.
+    watch = _anytime.watch(anytime, candidates, [var.index for var in schedule.x])
+    if watch is not None:
+        watch.settled("start", values, {})
     if LOCAL_SEARCH_SECONDS_PER_CANDIDATE * len(candidates) <= LOCAL_SEARCH_SHARE * time_limit:
         search_cost = LOCAL_SEARCH_SECONDS_PER_CANDIDATE * len(candidates)
         values = _improve(
-            scenario, candidates, values, pinned, _safety_net(deadline, time_limit, search_cost)
+            scenario,
+            candidates,
+            values,
+            pinned,
+            # the local search is worth more than the whole-week search (small, seed 0:
+            # 450 -> 180 minutes short), so it may take up to three quarters of the time
+            _safety_net(deadline, time_limit, search_cost, keep=LOCAL_SEARCH_KEEP),
         )
         overhead += search_cost
+    if watch is not None:
+        watch.settled("start", values, {})
     known: dict[str, int] = {}
     if relaxation is not None:
         known["shortfall"] = relaxation.shortfall_bound
-    deterministic_total = DETERMINISTIC_PER_SECOND * max(0.2 * time_limit, time_limit - overhead)
-    if deterministic_limit is not None:
-        deterministic_total = deterministic_limit
+    by_wall = deterministic_limit is None
+    deterministic_total = UNLIMITED_DETERMINISTIC if by_wall else float(deterministic_limit or 0)
     reserve = min(0.1 * overhead, 0.1 * time_limit)  # wall seconds kept for the plan
 
     levels = _levels(scenario)
@@ -148,6 +182,9 @@ def solve(
     wall_capped: list[str] = []  # stages the wall clock, not the budget, cut short
     for number, level in enumerate(levels):
         stage_share = remaining_det * level.share / remaining_share
+        if by_wall:  # in seconds, against the same floor
+            wall_share = (deadline - reserve - time.perf_counter()) * level.share / remaining_share
+            stage_share = wall_share * STOP_BELOW_DETERMINISTIC / STOP_BELOW_SECONDS
         cheap = level.name == "moved_sessions"  # no search when the previous plan stays
         if unproven is not None and stage_share < STOP_BELOW_DETERMINISTIC and not cheap:
             # The plan is `feasible` anyway and too little budget is left to change it:
@@ -157,21 +194,64 @@ def solve(
         stage_start = time.perf_counter()
         fraction = level.share / remaining_share
         det_budget = max(MIN_STAGE_DETERMINISTIC, remaining_det * fraction)
-        # Wall-clock safety net: twice the stage's share of what is left, so that a slow
-        # stage on a loaded machine cannot starve the later ones.
+        # By wall: the stage's share of what is left. Deterministic: a safety net of twice
+        # that, so that a slow stage on a loaded machine cannot starve the later ones.
         wall_left = deadline - reserve - stage_start
-        wall_budget = wall_left if fraction >= 0.5 else 2 * fraction * wall_left
+        wall_budget = fraction * wall_left if by_wall else min(wall_left, 2 * fraction * wall_left)
         remaining_share -= level.share
         expression = level.expression(schedule)
         sign = -1 if level.maximize else 1
         target = _known_bound(scenario, schedule, level.name)
+        if level.name == "fit_minutes" and use_lp and lp_cost <= LP_SHARE * _left(deadline):
+            # The LP bound of the fit level with the levels before it fixed: far tighter
+            # than each student's best days (fit_ceiling), and CP-SAT rarely proves it.
+            lp = relax_level(schedule, [c.fit_scaled for c in candidates], maximize=True)
+            if lp is not None:
+                known[level.name] = math.floor(lp[0] + 1e-6)
         if level.name in known:
-            target = max(known[level.name], target or 0)
+            bounds = [b for b in (known[level.name], target) if b is not None]
+            target = min(bounds) if level.maximize else max(bounds)
+        if level.name == "fit_minutes":  # more fit at the same minutes, kept sessions kept
+            keep = {c.index for c in pinned} | set(schedule.keepable.values())
+            values = improve_fit(
+                scenario,
+                candidates,
+                values,
+                keep,
+                _safety_net(deadline, time_limit, 1e-5 * len(candidates), keep=0),
+            )
+            full_hint = {}
         incumbent = [candidates[i] for i, value in enumerate(values) if value]
         incumbent_value = sign * _level_value(scenario, schedule, level.name, incumbent)
         proven_bound: float | None = None
         det_used = 0.0
         wall_budget -= time.perf_counter() - stage_start  # building the level
+        lns_seconds = LNS_SHARE * wall_budget
+        if (
+            level.name in LNS_LEVELS
+            and scenario.previous_plan is None  # re-plans: few moves matter more
+            and not (target is not None and incumbent_value <= sign * target)
+            and (lns_seconds >= LNS_MIN_SECONDS or not by_wall)
+        ):
+            lns_start = time.perf_counter()
+            values, det_used, clock_stopped = improve_by_days(
+                scenario,
+                candidates,
+                values,
+                {c.index for c in pinned},
+                stop_at=lns_start + lns_seconds,
+                deterministic=None if by_wall else LNS_SHARE * det_budget,
+                workers=workers,
+                seed=seed,
+                on_better=_reporter(watch, level.name, stage_values),
+            )
+            full_hint = {}
+            if clock_stopped and not by_wall:
+                wall_capped.append(level.name)
+            det_budget = max(MIN_STAGE_DETERMINISTIC, det_budget - det_used)
+            wall_budget -= time.perf_counter() - lns_start
+            incumbent = [candidates[i] for i, value in enumerate(values) if value]
+            incumbent_value = sign * _level_value(scenario, schedule, level.name, incumbent)
         if target is not None and incumbent_value <= sign * target:
             # The incumbent meets a bound proven without search: nothing to search.
             best, status = incumbent_value, cp_model.OPTIMAL
@@ -184,11 +264,20 @@ def solve(
             schedule.model.minimize(sign * expression)
             _set_hint(schedule, values, full_hint)
             solver = cp_model.CpSolver()
-            _configure(solver, det_budget, wall_budget, workers, seed)
-            status = solver.solve(schedule.model)
-            det_used = solver.deterministic_time
-            if status != cp_model.OPTIMAL and det_used < 0.99 * det_budget:
-                wall_capped.append(level.name)  # stopped by the safety net, not the budget
+            _configure(solver, det_budget, wall_budget, workers, seed, by_wall=by_wall)
+            status = solver.solve(
+                schedule.model,
+                None
+                if watch is None
+                else watch.stage(
+                    level.name, sign, level.scale, incumbent_value, target, stage_values
+                ),
+            )
+            det_used += solver.deterministic_time
+            if status != cp_model.OPTIMAL and (
+                by_wall or solver.deterministic_time < 0.99 * det_budget
+            ):
+                wall_capped.append(level.name)  # stopped by the clock, not a det. budget
             solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
             if solved and (status == cp_model.OPTIMAL or solver.objective_value <= incumbent_value):
                 values = [int(solver.value(var)) for var in schedule.x]
@@ -199,7 +288,8 @@ def solve(
                 status = cp_model.FEASIBLE
             if solved:
                 proven_bound = solver.best_objective_bound
-        remaining_det = max(0.0, remaining_det - det_used)
+        if not by_wall:
+            remaining_det = max(0.0, remaining_det - det_used)
         stage_deterministic[level.name] = round(det_used, 3)
         if status == cp_model.FEASIBLE:
             proven = proven_bound if proven_bound is not None else -float("inf")
@@ -215,6 +305,8 @@ def solve(
         else:
             schedule.model.add(sign * expression <= best)
         stage_seconds[level.name] = round(time.perf_counter() - stage_start, 3)
+        if watch is not None:
+            watch.settled(level.name, values, stage_values)
         forced = unproven is None and _plan_is_forced(schedule, level.name, values)
         if status == cp_model.OPTIMAL and forced:
             for later in levels[number + 1 :]:
@@ -231,24 +323,51 @@ def solve(
         unproven=unproven,
         extra={
             "candidates": len(candidates),
+            "budget": "wall" if by_wall else "deterministic",
+            "time_limit": time_limit,
             "stage_seconds": stage_seconds,
             "stage_deterministic_time": stage_deterministic,
             "deterministic_time": round(sum(stage_deterministic.values()), 3),
             # empty: the plan depends only on the input, seed and workers
-            "wall_capped_stages": wall_capped,
+            "wall_capped_stages": list(dict.fromkeys(wall_capped)),
             # level -> [value, best proven bound], in the level's reported unit
             "stage_values": stage_values,
         },
     )
 
 
+def _left(deadline: float) -> float:
+    return max(0.0, deadline - time.perf_counter())
+
+
+def _reporter(
+    watch: _anytime.Watch | None, level: str, stage_values: dict[str, list[float]]
+) -> Callable[[list[int]], None] | None:
+    """Each better plan the two-day search finds, to an anytime listener."""
+    if watch is None:
+        return None
+    listener = watch
+
+    def report(values: list[int]) -> None:
+        listener.settled(level, values, stage_values)
+
+    return report
+
+
 def _configure(
-    solver: cp_model.CpSolver, deterministic: float, seconds: float, workers: int, seed: int
+    solver: cp_model.CpSolver,
+    deterministic: float,
+    seconds: float,
+    workers: int,
+    seed: int,
+    *,
+    by_wall: bool = False,
 ) -> None:
     params = solver.parameters
-    params.max_deterministic_time = deterministic
-    # Safety net only: on a normal machine the deterministic budget decides, so the
-    # result does not depend on load.
+    if not by_wall:
+        params.max_deterministic_time = deterministic
+    # By wall: the budget. Deterministic: a safety net only (on a normal machine the
+    # deterministic budget decides, so the result does not depend on load).
     params.max_time_in_seconds = max(0.05, seconds)
     params.num_workers = workers
     params.random_seed = seed
@@ -261,7 +380,9 @@ def _configure(
     # Presolve costs up to a second of wall time per stage that CP-SAT does not count as
     # deterministic time; with a small budget the search from the complete hint is better
     # use of it (a rule on the budget only, so still deterministic).
-    params.cp_model_presolve = deterministic >= PRESOLVE_MIN_DETERMINISTIC
+    params.cp_model_presolve = (
+        seconds >= PRESOLVE_MIN_SECONDS if by_wall else deterministic >= PRESOLVE_MIN_DETERMINISTIC
+    )
 
 
 def _set_hint(schedule: ScheduleModel, values: Sequence[int], full: dict[int, int]) -> None:
@@ -275,9 +396,15 @@ def _set_hint(schedule: ScheduleModel, values: Sequence[int], full: dict[int, in
         full.get(var.index) == value for var, value in zip(schedule.x, values, strict=True)
     ):
         complete = {**full, **complete}
-    pairs = sorted(complete.items())
-    hint.vars.extend(index for index, _ in pairs)
-    hint.values.extend(value for _, value in pairs)
+    # Only whole values within int64 (a value of any other kind once reached here on a
+    # loaded machine's bench run and made extend() raise; a hint may leave variables out).
+    pairs = [
+        (index, int(value))
+        for index, value in sorted(complete.items())
+        if float(value).is_integer() and abs(value) < 2**62
+    ]
+    hint.vars.extend([index for index, _ in pairs])
+    hint.values.extend([value for _, value in pairs])
 
 
 def _plan_is_forced(schedule: ScheduleModel, name: str, values: Sequence[int]) -> bool:
@@ -361,10 +488,11 @@ def _pinned_candidates(scenario: Scenario, builder: CandidateBuilder) -> list[Ca
     return result
 
 
-def _safety_net(deadline: float, time_limit: float, estimate: float) -> float:
+def _safety_net(deadline: float, time_limit: float, estimate: float, keep: float = 0.5) -> float:
     """When a Python step with this estimated cost must stop on an overloaded machine:
-    three times the estimate from now, but leaving half the time limit for the search."""
-    return min(time.perf_counter() + 3 * estimate, deadline - 0.5 * time_limit)
+    three times the estimate from now, but leaving `keep` of the time limit for what
+    follows."""
+    return min(time.perf_counter() + 3 * estimate, deadline - keep * time_limit)
 
 
 def _improve(
@@ -499,15 +627,10 @@ def build_plan(
         status=status,
         sessions=tuple(sessions),
         shortfalls=tuple(shortfalls),
-        stats=Stats(
-            mandated_minutes=measures.mandated_minutes,
-            scheduled_minutes=measures.scheduled_minutes,
-            shortfall_minutes=measures.shortfall_minutes,
+        stats=stats_of(
+            measures,
             sessions=len(sessions),
-            travel_minutes=measures.travel_minutes,
-            fit_minutes=measures.fit_minutes,
-            moved_sessions=measures.moved_sessions,
-            solve_seconds=round(seconds, 3),
+            seconds=round(seconds, 3),
             bound=bound,
             unproven_level=unproven[0] if unproven else None,
             extra=stats_extra,

@@ -20,6 +20,7 @@ from pushin.caseload.models import IEP, FitWeight, Goal, GoalFitOverride
 from pushin.collaboration.models import StudentStrategy
 from pushin.district.models import Closure, District, ExceptionKind, Provider, TimetableException
 from pushin.district.models import TravelTime as TravelRow
+from pushin.planning.fit_marks import GoalFits, Serve, domain_word
 from pushin.sessions.models import (
     Amendment,
     Attendance,
@@ -31,7 +32,7 @@ from pushin.sessions.models import (
 )
 from pushin.sessions.services import data_kind_for
 from pushin.timespans import minutes_of, monday_of
-from pushin.vocabulary import SHORT_REASON_CHOICES, Activity, Domain, activity_label
+from pushin.vocabulary import SHORT_REASON_CHOICES, Activity, Delivery, Domain, activity_label
 
 # --- Words --------------------------------------------------------------------------------
 
@@ -249,6 +250,7 @@ def _records(*, with_data: bool) -> QuerySet[SessionStudent]:
     records = SessionStudent.objects.select_related(
         "student", "focus_goal", "strategy"
     ).prefetch_related(
+        "focus_goal__fit_overrides",
         Prefetch("student__ieps", queryset=IEP.objects.prefetch_related("goals")),
         Prefetch(
             "student__strategies",
@@ -299,17 +301,41 @@ class RecordView:
     record: SessionStudent
     goals: list[Goal]
     strategies: list[StudentStrategy]
+    # The goal the time serves and the fit of the class activity to it (fit_marks.py).
+    serve: Serve | None = None
 
     @property
     def student(self) -> Any:
         return self.record.student
 
 
-def _record_view(record: SessionStudent, day: dt.date) -> RecordView:
+def _record_view(
+    record: SessionStudent,
+    day: dt.date,
+    *,
+    session: DatedSession | None = None,
+    fits: GoalFits | None = None,
+) -> RecordView:
+    """`session` and `fits` given: with the goal the time serves and its fit."""
     return RecordView(
         record=record,
         goals=goal_choices(record, day),
         strategies=list(record.student.strategies.all()),
+        serve=record_serve(record, session, fits) if session is not None and fits else None,
+    )
+
+
+def record_serve(record: SessionStudent, session: DatedSession, fits: GoalFits) -> Serve:
+    """The record's focus goal in a word and the fit of the session's activity to it
+    (none for pull-out time). Reads `focus_goal__fit_overrides` (prefetched by `_records`)."""
+    pull_out = session.delivery == Delivery.PULL_OUT
+    goal = record.focus_goal
+    return Serve(
+        initials=record.student.initials,
+        name="",
+        domain=domain_word(goal.domain) if goal is not None else "",
+        fit=None if pull_out or goal is None else fits.fit(goal, session.activity),
+        pull_out=pull_out,
     )
 
 
@@ -365,7 +391,7 @@ def no_school_reason(
     return f"No school: {closure.name}." if closure else ""
 
 
-def _cards(sessions: Sequence[DatedSession]) -> list[SessionCard]:
+def _cards(sessions: Sequence[DatedSession], fits: GoalFits) -> list[SessionCard]:
     flags = session_flags(sessions)
     legs = travel_legs(sessions)
     return [
@@ -373,7 +399,7 @@ def _cards(sessions: Sequence[DatedSession]) -> list[SessionCard]:
             session=s,
             flags=flags.get(s.pk, []),
             travel=legs.get(s.pk),
-            records=[_record_view(r, s.date) for r in s.members.all()],
+            records=[_record_view(r, s.date, session=s, fits=fits) for r in s.members.all()],
         )
         for s in sessions
     ]
@@ -386,7 +412,7 @@ def today_page(provider: Provider, *, day: dt.date, today: dt.date) -> TodayPage
     return TodayPage(
         day=day,
         today=today,
-        cards=_cards(sessions),
+        cards=_cards(sessions, GoalFits(provider.district)),
         strip=[
             StripDay(date=d, selected=d == day, today=d == today)
             for d in (monday + dt.timedelta(days=i) for i in range(5))
@@ -426,7 +452,7 @@ def week_page(provider: Provider, *, monday: dt.date, today: dt.date) -> WeekPag
     """Monday to Friday: each day's sessions with their flags, before the provider goes."""
     friday = monday + dt.timedelta(days=4)
     sessions = list(sessions_of(provider, monday, friday))
-    cards = _cards(sessions)
+    cards = _cards(sessions, GoalFits(provider.district))
     district = provider.district
     closures = list(Closure.objects.filter(district=district, start__lte=friday, end__gte=monday))
     days = []
@@ -631,10 +657,17 @@ def _shown(field_name: str, value: Any, goals: dict[int, Goal], strategies: dict
     return str(value)
 
 
-def record_detail(record: SessionStudent, day: dt.date) -> RecordDetail:
+def record_detail(
+    record: SessionStudent,
+    day: dt.date,
+    *,
+    session: DatedSession | None = None,
+    fits: GoalFits | None = None,
+) -> RecordDetail:
     """One record with its data, summary and amendment history (reads the prefetches of
-    `_records_prefetch(with_data=True)`)."""
-    view = _record_view(record, day)
+    `_records_prefetch(with_data=True)`); with `session` and `fits`, the goal its time
+    serves and the fit."""
+    view = _record_view(record, day, session=session, fits=fits)
     points = list(record.data.all())
     amendments = list(record.amendments.all())
     goals = {g.pk: g for g in view.goals}
@@ -706,7 +739,8 @@ def record_of(session: DatedSession, record_pk: int) -> RecordDetail | None:
     if record is None:
         return None
     record.session = session
-    return record_detail(record, session.date)
+    fits = GoalFits(session.provider.district)
+    return record_detail(record, session.date, session=session, fits=fits)
 
 
 def records_in(records: Iterable[RecordDetail]) -> list[SessionStudent]:

@@ -8,7 +8,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from pushin.district.models import ActivityBlock
 from pushin.planning.models import ScheduledSession, StandingSchedule
+from pushin.vocabulary import Activity, Weekday
 from tests.browser.fixtures import screenshot, sign_in
 from tests.factories import World, make_world
 from tests.planning.conftest import give_availability
@@ -46,11 +48,20 @@ def test_plan_accept_and_move_a_session(page: Page, plan_world: World) -> None:
     assert dt.time(9) <= monday.start, "inside Monday's writing block"
     assert monday.end <= dt.time(9, 45), "inside Monday's writing block"
 
-    # A move that breaks a rule (a second session on Thursday for the same student) is refused.
+    # A move that breaks a rule (a second session on Thursday for the same student) is
+    # refused. The form offers only free blocks that fit the goal: Thursday's math (added
+    # after the plan was accepted) is one.
+    ActivityBlock.objects.create(
+        classroom=world.classroom,
+        day=Weekday.THU,
+        start=dt.time(13),
+        end=dt.time(13, 45),
+        activity=Activity.MATH,
+    )
     page.goto(reverse("planning:session_move", args=[monday.pk]))
     thursday_block = page.locator("select[name=block] option", has_text="Thursday")
     page.select_option("select[name=block]", value=thursday_block.get_attribute("value"))
-    page.fill("input[name=start]", "10:00")
+    page.fill("input[name=start]", "13:00")
     page.get_by_role("button", name="Move").click()
     expect(page.get_by_role("alert")).to_contain_text("Not moved")
     screenshot(page, "plan-move-refused")

@@ -20,6 +20,7 @@ from pushin.caseload.alerts import (
     Severity,
     caseload_alerts,
     caseload_alerts_for,
+    ieps_by_student,
 )
 from pushin.caseload.models import IEP, Student
 from pushin.ids import encode_id
@@ -177,8 +178,8 @@ def test_inactive_students_are_not_alerted(world: World) -> None:
     assert _alerts(world.provider.user) == []
     assert _alerts(world.admin) == []
     # Even when handed an inactive student directly.
-    loaded = Student.objects.prefetch_related("ieps").filter(pk=world.student.pk)
-    assert not caseload_alerts(loaded, today=TODAY)
+    loaded = Student.objects.filter(pk=world.student.pk)
+    assert not caseload_alerts(loaded, ieps=ieps_by_student([world.student.pk]), today=TODAY)
 
 
 # --- Who is alerted -----------------------------------------------------------------------

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from pushin.caseload.models import IEP, MandateVersion
+from pushin.caseload.models import IEP, MandateVersion, Service
 from pushin.ids import encode_id
 from pushin.vocabulary import Comfort
 from tests.caseload.personas import PERSONAS, is_login_redirect, persona_user
@@ -34,7 +34,7 @@ SEES = {
 
 
 def refs(response) -> set[str]:
-    return {row.student.ref for row in response.context["caseload"].rows}
+    return {s.ref for s in response.context["caseload"].students}
 
 
 @pytest.mark.parametrize("name", PERSONAS)
@@ -56,9 +56,25 @@ def test_row_shows_the_mandate_at_a_glance_and_links_by_pk(world, login):
     assert "Room 2A" in html
     assert "Maple Elementary" in html
     assert "Provider Tester" in html
-    row = response.context["caseload"].rows[0]
+    row = response.context["caseload"].page[0]
     assert row.weekly_minutes == 60
     assert response.context["caseload"].weekly_minutes == 60
+
+
+@pytest.mark.parametrize(
+    ("fields", "words"),
+    [
+        ({}, "60 min/week push-in, 30-min sessions, individual"),
+        (
+            {"frequency": "month", "delivery": "pull_out", "grouping": "group_ok"},
+            "60 min/month pull-out, 30-min sessions, group ok (up to 3)",
+        ),
+        ({"frequency": "iep_period", "minutes": 600}, "600 min/IEP period push-in, 30-min"),
+    ],
+)
+def test_the_mandate_at_a_glance(fields, words):
+    version = MandateVersion(**{"minutes": 60, "session_minutes": 30, **fields})
+    assert version.glance().startswith(words)
 
 
 def test_weekly_minutes_follow_the_version_in_force(world, login):
@@ -70,7 +86,7 @@ def test_weekly_minutes_follow_the_version_in_force(world, login):
         frequency="month",
         session_minutes=30,
     )
-    row = login(world.provider.user).get(URL).context["caseload"].rows[0]
+    row = login(world.provider.user).get(URL).context["caseload"].page[0]
     # 120 min/month = 27.7 min/week -> one 30-minute session.
     assert row.weekly_minutes == 30
 
@@ -136,16 +152,17 @@ def test_caseload_of_sixty_students_has_no_n_plus_one(world, login, django_asser
         student = make_student(ref=f"N-{i:03d}", classroom=room, provider=provider)
         student.providers.add(world.other_provider)
     client = login(provider.user)
-    # 12 for the list (13 with a filter, which looks its school up), +1 for the
+    # 13 for the list (14 with a filter, which looks its school up; the total minutes of
+    # all are read as value rows, the page's mandates as objects), +1 for the
     # unread-notifications badge in the provider's nav, +1 for the read's audit entries
     # (one insert for all the students shown), +2 for the alerts' progress reports due
     # (the provider, the district's periods: none here; with a period due, two more,
     # tests/progress/reports/test_report_alerts.py).
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         response = client.get(URL)
     assert response.context["caseload"].student_count == 62
     assert response.context["caseload"].weekly_minutes == 62 * 60
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         response = client.get(URL, {"school": encode_id(world.school.pk)})
     assert response.context["caseload"].student_count == 31
 
@@ -181,6 +198,52 @@ def test_a_long_caseload_is_shown_fifty_students_a_page(world, login):
     # A page past the end (or not a number) shows the last (or the first) one.
     assert client.get(URL, {"page": 9}).context["caseload"].page.number == 2
     assert client.get(URL, {"page": "x"}).context["caseload"].page.number == 1
+
+
+def test_the_total_is_the_sum_of_every_pages_rows(world, login):
+    # The total is read as value rows, the rows as objects: both take the version shown
+    # today (in force, or the first before any is) of the current IEP only.
+    provider = _busy_provider(world, 55)
+    today = timezone.localdate()
+    services = {
+        s.iep.student.ref: s
+        for s in Service.objects.select_related("iep__student").filter(
+            iep__student__providers=provider
+        )
+    }
+    changes = [  # (student, starts, minutes, frequency)
+        ("N-001", today - dt.timedelta(days=1), 120, "month"),
+        ("N-002", today + dt.timedelta(days=5), 90, "week"),
+        ("N-053", today, 20, "week"),
+    ]
+    for ref, starts, minutes, frequency in changes:
+        MandateVersion.objects.create(
+            service=services[ref],
+            effective_from=starts,
+            minutes=minutes,
+            frequency=frequency,
+            session_minutes=30,
+        )
+    # N-054's only version starts later: the first version is shown.
+    MandateVersion.objects.filter(service=services["N-054"]).update(
+        effective_from=today + dt.timedelta(days=3), minutes=45, session_minutes=15
+    )
+    # N-004's only IEP ended: the latest IEP's mandate is still the one shown.
+    IEP.objects.filter(student__ref="N-004").update(
+        start=today - dt.timedelta(days=400), end=today - dt.timedelta(days=30)
+    )
+    client = login(provider.user)
+    first = client.get(URL).context["caseload"]
+    second = client.get(URL, {"page": 2}).context["caseload"]
+    rows = [*first.page, *second.page]
+    assert len(rows) == 55
+    by_ref = {row.student.ref: row.weekly_minutes for row in rows}
+    assert by_ref["N-001"] == 30  # 120 a month: one 30-minute session a week
+    assert by_ref["N-002"] == 60  # the 90 start later
+    assert by_ref["N-053"] == 30  # 20 today: one session
+    assert by_ref["N-054"] == 45
+    assert by_ref["N-004"] == 60
+    assert first.weekly_minutes == sum(by_ref.values()) == second.weekly_minutes
 
 
 def test_page_links_keep_the_filters(world, login):

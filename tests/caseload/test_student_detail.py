@@ -154,3 +154,13 @@ def test_student_page_queries_do_not_grow_with_goals(world, login, django_assert
     client = login(world.provider.user)
     with django_assert_max_num_queries(21):
         client.get(url(world.student))
+
+
+@pytest.mark.parametrize(
+    ("grade", "words"), [("K", "Kindergarten"), ("18-22", "Transition program (18-22)")]
+)
+def test_the_grade_is_in_words(world, login, grade, words):
+    world.student.grade = grade
+    world.student.save(update_fields=["grade"])
+    page = login(world.provider.user).get(url(world.student)).content.decode()
+    assert f"<dt>Grade</dt><dd>{words}</dd>" in page

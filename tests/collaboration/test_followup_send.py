@@ -194,7 +194,7 @@ def test_a_teacher_without_an_email_address_still_gets_it_in_push_in(world: Worl
     followup.refresh_from_db()
     assert followup.last_error == "The teacher has no e-mail address on record."
     assert mail.outbox == []
-    assert followups.teacher_followups(user=world.teacher) == [followup]
+    assert list(followups.teacher_followups(user=world.teacher)) == [followup]
 
 
 def test_acknowledge_tells_the_provider_once(world: World) -> None:

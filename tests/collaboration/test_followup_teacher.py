@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from pushin.accounts.models import AuditAction, AuditEntry
-from pushin.collaboration.followups import teacher_followups
+from pushin.collaboration.followups import TEACHER_PAGE_SIZE, teacher_followups
 from pushin.collaboration.models import FollowUp, FollowUpReply, FollowUpStatus, Notification
 from tests.caseload.personas import HTMX, PERSONAS, is_login_redirect, persona_user
 from tests.collaboration.followup_factories import sent_followup
@@ -75,11 +75,11 @@ def test_drafts_never_reach_the_teacher(world: World, login) -> None:
 
 def test_a_queued_or_failed_follow_up_is_already_in_the_portal(world: World) -> None:
     followup = sent_followup(world, status=FollowUpStatus.QUEUED)
-    assert teacher_followups(user=world.teacher) == [followup]
+    assert list(teacher_followups(user=world.teacher)) == [followup]
     FollowUp.objects.filter(pk=followup.pk).update(status=FollowUpStatus.FAILED)
-    assert teacher_followups(user=world.teacher) == [followup]
-    assert teacher_followups(user=world.para) == []
-    assert teacher_followups(user=world.provider.user) == []
+    assert list(teacher_followups(user=world.teacher)) == [followup]
+    assert list(teacher_followups(user=world.para)) == []
+    assert list(teacher_followups(user=world.provider.user)) == []
 
 
 def test_acknowledge_without_javascript_returns_to_the_portal(world: World, login) -> None:
@@ -165,3 +165,35 @@ def test_the_inbox_has_no_n_plus_one(world: World, login, django_assert_max_num_
     with django_assert_max_num_queries(12):
         response = client.get(reverse("followups:inbox"))
     assert response.content.decode().count('class="card followup"') == 11
+
+
+def test_older_notes_are_reached_page_by_page(world: World, login) -> None:
+    first = sent_followup(world)
+    for i in range(TEACHER_PAGE_SIZE):  # 21 in all: one more than a page
+        FollowUp.objects.create(
+            session=first.session,
+            author=world.provider.user,
+            teacher=world.teacher,
+            subject=f"Follow-up {i}",
+            body=f"Note number {i}.",
+            status=FollowUpStatus.SENT,
+        )
+    client = login(world.teacher)
+
+    def reads_of_the_first() -> int:
+        return AuditEntry.objects.filter(
+            action=AuditAction.READ, object_type="collaboration.followup", object_id=str(first.pk)
+        ).count()
+
+    portal = client.get(reverse("collaboration:portal_home"), follow=True).content.decode()
+    assert reads_of_the_first() == 0  # only the notes shown are audited as read
+    assert "Note number 19." in portal  # the newest first
+    assert first.body not in portal
+    older = reverse("followups:inbox") + "?page=2"
+    assert f'href="{older}">Older notes</a>' in portal
+    assert "(21 in all)" in portal
+    second = client.get(older).content.decode()
+    assert first.body in second
+    assert "Note number 19." not in second
+    assert "Page 2 of 2" in second
+    assert reads_of_the_first() > 0

@@ -511,6 +511,10 @@ def rich_world(capture: Capture) -> RichWorld:
             actor=provider_user, provider=world.provider, kind=WhatIfKind.INDIVIDUAL, time_limit=2.0
         )
     run.refresh_from_db()
+    # The queued run has a best plan so far (as a round of "keep improving" waits with
+    # one): its page shows that plan's figures and grid.
+    PlanRun.objects.filter(pk=queued_run.pk).update(best_plan=run.plan)
+    queued_run.refresh_from_db()
     makeup_run.refresh_from_db()
     whatif_run.refresh_from_db()
     assert run.is_finished

@@ -309,6 +309,10 @@ EXPECTED: dict[str, str] = {
     "planning:run_reject@run":                    "POST L   ok  404 404 404 404 404 ok  404 404",
     "planning:run_cancel@queued_run":             "POST L   ok  404 404 404 404 404 ok  404 404",
     "planning:run_again@run":                     "POST L   ok  404 404 404 404 404 ok  404 404",
+    # Anytime planning: take the best plan so far (accept now, stop here), keep improving.
+    "planning:run_accept_now@queued_run":         "POST L   ok  404 404 404 404 404 ok  404 404",
+    "planning:run_stop@queued_run":               "POST L   ok  404 404 404 404 404 ok  404 404",
+    "planning:run_improve@run":                   "POST L   ok  404 404 404 404 404 ok  404 404",
     "planning:provider@provider":                 "GET  L   200 404 404 404 404 404 200 404 404",
     "planning:provider@assistant":                "GET  L   200 404 200 404 404 404 200 404 404",
     "planning:schedule@provider":                 "GET  L   200 404 404 404 404 404 200 404 404",

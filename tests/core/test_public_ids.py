@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.test import Client, override_settings
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -143,6 +143,16 @@ def test_the_converter_decodes_paths_and_encodes_ints() -> None:
     with pytest.raises(ValueError, match="not a public id"):
         converter.to_python("12")
     assert reverse("caseload:student", args=[12]) == f"/caseload/students/{encode_id(12)}/"
+
+
+def test_reverse_each_gives_what_reverse_gives() -> None:
+    change = ids.reverse_each("collaboration:block_change", 7)
+    for pk in (0, 1, 12, 5000, PK_LIMIT - 1):
+        assert change(pk) == reverse("collaboration:block_change", args=[7, pk])
+    student = ids.reverse_each("caseload:student")
+    assert student(12) == reverse("caseload:student", args=[12])
+    with pytest.raises(NoReverseMatch):
+        ids.reverse_each("collaboration:portal_home")  # takes no id
 
 
 def test_no_route_takes_a_bare_integer() -> None:

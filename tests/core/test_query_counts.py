@@ -1,8 +1,9 @@
 """The pages people use most make the same number of queries whatever the caseload's size.
 
 For each page (Today, the caseload, a student, the minutes, compliance by district,
-provider and school, the plan and a plan run, the teacher portal), as the persona who uses
-it: the number of queries of a request in the rich world (tests/core/rich_world.py), then
+provider and school, the plan, a plan run, the standing schedule and the move form, the
+teacher portal), as the persona who uses it: the number of queries of a request in the
+rich world (tests/core/rich_world.py), then
 again after five more students join the provider's caseload and the teacher's room, each
 with an IEP, a mandate, a goal, a place in the standing sessions, a record in every stored
 session of the provider (the past ones logged as delivered, with a data point) and a
@@ -133,6 +134,15 @@ PAGES: Pages = {
         lambda r: reverse("planning:provider", args=[r.provider.pk]),
     ),
     "plan run": (lambda r: r.provider.user, lambda r: reverse("planning:run", args=[r.run.pk])),
+    # Each student's goal and fit (issue 11); the move form's free, fitting blocks.
+    "standing schedule": (
+        lambda r: r.provider.user,
+        lambda r: reverse("planning:schedule", args=[r.provider.pk]),
+    ),
+    "move a session": (
+        lambda r: r.provider.user,
+        lambda r: reverse("planning:session_move", args=[r.weekly.pk]),
+    ),
     # The teacher's portal_home is a redirect to their one room's portal.
     "teacher portal": (
         lambda r: r.world.teacher,

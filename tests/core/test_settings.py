@@ -83,3 +83,25 @@ def test_production_refuses_sqlite_unless_told(tmp_path: Path) -> None:
     assert _production_on(sqlite, PUSHIN_ALLOW_SQLITE="1").returncode == 0
     # PostgreSQL needs no permission (`check` does not connect).
     assert _production_on("postgres://pushin@db.example.org/pushin").returncode == 0
+
+
+def _connection_settings(env: dict[str, str]) -> str:
+    shown = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; d = s.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])",
+        env={"DB_CONN_MAX_AGE": "", **env},
+    )
+    assert shown.returncode == 0, shown.stderr
+    return shown.stdout.strip()
+
+
+def test_production_keeps_database_connections_open_and_checks_them() -> None:
+    unset = {**PRODUCTION_ENV, "DATABASE_URL": "postgres://pushin@db.example.org/pushin"}
+    del unset["PUSHIN_ALLOW_SQLITE"]
+    assert _connection_settings(unset) == "60 True"
+    assert _connection_settings({**unset, "DB_CONN_MAX_AGE": "0"}) == "0 True"
+    # Development (runserver, tests) closes them after each request, as Django does.
+    assert _connection_settings({"PUSHIN_ENV": "development"}) == "0 True"

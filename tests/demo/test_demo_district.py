@@ -9,16 +9,18 @@ import os
 import subprocess
 import sys
 from collections import defaultdict
+from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.db import transaction
+from django.core.management import call_command
 
 from pushin.accounts.models import Role, User
 from pushin.caseload.models import IEP, Frequency, Goal, Service, Student
 from pushin.demo import names
 from pushin.demo.district import (
     DemoError,
+    DemoSummary,
     demo_district_delete,
     demo_district_load,
 )
@@ -44,10 +46,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def small() -> District:
-    summary = demo_district_load(size="small")
-    assert summary.created
-    return District.objects.get(pk=summary.district_id)
+def small(small_demo: DemoSummary) -> District:
+    assert small_demo.created
+    return District.objects.get(pk=small_demo.district_id)
 
 
 def test_small_has_the_exact_counts(small: District) -> None:
@@ -212,11 +213,9 @@ def test_demo_personas_see_something(small: District) -> None:
     assert admin.check_password("pushin-demo")
 
 
-def test_same_size_and_seed_give_the_same_rows() -> None:
-    with transaction.atomic():
-        demo_district_load(size="small", seed=0)
-        first = canonical_dump()
-        transaction.set_rollback(True)
+def test_same_size_and_seed_give_the_same_rows(small: District) -> None:
+    first = canonical_dump()
+    demo_district_delete(size="small")
     assert District.objects.count() == 0
     demo_district_load(size="small", seed=0)
     assert canonical_dump() == first
@@ -225,7 +224,7 @@ def test_same_size_and_seed_give_the_same_rows() -> None:
     assert canonical_dump() != first
 
 
-def test_a_fresh_process_and_database_write_the_same_rows(tmp_path: Path) -> None:
+def test_a_fresh_process_and_database_write_the_same_rows(small: District, tmp_path: Path) -> None:
     """Another interpreter (other hash seed) into a fresh SQLite file: identical content."""
     script = (
         "import datetime as dt, json, django, time_machine\n"
@@ -255,7 +254,6 @@ def test_a_fresh_process_and_database_write_the_same_rows(tmp_path: Path) -> Non
         check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    demo_district_load(size="small", seed=0)
     assert json.loads(done.stdout) == json.loads(json.dumps(canonical_dump()))
 
 
@@ -280,10 +278,11 @@ def test_reset_replaces_the_district(small: District) -> None:
 
 
 def test_large_loads_beside_small_with_its_own_users(small: District) -> None:
-    summary = demo_district_load(size="large")
-    large = District.objects.get(pk=summary.district_id)
-    assert large.pk != small.pk
-    assert (summary.students, summary.schools, summary.providers) == (357, 14, 5)
+    out = StringIO()
+    call_command("load_demo", "--size", "large", "--seed", "0", stdout=out)
+    assert "357 students, 14 schools, 5 providers" in out.getvalue()
+    assert "large.ot1" in out.getvalue()  # the provider login printed
+    large = District.objects.exclude(pk=small.pk).get()
     providers = list(Provider.objects.filter(district=large).order_by("pk"))
     disciplines = [p.discipline for p in providers]
     assert disciplines == ["OT", "COTA", "OT", "PT", "OT"]

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from pushin.accounts.models import User
 from pushin.caseload.csv_import import students_import
+from pushin.demo.district import DemoSummary
 from pushin.district.csv_import import timetables_import
 from pushin.district.models import District
 from pushin.district.oneroster import FILES, roster_import
@@ -20,10 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo() -> tuple[District, User, User]:
-    from pushin.demo.district import demo_district_load
-
-    demo_district_load(size="small")
+def demo(small_demo: DemoSummary) -> tuple[District, User, User]:
     admin = User.objects.get(username="admin.ellis")
     assert admin.district is not None
     return admin.district, admin, User.objects.get(username="ot.rivera")

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from pushin.accounts.models import User
 from pushin.caseload.models import Goal
-from pushin.demo.district import demo_district_load
+from pushin.demo.district import DemoSummary
 from pushin.district.models import District
 from pushin.progress.selectors import goals_series
 from pushin.progress.series import MASTERED, NOT_YET
@@ -24,9 +24,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def small() -> District:
-    summary = demo_district_load(size="small")
-    return District.objects.get(pk=summary.district_id)
+def small(small_demo: DemoSummary) -> District:
+    return District.objects.get(pk=small_demo.district_id)
 
 
 def test_data_only_on_imported_delivered_sessions_before_the_records_start(small):

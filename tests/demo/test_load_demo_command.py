@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Iterator
 from io import StringIO
 
 import pytest
@@ -12,10 +13,12 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pytest_django import DjangoDbBlocker
 
 from pushin.accounts.models import User
-from pushin.demo.district import DEMO_PASSWORD
+from pushin.demo.district import DEMO_PASSWORD, demo_district_delete
 from pushin.district.models import District
+from tests.demo.conftest import at_the_tests_clock, kept_for_the_module
 from tests.demo.dump import row_counts
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +38,15 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
+@pytest.fixture(scope="module")
+def printed(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[str]:
+    """What `load_demo` printed, run once for the module (tests/demo/conftest.py)."""
+    with kept_for_the_module(django_db_blocker):
+        with at_the_tests_clock():
+            output = run()
+        yield output
+
+
 def printed_logins(output: str) -> dict[str, tuple[str, str]]:
     """role -> (username, password) from the command's table."""
     lines = output.splitlines()
@@ -50,8 +62,8 @@ def printed_logins(output: str) -> dict[str, tuple[str, str]]:
     return logins
 
 
-def test_prints_one_login_per_role_and_the_url() -> None:
-    output = run()
+def test_prints_one_login_per_role_and_the_url(printed: str) -> None:
+    output = printed
     assert "79 students, 9 schools, 1 provider " in output
     assert "http://127.0.0.1:8000/" in output
     assert printed_logins(output) == {
@@ -77,8 +89,10 @@ def code_of(secret: str) -> str:
 
 
 @pytest.mark.parametrize("role", list(HOME))
-def test_printed_logins_sign_in_and_land_on_their_home_page(client: Client, role: str) -> None:
-    output = run()
+def test_printed_logins_sign_in_and_land_on_their_home_page(
+    printed: str, client: Client, role: str
+) -> None:
+    output = printed
     username, password = printed_logins(output)[role]
     response = client.post(reverse("login"), {"username": username, "password": password})
     assert response.status_code == 302
@@ -96,8 +110,10 @@ def test_printed_logins_sign_in_and_land_on_their_home_page(client: Client, role
     assert page.wsgi_request.user.username == username
 
 
-def test_only_the_administrator_has_an_authenticator_and_demo_code_shows_its_code() -> None:
-    output = run()
+def test_only_the_administrator_has_an_authenticator_and_demo_code_shows_its_code(
+    printed: str,
+) -> None:
+    output = printed
     assert "Administrators must use two-factor sign-in" in output
     assert [device.user.username for device in TOTPDevice.objects.all()] == ["admin.ellis"]
     out = StringIO()
@@ -108,20 +124,19 @@ def test_only_the_administrator_has_an_authenticator_and_demo_code_shows_its_cod
     assert printed_secret(run("--reset")) == printed_secret(output)
 
 
-def test_demo_code_refuses_without_the_demo() -> None:
+def test_demo_code_refuses_without_the_demo(printed: str) -> None:
+    assert demo_district_delete(size="small")
     with pytest.raises(CommandError, match="no administrator with an authenticator"):
         call_command("demo_code", stdout=StringIO())
 
 
-def test_passwords_are_hashed_with_argon2() -> None:
-    run()
+def test_passwords_are_hashed_with_argon2(printed: str) -> None:
     hashes = set(User.objects.values_list("password", flat=True))
     assert len(hashes) == 1, "one make_password hash reused for every demo user"
     assert next(iter(hashes)).startswith("argon2$")
 
 
-def test_second_run_changes_nothing_and_says_so() -> None:
-    run()
+def test_second_run_changes_nothing_and_says_so(printed: str) -> None:
     before = row_counts()
     district = District.objects.get()
     output = run()
@@ -131,8 +146,7 @@ def test_second_run_changes_nothing_and_says_so() -> None:
     assert District.objects.get() == district
 
 
-def test_reset_deletes_and_reloads() -> None:
-    run()
+def test_reset_deletes_and_reloads(printed: str) -> None:
     before = row_counts()
     old = District.objects.get().pk
     output = run("--reset")
@@ -141,15 +155,7 @@ def test_reset_deletes_and_reloads() -> None:
     assert row_counts() == before
 
 
-def test_small_then_large_make_two_districts() -> None:
-    run()
-    output = run("--size", "large", "--seed", "0")
-    assert "357 students, 14 schools, 5 providers" in output
-    assert printed_logins(output)["provider"] == ("large.ot1", DEMO_PASSWORD)
-    assert District.objects.count() == 2
-
-
-def test_url_can_be_given() -> None:
+def test_url_can_be_given(printed: str) -> None:
     assert "Open http://127.0.0.1:8765/" in run("--url", "http://127.0.0.1:8765/")
 
 

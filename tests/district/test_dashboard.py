@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from pushin.caseload.models import MandateVersion
 from pushin.district.models import Classroom, Provider
-from pushin.district.selectors import OVER_CAPACITY_SHARE
+from pushin.district.selectors import OVER_CAPACITY_SHARE, provider_load
 from tests.district.personas import PERSONAS, is_login_redirect, persona_user
 from tests.factories import make_provider, make_student
 
@@ -35,7 +35,15 @@ def test_permission_matrix(world, login, name):
 
 
 def loads_by_username(response):
-    return {load.provider.user.username: load for load in response.context["data"].provider_loads}
+    data = response.context["data"]
+    for load in data.provider_loads:  # the plan pages' provider_load reads the same figures
+        alone = provider_load(load.provider, on=data.on)
+        assert (alone.students, alone.mandated_minutes, alone.direct_minutes) == (
+            load.students,
+            load.mandated_minutes,
+            load.direct_minutes,
+        )
+    return {load.provider.user.username: load for load in data.provider_loads}
 
 
 def test_counts_and_provider_minutes(world, login):

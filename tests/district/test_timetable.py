@@ -200,3 +200,9 @@ def test_no_n_plus_one(world, login, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         response = client.get(url(world))
     assert len(response.context["week"].blocks) == 32
+
+
+def test_the_heading_gives_the_grade_in_words(world, login):
+    page = login(world.teacher).get(url(world)).content.decode()
+    assert " · Grade 2 · " in page
+    assert "grade 2" not in page

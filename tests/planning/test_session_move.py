@@ -9,6 +9,7 @@ from pushin.accounts.models import AuditEntry
 from pushin.district.models import ActivityBlock, BusyTime
 from pushin.planning.models import ScheduledSession
 from pushin.planning.services import PlanRefused, session_move, session_pin_set
+from pushin.planning.views import _refusal_words
 from pushin.vocabulary import Activity, Weekday
 from tests.factories import World
 from tests.planning.helpers import standing
@@ -62,6 +63,8 @@ def test_a_move_onto_a_busy_time_is_refused(pworld: World) -> None:
 def test_a_move_to_an_activity_that_fits_no_goal_is_refused_in_plain_words(
     pworld: World, login
 ) -> None:
+    """The form does not offer such a block (tests/planning/test_move_offers.py); the
+    engine's checker, behind it, refuses the move in plain words."""
     session = thursday_session(pworld)
     test_block = ActivityBlock.objects.create(
         classroom=pworld.classroom,
@@ -70,12 +73,11 @@ def test_a_move_to_an_activity_that_fits_no_goal_is_refused_in_plain_words(
         end=dt.time(10),
         activity=Activity.TEST,
     )
-    url = reverse("planning:session_move", args=[session.pk])
-    response = login(pworld.provider.user).post(url, {"block": test_block.pk, "start": "09:00"})
-    assert response.status_code == 400
-    page = response.content.decode()
-    assert "Not moved" in page
-    assert "The class activity then does not suit the student&#x27;s goals" in page
+    with pytest.raises(PlanRefused) as refused:
+        session_move(session=session, user=pworld.provider.user, block=test_block, start=dt.time(9))
+    words = _refusal_words(refused.value, pworld.provider.user)
+    page = " ".join(words)
+    assert "The class activity then does not suit the student's goals" in page
     assert "the handwriting / visual-motor goal does not fit Test / assessment (Tue" in page
     assert "session (Tue 09:00-09:30)" in page
     assert "sess-" not in page  # plan ids mean nothing to a person
@@ -85,9 +87,17 @@ def test_a_move_to_an_activity_that_fits_no_goal_is_refused_in_plain_words(
 
 def test_two_sessions_on_one_day_are_refused_with_the_students_name(pworld: World, login) -> None:
     session = thursday_session(pworld)
-    writing = ActivityBlock.objects.get(classroom=pworld.classroom, day=Weekday.MON)
+    # Monday's math is free and fits handwriting (0.5), so the form offers it; but the
+    # student is already seen on Monday.
+    math = ActivityBlock.objects.create(
+        classroom=pworld.classroom,
+        day=Weekday.MON,
+        start=dt.time(13),
+        end=dt.time(13, 45),
+        activity=Activity.MATH,
+    )
     url = reverse("planning:session_move", args=[session.pk])
-    response = login(pworld.provider.user).post(url, {"block": writing.pk, "start": "09:15"})
+    response = login(pworld.provider.user).post(url, {"block": math.pk, "start": "13:00"})
     assert response.status_code == 400
     page = response.content.decode()
     assert "A student has at most one session a day" in page

@@ -64,7 +64,10 @@ def report_alert_source(provider: Provider) -> AlertSource:
     """The provider's progress reports due and not signed, as an alert source."""
 
     def source(students: Sequence[Student], today: dt.date) -> list[CaseloadAlert]:
-        return report_alerts(reports_due(provider, today), today=today, provider=provider)
+        # Only the periods report_alerts keeps: most of the year none ends within the
+        # window, and the caseload's students and reports need not be read at all.
+        due = reports_due(provider, today, ending_within=ALERT_DAYS)
+        return report_alerts(due, today=today, provider=provider)
 
     return source
 

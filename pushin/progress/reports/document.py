@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pushin.progress.series import GoalSeries
+from pushin.vocabulary import grade_label
 
 FORMAT = 1
 
@@ -112,6 +113,11 @@ class Document:
     amend_reason: str = ""
     signed_by: str = ""
     signed_at: dt.datetime | None = None
+
+    @property
+    def grade_words(self) -> str:
+        """The grade as people read it; a signed report keeps the id it was signed with."""
+        return grade_label(self.grade)
 
     @property
     def signed(self) -> bool:

@@ -206,7 +206,7 @@ def report_story(report: PdfReport, styles: StyleSheet1) -> list[Flowable]:
         Paragraph(
             escape(
                 f"Student {d.student_ref}"
-                + (f", grade {d.grade}" if d.grade else "")
+                + (f", {d.grade_words}" if d.grade else "")
                 + f", {d.classroom}, {d.school}. Provider: {d.provider_name}."
             ),
             styles["BodyText"],

@@ -338,13 +338,18 @@ class ReportDue:
     status: StatusWord
 
 
-def reports_due(provider: Provider, today: dt.date) -> list[ReportDue]:
+def reports_due(
+    provider: Provider, today: dt.date, *, ending_within: int | None = None
+) -> list[ReportDue]:
     """For the caseload alerts: the provider's active students whose progress report (of
     the provider's discipline family) for a period due today is not signed, the period
     in force or one that ended in the last `REPORT_GRACE_DAYS` days. A report whose latest
     revision is an amendment not yet signed is due too. Ordered by period, then name.
-    Three queries."""
+    Given `ending_within`, only of the periods ending within that many days (or ended).
+    Three queries; one when no period is due."""
     periods = periods_due(periods_of(provider.district), today)
+    if ending_within is not None:
+        periods = [p for p in periods if (p.end - today).days <= ending_within]
     if not periods:
         return []
     fam = family(provider.discipline)

@@ -56,6 +56,7 @@ def test_the_pdf_says_the_goal_code_minutes_and_signature(rw, login):
         "Progress report: Avery Sample",
         "Occupational therapy, Q2: Nov 9, 2026 to Jan 29, 2027; data through Dec 2, 2026.",
         "Goal 1: Handwriting / visual-motor",
+        "Student S-0001, Grade 2, Room 2A",  # the grade in words, not its id
         "Writes a sentence with letters on the line.",
         "Progress: Making progress",
         f"Mandated {MANDATED}",

@@ -67,3 +67,17 @@ def test_only_the_providers_active_students_in_a_fixed_number_of_queries(rw):
     assert reports_due(rw.world.other_provider, dt.date(2026, 12, 2))[0].student == (
         rw.world.other_student
     )
+
+
+def test_ending_within_keeps_the_periods_ending_that_soon_or_ended(rw):
+    today = dt.date(2026, 12, 2)  # Q2 ends Jan 29, in 58 days
+    with CaptureQueriesContext(connection) as queries:
+        assert reports_due(rw.world.provider, today, ending_within=30) == []
+    assert len(queries) == 1  # the periods only: no student or report read
+    assert [d.period.name for d in reports_due(rw.world.provider, today, ending_within=58)] == [
+        "Q2"
+    ]
+    ended = Q1_END + dt.timedelta(days=3)  # Q1 ended, Q2 in force and ending in 84 days
+    assert [d.period.name for d in reports_due(rw.world.provider, ended, ending_within=30)] == [
+        "Q1"
+    ]
