@@ -34,16 +34,17 @@ serve: $(VENV)/.installed
 
 ## Lint, types, then the whole suite on SQLite and again on PostgreSQL. The browser flows
 ## (pages, not queries) run once, on SQLite, as do the tests that use no database (pure
-## scheduling, parsing, settings: the same answer on both; tests/conftest.py), so the
-## whole check stays under ten minutes on two cores. Each file's tests run on one worker
-## (--dist loadfile), so a module's shared fixture (tests/demo/conftest.py) is made
-## once. (Fewer fuzz examples would starve
-## the fuzzers' own "some file applied" checks.) With no server answering at PG_URL,
-## scripts/with-postgres starts a throwaway one for the second pass (installing Debian's
-## postgresql if needed) and stops it after.
+## scheduling, parsing, settings: the same answer on both; tests/conftest.py). Each worker
+## takes a contiguous half of the tests and steals from the other's end when it runs dry
+## (--dist worksteal), so a module's shared fixture (tests/demo/conftest.py) is made once,
+## twice at most. Not --dist loadfile: pytest-xdist 3.8 hangs for good once a worker dies
+## under it (pytest-xdist#1378); worksteal names the test it died on and goes on. (Fewer
+## fuzz examples would starve the fuzzers' own "some file applied" checks.) With no
+## server answering at PG_URL, scripts/with-postgres starts a throwaway one for the
+## second pass (installing Debian's postgresql if needed) and stops it after.
 test: $(VENV)/.installed chromium lint
-	$(VENV)/bin/pytest -n 2 --dist loadfile -p no:cacheprovider
-	PG_URL=$(PG_URL) scripts/with-postgres $(VENV)/bin/pytest -n 2 --dist loadfile -p no:cacheprovider --ignore=tests/browser -m "not browser" --database-tests-only
+	$(VENV)/bin/pytest -n 2 --dist worksteal -p no:cacheprovider
+	PG_URL=$(PG_URL) scripts/with-postgres $(VENV)/bin/pytest -n 2 --dist worksteal -p no:cacheprovider --ignore=tests/browser -m "not browser" --database-tests-only
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -5,8 +5,8 @@ inside one outer transaction that holds the demo and is rolled back after the la
 them; each test's own changes are rolled back by its savepoint (pytest-django's `db`),
 so a test may still reload, reset or delete the demo. A module using it must request
 it from every test that reads the database (one that does not would still see the
-demo). `make test` keeps each file's tests together on one worker (pytest-xdist's
-`--dist loadfile`), so the demo is loaded once a module.
+demo). `make test` gives each pytest-xdist worker a contiguous run of tests (`--dist
+worksteal`), so the demo is loaded once a module, twice when the two workers split it.
 """
 
 from __future__ import annotations
