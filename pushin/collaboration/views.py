@@ -8,7 +8,6 @@ not see answer 404; something a user sees but may not change answers 403 to a ch
 from __future__ import annotations
 
 import datetime as dt
-from importlib.util import find_spec
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +16,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import TemplateDoesNotExist, get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -26,10 +24,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pushin.accounts.audit import audit_reads
 from pushin.accounts.forms import add_service_errors
 from pushin.accounts.http import is_htmx, signed_in_user
-from pushin.accounts.models import User
 from pushin.caseload.access import StudentAccess, student_for_user
 from pushin.caseload.models import Student
-from pushin.collaboration import selectors, services
+from pushin.collaboration import followups, selectors, services
 from pushin.collaboration.access import (
     can_add_strategy,
     can_edit_strategy,
@@ -63,7 +60,6 @@ from pushin.sessions.models import SessionStudent
 from pushin.timespans import monday_of
 from pushin.vocabulary import Domain
 
-FOLLOWUPS_PARTIAL = "collaboration/_followups_for_teacher.html"
 NOTIFICATIONS_PER_PAGE = 50
 STRATEGIES_PER_PAGE = 60  # strategy cards a page shows (the 52 starters fit on one)
 
@@ -411,7 +407,7 @@ def _render_portal(
             or DatedChangeForm(initial={"date": selectors.report_default_date(classroom, today)}),
             "prev_week": monday - dt.timedelta(days=7),
             "next_week": monday + dt.timedelta(days=7),
-            **_followups_context(user),
+            "teacher_followups": followups.teacher_followups(user=user),
             **_lessons_context(classroom, today),
         },
         status=400 if dated_form is not None and dated_form.errors else 200,
@@ -427,22 +423,6 @@ def _lessons_context(classroom: Classroom, today: dt.date) -> dict[str, Any]:
         "room_lessons": lessons.classroom_lessons(classroom, today),
         "room_requests": lessons.classroom_requests(classroom),
         "lesson_request_form": RequestForm(),
-    }
-
-
-def _followups_context(user: User) -> dict[str, Any]:
-    """The follow-ups section, once the follow-up pages exist: their partial and its list."""
-    if find_spec("pushin.collaboration.followups") is None:
-        return {}
-    try:
-        get_template(FOLLOWUPS_PARTIAL)
-    except TemplateDoesNotExist:
-        return {}
-    from pushin.collaboration import followups
-
-    return {
-        "followups_partial": FOLLOWUPS_PARTIAL,
-        "teacher_followups": followups.teacher_followups(user=user),
     }
 
 
