@@ -52,13 +52,15 @@ def improve_by_days(
     workers: int = 2,
     seed: int = 0,
     on_better: Callable[[list[int]], None] | None = None,
+    reached: Callable[[Sequence[int]], bool] = lambda values: False,
 ) -> tuple[list[int], float, bool]:
     """The plan `values` improved two days at a time; also the CP-SAT deterministic time
     used, and whether the wall clock ended the search (with `deterministic`: the safety
     net, so the plan may differ between runs). `fixed` candidates (pins) stay. With
     `deterministic` the budget is that much deterministic time (reproducible); else the
     wall clock (`stop_at`, a perf_counter value) ends it. `on_better` hears of each
-    better plan (anytime planning)."""
+    better plan (anytime planning). `reached(plan)` says the plan meets a bound proven
+    without search: nothing can be better, so the search ends there."""
     current = list(values)
     days = [day for day in DAYS if any(c.day == day for c in candidates)]
     providers = sorted({c.provider for c in candidates})
@@ -99,6 +101,8 @@ def improve_by_days(
                 current, improved = better, True
                 if on_better is not None:
                     on_better(current)
+                if reached(current):
+                    return current, used, False
         if not improved:
             if all_proven:  # every pair of days is as good as it gets around this plan
                 if size >= len(days):

@@ -244,6 +244,7 @@ def solve(
                 workers=workers,
                 seed=seed,
                 on_better=_reporter(watch, level.name, stage_values),
+                reached=_meets(scenario, schedule, candidates, level.name, sign, target),
             )
             full_hint = {}
             if clock_stopped and not by_wall:
@@ -334,6 +335,26 @@ def solve(
             "stage_values": stage_values,
         },
     )
+
+
+def _meets(
+    scenario: Scenario,
+    schedule: ScheduleModel,
+    candidates: Sequence[Candidate],
+    name: str,
+    sign: int,
+    target: int | None,
+) -> Callable[[Sequence[int]], bool]:
+    """Whether a plan's value of level `name` meets `target`, a bound proven without
+    search (then nothing can do better)."""
+
+    def meets(values: Sequence[int]) -> bool:
+        if target is None:
+            return False
+        chosen = [c for c, value in zip(candidates, values, strict=True) if value]
+        return sign * _level_value(scenario, schedule, name, chosen) <= sign * target
+
+    return meets
 
 
 def _left(deadline: float) -> float:

@@ -36,6 +36,36 @@ def test_two_days_at_a_time_never_loses_minutes_or_fit_and_stays_valid() -> None
     assert check_plan(scenario, plan) == []
 
 
+def test_the_search_ends_once_the_plan_meets_a_proven_bound() -> None:
+    """`reached`: a plan as good as a bound proven without search ends the search there,
+    with the time left for the next levels."""
+    scenario = generate_scenario(students=30, schools=3, providers=1, seed=4)
+    candidates = enumerate_candidates(scenario).candidates
+    packer = Packer(scenario, candidates)
+    packer.try_add_all(sorted(candidates, key=lambda c: (c.student_minutes, c.index)))
+    start = [1 if c.index in packer.chosen_set else 0 for c in candidates]
+
+    def search(reached=lambda plan: False) -> list[list[int]]:
+        heard: list[list[int]] = []
+        improve_by_days(
+            scenario,
+            candidates,
+            start,
+            set(),
+            stop_at=time.perf_counter() + 600,
+            deterministic=1.0,
+            on_better=heard.append,
+            reached=reached,
+        )
+        return heard
+
+    whole = search()
+    assert len(whole) > 1  # the search improves this start more than once
+    assert search(reached=lambda plan: True) == whole[:1]
+    second = whole[1]
+    assert search(reached=lambda plan: plan == second) == whole[:2]
+
+
 def test_the_budget_is_named_in_the_stats() -> None:
     scenario = generate_scenario(students=4, schools=1, providers=1, seed=2)
     assert solve(scenario, time_limit=5).stats.extra["budget"] == "wall"
