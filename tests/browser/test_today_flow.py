@@ -189,7 +189,10 @@ def test_duration_timer_is_two_taps(phone_page: Page, transactional_db: None) ->
     page = phone_page
     sign_in(page, world.provider.user)
     page.goto(f"/sessions/?date={MONDAY:%Y-%m-%d}")
-    page.get_by_role("link", name="Open session").tap()
+    # The timer is a deferred script: a tap before it runs does nothing (a loaded machine
+    # was seen to get there first), so the session page is loaded before the first tap.
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("link", name="Open session").tap()
     record = SessionStudent.objects.get(session__date=MONDAY)
     card = page.locator(f"#record-{record.pk}")
     taps = Taps()
