@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from zoneinfo import ZoneInfo
 
+import hypothesis
 import pytest
 from django.test import Client
 
@@ -11,6 +13,14 @@ from tests.factories import World, make_world
 from tests.signing_in import force_login
 
 pytest_plugins = ["tests.browser.fixtures"]
+
+# The suite's generated examples are the same on every run (derandomize): a failure comes
+# back on the next run, and a check that some example reached an outcome (the import
+# fuzzers' "some file applied") cannot fail by the luck of one run. A deeper search
+# (PUSHIN_FUZZ_EXAMPLES, tests/district/fuzz_helpers.py) draws new examples each time.
+hypothesis.settings.register_profile("suite", derandomize=True)
+hypothesis.settings.register_profile("explore", derandomize=False)
+hypothesis.settings.load_profile("explore" if os.environ.get("PUSHIN_FUZZ_EXAMPLES") else "suite")
 
 
 # The fixtures through which a test reaches the configured database in this process.
