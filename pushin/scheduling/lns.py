@@ -183,11 +183,12 @@ def _solve_days(
     status = solver.solve(model)
     spent = solver.deterministic_time
     proven = status == cp_model.OPTIMAL
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or solver.objective_value <= current:
+    solution = schedule.solution_of(solver)
+    if solution is None or solver.objective_value <= current:
         return None, proven, spent
     result = [0 if inside(c) else value for c, value in zip(candidates, values, strict=True)]
     for number, c in enumerate(local):
-        if solver.value(schedule.x[number]):
+        if solution[number]:
             result[c.index] = 1
     return result, proven, spent
 

@@ -72,6 +72,16 @@ class ScheduleModel:
                     self.keepable[session.id] = index
         return self
 
+    def solution_of(self, solver: cp_model.CpSolver) -> list[int] | None:
+        """Each candidate's value in the solver's last answer; None when the answer holds
+        no solution of this model (none found, or one said FEASIBLE without it). Read
+        value by value through `solver.value`, an answer without a solution gives
+        whatever memory holds (seen once under load: a "plan" of every candidate)."""
+        solution = solver.response_proto.solution
+        if len(solution) != len(self.model.proto.variables):
+            return None
+        return [int(solution[var.index]) for var in self.x]
+
     # --- constraints -------------------------------------------------------------------
 
     def _student_limits(self) -> None:

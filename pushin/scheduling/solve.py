@@ -279,9 +279,12 @@ def solve(
                 by_wall or solver.deterministic_time < 0.99 * det_budget
             ):
                 wall_capped.append(level.name)  # stopped by the clock, not a det. budget
-            solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-            if solved and (status == cp_model.OPTIMAL or solver.objective_value <= incumbent_value):
-                values = [int(solver.value(var)) for var in schedule.x]
+            solution = schedule.solution_of(solver)
+            solved = solution is not None
+            if solution is not None and (
+                status == cp_model.OPTIMAL or solver.objective_value <= incumbent_value
+            ):
+                values = solution
                 full_hint = dict(enumerate(solver.response_proto.solution))
                 best = round(solver.objective_value)
             else:  # nothing better than the incumbent within the budget: keep it

@@ -105,3 +105,22 @@ def test_non_finite_numbers_are_stored_as_null() -> None:
         "gap": [None, 1.5],
         "n": 3,
     }
+
+
+def test_a_plan_breaking_many_rules_lists_the_first_and_counts_the_rest(
+    pworld: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine's plan failing its checker stays visible on the run, bounded: one plan
+    of every candidate broke 11 million rules, more text than one database value takes."""
+    from pushin.planning import tasks
+    from pushin.planning.validation import Problem
+
+    many = [Problem(rule=1, message=f"two sessions at once ({n})") for n in range(250)]
+    monkeypatch.setattr(tasks, "check_plan", lambda scenario, plan: many)
+    run = solved_run(pworld)
+    assert run.status == RunStatus.DONE
+    lines = run.error.splitlines()
+    assert lines[: tasks.PROBLEMS_LISTED] == [
+        f"Rule 1: two sessions at once ({n})" for n in range(tasks.PROBLEMS_LISTED)
+    ]
+    assert lines[tasks.PROBLEMS_LISTED :] == ["… and 150 more"]
