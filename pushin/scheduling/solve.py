@@ -18,6 +18,7 @@ from ortools.sat.python import cp_model
 
 from . import anytime as _anytime
 from .candidates import FIT_SCALE, Candidate, CandidateBuilder, enumerate_candidates
+from .daybound import day_plan_bound
 from .explain import explain_shortfalls
 from .jsonread import ScenarioError, ScenarioIssue
 from .lns import improve_by_days
@@ -81,6 +82,11 @@ LP_SHARE = 0.4
 # costs more than the LP itself and its plan improves less under Packer.improve (330 ->
 # 300 minutes short) than the plain LP-order packing does (450 -> 180), so it is off.
 LP_DIVE_ROUNDS = 0
+# The fit level's bound over whole provider-days (daybound.py): at most this share of
+# the level's time by wall, or this many rounds by deterministic budget (`small` needs
+# about 200 rounds, 1.6 s, to converge).
+DAY_BOUND_SHARE = 0.5
+DAY_BOUND_ROUNDS = 300
 
 
 def solve(
@@ -208,6 +214,19 @@ def solve(
             lp = relax_level(schedule, [c.fit_scaled for c in candidates], maximize=True)
             if lp is not None:
                 known[level.name] = math.floor(lp[0] + 1e-6)
+        if level.name == "fit_minutes" and "shortfall" in stage_values:
+            day_bound, clock_stopped = _fit_day_bound(
+                scenario,
+                candidates,
+                values,
+                shortfall=math.floor(stage_values["shortfall"][0]),
+                stop_at=time.perf_counter() + DAY_BOUND_SHARE * wall_budget,
+                by_wall=by_wall,
+            )
+            if day_bound is not None:
+                known[level.name] = min(known.get(level.name, day_bound), day_bound)
+            if clock_stopped and not by_wall:
+                wall_capped.append(level.name)
         if level.name in known:
             bounds = [b for b in (known[level.name], target) if b is not None]
             target = min(bounds) if level.maximize else max(bounds)
@@ -338,6 +357,35 @@ def solve(
             "stage_values": stage_values,
         },
     )
+
+
+def _fit_day_bound(
+    scenario: Scenario,
+    candidates: Sequence[Candidate],
+    values: Sequence[int],
+    *,
+    shortfall: int,
+    stop_at: float,
+    by_wall: bool,
+) -> tuple[int | None, bool]:
+    """The fit level's bound over whole provider-days (daybound.py), with shortfall at
+    most `shortfall`; and whether the clock, not the rounds, stopped it by deterministic
+    budget (a safety net: then the plan may depend on the machine's load)."""
+    mandated = sum(s.minutes_per_week for s in scenario.students)
+    rounds = None if by_wall else DAY_BOUND_ROUNDS
+    bound = day_plan_bound(
+        scenario,
+        candidates,
+        [c.fit_scaled for c in candidates],
+        values,
+        min_student_minutes=mandated - shortfall,
+        max_rounds=rounds,
+        stop_at=stop_at,
+    )
+    if bound is None:
+        return None, False
+    clock_stopped = not bound.converged and bound.rounds != rounds
+    return math.floor(bound.value + 1e-6), clock_stopped
 
 
 def _meets(
