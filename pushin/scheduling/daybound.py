@@ -154,52 +154,89 @@ def day_plan_bound(
     until `stop_at` (a `time.perf_counter()` value), prove, starting from the plan `start`
     (0/1 per candidate); `min_student_minutes`: only plans scheduling at least that many
     student-minutes. None if GLOP fails."""
-    solver = pywraplp.Solver.CreateSolver("GLOP")
-    if solver is None:
+    day_plans = DayPlans.start(scenario, candidates, weights, start, min_student_minutes)
+    if day_plans is None:
         return None
-    # Without presolve GLOP starts each round from the last basis (measured: a third
-    # faster on `medium`; with it, one round in a few hundred ended ABNORMAL).
-    solver.SetSolverSpecificParametersAsString("use_preprocessing: false")
-    by_day: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
-    for c in candidates:
-        by_day[(c.provider, c.day)].append(c)
-    days = sorted(by_day)
-    programs = [_Day(scenario, by_day[key]) for key in days]
-    master = _Master(solver, scenario, candidates, weights, days, min_student_minutes)
-    for number, key in enumerate(days):
-        chosen = [c.index for c in by_day[key] if start[c.index]]
-        if chosen:
-            master.add_plan(number, chosen)
-    pricing = _Pricing(candidates, weights, master)
-    bound, rounds, converged = math.inf, 0, False
-    center: _Prices | None = None  # the prices of the best bound so far
-    while not converged:
-        if solver.Solve() != pywraplp.Solver.OPTIMAL:
-            break
-        rounds += 1
-        prices = master.prices()
-        # Wentges smoothing: price between the best bound's prices and the master's,
-        # which jump about; once that finds nothing, the master's own prices decide.
-        tries = [prices] if center is None else [center.toward(prices, SMOOTHING), prices]
-        for priced in tries:
-            bound_now, plans = _price_days(programs, pricing, priced, prices)
-            if bound_now < bound:
-                bound, center = bound_now, priced
-            if plans:
+    return day_plans.bound(max_rounds=max_rounds, stop_at=stop_at)
+
+
+class DayPlans:
+    """The master LP and the day programs, kept between rounds."""
+
+    def __init__(self, master: _Master, programs: list[_Day], pricing: _Pricing) -> None:
+        self.master = master
+        self.programs = programs
+        self.pricing = pricing
+
+    @classmethod
+    def start(
+        cls,
+        scenario: Scenario,
+        candidates: Sequence[Candidate],
+        weights: Sequence[int],
+        start: Sequence[int],
+        min_student_minutes: int | None,
+    ) -> DayPlans | None:
+        by_day: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
+        for c in candidates:
+            by_day[(c.provider, c.day)].append(c)
+        days = sorted(by_day)
+        master = _Master.empty(scenario, candidates, weights, days, min_student_minutes)
+        if master is None:
+            return None
+        for number, key in enumerate(days):
+            chosen = [c.index for c in by_day[key] if start[c.index]]
+            if chosen:
+                master.add_plan(number, chosen)
+        programs = [_Day(scenario, by_day[key]) for key in days]
+        return cls(master, programs, _Pricing(candidates, weights, master))
+
+    def _solved(self) -> bool:
+        """Solve the master; if GLOP gives up on its warm start (ABNORMAL, seen once in a
+        few hundred rounds), once more on a master built anew with the same day plans."""
+        optimal: int = pywraplp.Solver.OPTIMAL
+        if self.master.solver.Solve() == optimal:
+            return True
+        rebuilt = self.master.rebuilt()
+        if rebuilt is None:
+            return False
+        self.master = rebuilt
+        return bool(rebuilt.solver.Solve() == optimal)
+
+    def bound(self, *, max_rounds: int | None = None, stop_at: float = math.inf) -> DayBound | None:
+        """Rounds until no day plan improves the master, `max_rounds`, or `stop_at`."""
+        bound, rounds, converged = math.inf, 0, False
+        center: _Prices | None = None  # the prices of the best bound so far
+        while not converged:
+            if not self._solved():
                 break
-        else:
-            converged = True
-        if converged or time.perf_counter() > stop_at or rounds == max_rounds:
-            break
-        for number, chosen in plans:
-            master.add_plan(number, chosen)
-    if not rounds:
-        return None
-    return DayBound(bound, rounds, converged)
+            rounds += 1
+            prices = self.master.prices()
+            # Wentges smoothing: price between the best bound's prices and the master's,
+            # which jump about; once that finds nothing, the master's own prices decide.
+            tries = [prices] if center is None else [center.toward(prices, SMOOTHING), prices]
+            for priced in tries:
+                bound_now, plans = _price_days(self.programs, self.pricing, priced, prices)
+                if bound_now < bound:
+                    bound, center = bound_now, priced
+                if plans:
+                    break
+            else:
+                converged = True
+            if converged or time.perf_counter() > stop_at or rounds == max_rounds:
+                break
+            for number, chosen in plans:
+                self.master.add_plan(number, chosen)
+        if not rounds:
+            return None
+        return DayBound(bound, rounds, converged)
 
 
 def _price_days(
-    programs: Sequence[_Day], pricing: _Pricing, priced: _Prices, master: _Prices
+    programs: Sequence[_Day],
+    pricing: _Pricing,
+    priced: _Prices,
+    master: _Prices,
 ) -> tuple[float, list[tuple[int, list[int]]]]:
     """The Lagrangian bound at prices `priced`, and the best day plan of each
     provider-day at those prices that improves the master (at its prices `master`)."""
@@ -243,6 +280,34 @@ class _Prices:
 class _Master:
     """Choose a mix of day plans per provider-day under the students' limits."""
 
+    @classmethod
+    def empty(
+        cls,
+        scenario: Scenario,
+        candidates: Sequence[Candidate],
+        weights: Sequence[int],
+        days: list[tuple[str, str]],
+        min_student_minutes: int | None,
+    ) -> _Master | None:
+        solver = pywraplp.Solver.CreateSolver("GLOP")
+        if solver is None:
+            return None
+        # Without presolve GLOP starts each round from the last basis (measured: a third
+        # faster on `medium`).
+        solver.SetSolverSpecificParametersAsString("use_preprocessing: false")
+        return cls(solver, scenario, candidates, weights, days, min_student_minutes)
+
+    def rebuilt(self) -> _Master | None:
+        """A new master with the same day plans."""
+        again = _Master.empty(
+            self.scenario, self.candidates, self.weights, self.days, self.min_student_minutes
+        )
+        if again is None:
+            return None
+        for (_key, chosen), day in zip(self.plans, self.day_of_plan, strict=True):
+            again.add_plan(day, list(chosen))
+        return again
+
     def __init__(
         self,
         solver: pywraplp.Solver,
@@ -253,9 +318,13 @@ class _Master:
         min_student_minutes: int | None,
     ) -> None:
         self.solver = solver
+        self.scenario = scenario
+        self.min_student_minutes = min_student_minutes
+        self.day_of_plan: list[int] = []
         self.candidates = candidates
         self.weights = weights
         self.days = days
+        self.plans: list[tuple[tuple[str, str], tuple[int, ...]]] = []
         infinity = solver.infinity()
         self.student_ids = sorted({m for c in candidates for m in c.students})
         self.student_number = {s: n for n, s in enumerate(self.student_ids)}
@@ -294,6 +363,8 @@ class _Master:
 
     def add_plan(self, day: int, chosen: list[int]) -> None:
         solver = self.solver
+        self.plans.append((self.days[day], tuple(chosen)))
+        self.day_of_plan.append(day)
         var = solver.NumVar(0, 1, "")
         self.one_plan[day].SetCoefficient(var, 1)
         counts: dict[int, int] = defaultdict(int)

@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import replace
 
 import pytest
+from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from pushin.scheduling.candidates import Candidate, enumerate_candidates
@@ -58,6 +59,31 @@ def test_the_bound_is_never_below_the_best_plan(seed: int) -> None:
     schedule = ScheduleModel.build(scenario, enumerate_candidates(scenario))
     schedule.fit_per_student()
     assert converged.value <= schedule.fit_ceiling + 1e-6
+
+
+def test_a_master_glop_gives_up_on_is_built_anew(monkeypatch: pytest.MonkeyPatch) -> None:
+    scenario = generate_scenario(students=6, schools=2, providers=1, seed=1)
+    candidates = enumerate_candidates(scenario).candidates
+    fit = [c.fit_scaled for c in candidates]
+    start = [0] * len(candidates)
+    expected = day_plan_bound(scenario, candidates, fit, start)
+    solve = pywraplp.Solver.Solve
+    calls = []
+
+    def abnormal_on_the_third(solver: pywraplp.Solver) -> int:
+        calls.append(solver)
+        if len(calls) == 3:
+            return int(pywraplp.Solver.ABNORMAL)
+        return int(solve(solver))
+
+    monkeypatch.setattr(pywraplp.Solver, "Solve", abnormal_on_the_third)
+    again = day_plan_bound(scenario, candidates, fit, start)
+
+    assert expected is not None
+    assert again is not None
+    assert again.converged
+    assert calls[3] is not calls[2]  # the fourth solve is of a new master
+    assert again.value == pytest.approx(expected.value)
 
 
 def test_the_day_program_finds_a_real_day_worth_at_least_the_best_day() -> None:
