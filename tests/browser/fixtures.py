@@ -16,7 +16,8 @@ import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 from pushin.accounts.models import User
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, World, make_world
+from tests.planning.conftest import give_availability
 from tests.signing_in import authenticator_if_needed, current_code
 
 # Playwright's sync API keeps an event loop running in this thread for the whole session
@@ -73,6 +74,26 @@ def phone_page(browser: Browser, live_server) -> Iterator[Page]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+def planning_world(settings) -> World:
+    """The shared world with working hours, where a plan runs inside the request (the
+    immediate task backend) with 5 s to solve: where the planning flows start."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "solver"],
+        }
+    }
+    settings.PUSHIN_PLAN_TIME_LIMIT = 5.0
+    world = make_world()
+    give_availability(world)
+    return world
+
+
+@pytest.fixture
+def plan_world(transactional_db: None, settings) -> World:
+    return planning_world(settings)
 
 
 def sign_in(page: Page, user: User) -> None:

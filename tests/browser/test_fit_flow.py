@@ -17,23 +17,14 @@ from pushin.planning.models import ScheduledSession, StandingSchedule
 from pushin.planning.services import plan_run_create
 from pushin.vocabulary import Activity, Weekday
 from tests.browser.fixtures import screenshot, sign_in
-from tests.factories import World, make_world
-from tests.planning.conftest import give_availability
+from tests.factories import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def fit_world(transactional_db: None, settings) -> World:
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "QUEUES": ["default", "solver"],
-        }
-    }
-    settings.PUSHIN_PLAN_TIME_LIMIT = 5.0
-    world = make_world()
-    give_availability(world)
+def fit_world(plan_world: World) -> World:
+    world = plan_world
     # Tuesday's math fits the handwriting goal at 0.5 only: still a legal move.
     ActivityBlock.objects.create(
         classroom=world.classroom,

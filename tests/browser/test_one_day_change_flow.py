@@ -28,9 +28,8 @@ from pushin.planning.services import plan_run_create, week_plan_accept
 from pushin.sessions.models import DatedSession
 from pushin.sessions.selectors import session_flags
 from pushin.vocabulary import Activity, MissReason, Weekday
-from tests.browser.fixtures import sign_in
-from tests.factories import World, make_world
-from tests.planning.conftest import give_availability
+from tests.browser.fixtures import planning_world, sign_in
+from tests.factories import World
 from tests.sessions.factories import (
     SCHOOL_TZ,
     standing_schedule,
@@ -65,15 +64,7 @@ def _fits_the_phone(page: Page) -> None:
 
 
 def _story_world(time_machine, settings, *, afternoon_block: bool) -> World:
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "QUEUES": ["default", "solver"],
-        }
-    }
-    settings.PUSHIN_PLAN_TIME_LIMIT = 5.0
-    world = make_world()
-    give_availability(world)
+    world = planning_world(settings)
     if afternoon_block:
         # Another fitting time on Thursdays: writing after lunch.
         ActivityBlock.objects.create(

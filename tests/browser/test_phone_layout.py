@@ -14,7 +14,6 @@ from tests.browser.fixtures import screenshot, sign_in
 from tests.collaboration.portal_helpers import MONDAY, week_of_visits
 from tests.collaboration.strategy_helpers import chosen
 from tests.factories import World, make_student, make_world
-from tests.planning.conftest import give_availability
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,20 +33,6 @@ def phone_390(browser: Browser, live_server) -> Iterator[Page]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
-
-
-@pytest.fixture
-def plan_world(transactional_db: None, settings) -> World:
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "QUEUES": ["default", "solver"],
-        }
-    }
-    settings.PUSHIN_PLAN_TIME_LIMIT = 5.0
-    world = make_world()
-    give_availability(world)
-    return world
 
 
 def _no_sideways_scroll(page: Page) -> None:

@@ -12,24 +12,9 @@ from pushin.district.models import ActivityBlock
 from pushin.planning.models import ScheduledSession, StandingSchedule
 from pushin.vocabulary import Activity, Weekday
 from tests.browser.fixtures import screenshot, sign_in
-from tests.factories import World, make_world
-from tests.planning.conftest import give_availability
+from tests.factories import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def plan_world(transactional_db: None, settings) -> World:
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "QUEUES": ["default", "solver"],
-        }
-    }
-    settings.PUSHIN_PLAN_TIME_LIMIT = 5.0
-    world = make_world()
-    give_availability(world)
-    return world
 
 
 def test_plan_accept_and_move_a_session(page: Page, plan_world: World) -> None:
