@@ -74,13 +74,19 @@ class ScheduleModel:
 
     def solution_of(self, solver: cp_model.CpSolver) -> list[int] | None:
         """Each candidate's value in the solver's last answer; None when the answer holds
-        no solution of this model (none found, or one said FEASIBLE without it). Read
-        value by value through `solver.value`, an answer without a solution gives
+        no solution of this model (see `answer_of`)."""
+        answer = self.answer_of(solver)
+        return None if answer is None else [answer[var.index] for var in self.x]
+
+    def answer_of(self, solver: cp_model.CpSolver) -> list[int] | None:
+        """Every variable's value in the solver's last answer, read once; None when the
+        answer holds no solution of this model (none found, or one said FEASIBLE without
+        it). Read value by value through `solver.value`, an answer without a solution gives
         whatever memory holds (seen once under load: a "plan" of every candidate)."""
         solution = solver.response_proto.solution
         if len(solution) != len(self.model.proto.variables):
             return None
-        return [int(solution[var.index]) for var in self.x]
+        return [int(value) for value in solution]
 
     # --- constraints -------------------------------------------------------------------
 

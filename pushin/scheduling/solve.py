@@ -298,13 +298,13 @@ def solve(
                 by_wall or solver.deterministic_time < 0.99 * det_budget
             ):
                 wall_capped.append(level.name)  # stopped by the clock, not a det. budget
-            solution = schedule.solution_of(solver)
-            solved = solution is not None
-            if solution is not None and (
+            answer = schedule.answer_of(solver)
+            solved = answer is not None
+            if answer is not None and (
                 status == cp_model.OPTIMAL or solver.objective_value <= incumbent_value
             ):
-                values = solution
-                full_hint = dict(enumerate(solver.response_proto.solution))
+                values = [answer[var.index] for var in schedule.x]
+                full_hint = dict(enumerate(answer))
                 best = round(solver.objective_value)
             else:  # nothing better than the incumbent within the budget: keep it
                 best = incumbent_value

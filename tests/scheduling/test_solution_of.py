@@ -39,12 +39,17 @@ def test_a_solved_model_gives_each_candidates_value() -> None:
     values = model.solution_of(solver)
     assert values == [solver.value(x) for x in model.x]
     assert sum(values) > 0
+    answer = model.answer_of(solver)  # every variable: the next stage's full hint
+    assert answer is not None
+    assert len(answer) == len(model.model.proto.variables)
+    assert [answer[x.index] for x in model.x] == values
 
 
 def test_an_answer_without_a_solution_gives_none() -> None:
     model = schedule()
     size = len(model.model.proto.variables)
     assert model.solution_of(Answer(Response([]))) is None  # type: ignore[arg-type]
+    assert model.answer_of(Answer(Response([]))) is None  # type: ignore[arg-type]
     assert model.solution_of(Answer(Response([1] * (size - 1)))) is None  # type: ignore[arg-type]
     full = model.solution_of(Answer(Response([1] * size)))  # type: ignore[arg-type]
     assert full == [1] * len(model.x)
