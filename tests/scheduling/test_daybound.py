@@ -128,7 +128,7 @@ def _best_day(scenario: Scenario, day_candidates: list[Candidate], value: list[i
 
 def test_a_plan_reports_the_tighter_of_the_lp_and_the_day_bound() -> None:
     scenario = generate_scenario(students=40, schools=4, providers=1, seed=2)
-    plan = solve(scenario, time_limit=60, deterministic_limit=3)
+    plan = solve(scenario, time_limit=60, deterministic_limit=1)
     stage_values = plan.stats.extra["stage_values"]
     assert isinstance(stage_values, dict)
     fit, fit_bound = stage_values["fit_minutes"]
