@@ -385,7 +385,9 @@ def _fit_day_bound(
     if bound is None:
         return None, False
     clock_stopped = not bound.converged and bound.rounds != rounds
-    return math.floor(bound.value + 1e-6), clock_stopped
+    # Plans' fit is whole in model units, so the bound's floor holds; the slack covers
+    # floating-point error in a sum of some million units.
+    return math.floor(bound.value + 1e-6 * max(1.0, abs(bound.value))), clock_stopped
 
 
 def _meets(
