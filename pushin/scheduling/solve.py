@@ -225,7 +225,7 @@ def solve(
             )
             if day_bound is not None:
                 known[level.name] = min(known.get(level.name, day_bound), day_bound)
-            if clock_stopped and not by_wall:
+            if clock_stopped:
                 wall_capped.append(level.name)
         if level.name in known:
             bounds = [b for b in (known[level.name], target) if b is not None]
@@ -384,7 +384,7 @@ def _fit_day_bound(
     )
     if bound is None:
         return None, False
-    clock_stopped = not bound.converged and bound.rounds != rounds
+    clock_stopped = not by_wall and not bound.converged and bound.rounds != rounds
     # Plans' fit is whole in model units, so the bound's floor holds; the slack covers
     # floating-point error in a sum of some million units.
     return math.floor(bound.value + 1e-6 * max(1.0, abs(bound.value))), clock_stopped

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import random
 from collections import defaultdict
 from dataclasses import replace
@@ -17,7 +18,7 @@ from pushin.scheduling.generate import generate_scenario
 from pushin.scheduling.model import ScheduleModel, gap_between
 from pushin.scheduling.relax import relax_level
 from pushin.scheduling.scenario import Scenario
-from pushin.scheduling.solve import solve
+from pushin.scheduling.solve import _fit_day_bound, solve
 
 
 def _most_fit(scenario: Scenario, floor: int) -> tuple[int, list[int]]:
@@ -151,3 +152,29 @@ def test_a_plan_reports_the_tighter_of_the_lp_and_the_day_bound() -> None:
     assert days is not None
     assert days.value < lp[0]  # here the day bound is the tighter one
     assert fit <= fit_bound <= days.value / 1000 + 1e-3
+
+
+def test_a_bound_the_clock_stops_by_deterministic_budget_is_reported() -> None:
+    """By deterministic budget the rounds decide; a stop by the clock (the safety net)
+    makes the plan depend on the machine, so solve() lists the level as wall-capped."""
+    scenario = generate_scenario(students=12, schools=3, providers=1, seed=1)
+    candidates = enumerate_candidates(scenario).candidates
+    start = [0] * len(candidates)
+    shortfall = sum(s.minutes_per_week for s in scenario.students)
+
+    cut, stopped = _fit_day_bound(
+        scenario, candidates, start, shortfall=shortfall, stop_at=0.0, by_wall=False
+    )
+    whole, not_stopped = _fit_day_bound(
+        scenario, candidates, start, shortfall=shortfall, stop_at=math.inf, by_wall=False
+    )
+    _by_wall, by_wall_stopped = _fit_day_bound(
+        scenario, candidates, start, shortfall=shortfall, stop_at=0.0, by_wall=True
+    )
+
+    assert stopped
+    assert not not_stopped
+    assert not by_wall_stopped  # by wall the clock is the budget
+    assert cut is not None
+    assert whole is not None
+    assert whole <= cut
