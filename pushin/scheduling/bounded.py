@@ -40,6 +40,8 @@ from .scenario import Scenario
 MAX_STUDENTS = 1_500
 MAX_CANDIDATES = 300_000
 MEMORY_MB = 4_096
+# A SystemError counts as out of memory when the address space is this close to the cap.
+NEAR_THE_CAP = 0.9
 # Past the time limit, the child may still explain shortfalls and return its plan.
 WALL_MARGIN_SECONDS = 60.0
 WALL_FACTOR = 1.5
@@ -137,15 +139,32 @@ def _die_with_parent(parent_pid: int) -> None:
 OUT_OF_MEMORY_EXIT = 75  # the child ran out of memory even to say so
 
 
-def _out_of_memory(error: Exception) -> bool:
+def _out_of_memory(error: Exception, cap_bytes: int | None = None) -> bool:
     """The solve hit the memory cap: a MemoryError, or, as often, a solver thread whose
-    stack could not be mapped under the cap (EAGAIN when it starts)."""
+    stack could not be mapped under the cap (EAGAIN when it starts), or C code that failed
+    to allocate without saying so ("error return without exception set", seen once
+    building candidates) while the process's address space is near the cap."""
     if isinstance(error, MemoryError):
         return True
     text = str(error)
+    if isinstance(error, SystemError) and cap_bytes is not None:
+        return _address_space() >= NEAR_THE_CAP * cap_bytes
     return isinstance(error, RuntimeError) and (
         "Resource temporarily unavailable" in text or "can't start new thread" in text
     )
+
+
+def _address_space() -> int:
+    """This process's virtual memory in bytes (what RLIMIT_AS caps); 0 where /proc has
+    no answer."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def _child(
@@ -211,7 +230,7 @@ def _child(
         except ScenarioError as error:
             conn.send(("scenario", [(issue.path, issue.message) for issue in error.errors]))
         except Exception as error:  # the parent reports it; the traceback is for the log
-            if _out_of_memory(error):
+            if _out_of_memory(error, limit):
                 # The exit code says it, with nothing allocated: under the cap, with the
                 # model still held by the traceback, malloc can spin for good (seen: one
                 # run in three hung until its deadline building an answer or an exception).

@@ -108,3 +108,17 @@ def test_a_thread_that_cannot_start_under_the_cap_counts_as_out_of_memory() -> N
     assert _out_of_memory(RuntimeError("can't start new thread"))
     assert not _out_of_memory(RuntimeError("model invalid"))
     assert not _out_of_memory(ValueError("Resource temporarily unavailable"))
+
+
+def test_c_code_failing_silently_near_the_cap_counts_as_out_of_memory() -> None:
+    """CPython's "error return without exception set" (a SystemError) is what an
+    allocation failing inside C code can look like: out of memory only when the process
+    is close to its cap, a bug to report otherwise."""
+    from pushin.scheduling.bounded import _address_space, _out_of_memory
+
+    silent = SystemError("error return without exception set")
+    used = _address_space()
+    assert used > 0
+    assert _out_of_memory(silent, cap_bytes=used)  # at the cap
+    assert not _out_of_memory(silent, cap_bytes=10 * used)  # far below it
+    assert not _out_of_memory(silent)  # no cap known
