@@ -304,7 +304,7 @@ class _Master:
         )
         if again is None:
             return None
-        for (_key, chosen), day in zip(self.plans, self.day_of_plan, strict=True):
+        for day, chosen in self.plans:
             again.add_plan(day, list(chosen))
         return again
 
@@ -320,11 +320,10 @@ class _Master:
         self.solver = solver
         self.scenario = scenario
         self.min_student_minutes = min_student_minutes
-        self.day_of_plan: list[int] = []
         self.candidates = candidates
         self.weights = weights
         self.days = days
-        self.plans: list[tuple[tuple[str, str], tuple[int, ...]]] = []
+        self.plans: list[tuple[int, tuple[int, ...]]] = []  # provider-day number, plan
         infinity = solver.infinity()
         self.student_ids = sorted({m for c in candidates for m in c.students})
         self.student_number = {s: n for n, s in enumerate(self.student_ids)}
@@ -349,7 +348,6 @@ class _Master:
             self.minutes_rows.append(None if limit is None else solver.Constraint(-infinity, limit))
             self.limits[number] = limit or 0
         self.floor_row = None
-        self.floor = min_student_minutes or 0
         if min_student_minutes is not None:
             self.floor_row = solver.Constraint(min_student_minutes, infinity)
             short = solver.NumVar(0, infinity, "")
@@ -363,8 +361,7 @@ class _Master:
 
     def add_plan(self, day: int, chosen: list[int]) -> None:
         solver = self.solver
-        self.plans.append((self.days[day], tuple(chosen)))
-        self.day_of_plan.append(day)
+        self.plans.append((day, tuple(chosen)))
         var = solver.NumVar(0, 1, "")
         self.one_plan[day].SetCoefficient(var, 1)
         counts: dict[int, int] = defaultdict(int)
@@ -407,7 +404,7 @@ class _Master:
             float(student @ self.needed)
             + float(student_day.sum())
             + float(day_minutes @ self.limits)
-            - floor * self.floor
+            - floor * (self.min_student_minutes or 0)
         )
         day = [max(0.0, row.dual_value()) for row in self.one_plan]
         return _Prices(student, student_day, day, day_minutes, floor, constant)
