@@ -23,13 +23,12 @@ from bench.docs import write_section
 from pushin.scheduling.check import check_plan
 from pushin.scheduling.district import (
     person_clashes,
-    person_entries,
     plan_district,
-    provider_scenario,
     provider_scores,
     share_students,
 )
 from pushin.scheduling.generate import generate_preset
+from pushin.scheduling.parts import part_scenario, person_entries
 from pushin.scheduling.scenario import Scenario
 from pushin.scheduling.solve import solve
 
@@ -55,7 +54,7 @@ def compare(name: str, limit: float) -> dict[str, Any]:
     for outcome in result.outcomes:
         begun = time.perf_counter()
         alone = solve(
-            provider_scenario(scenario, outcome.provider), time_limit=limit, workers=WORKERS
+            part_scenario(scenario, (outcome.provider,)), time_limit=limit, workers=WORKERS
         )
         seconds = time.perf_counter() - begun
         alone_score = provider_scores(scenario, alone.sessions)[outcome.provider]

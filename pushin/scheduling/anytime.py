@@ -129,6 +129,59 @@ class _StageCallback(cp_model.CpSolverSolutionCallback):
         self.watch.settled(self.level, values, figures)
 
 
+@dataclass
+class Parts:
+    """Progress of a scenario planned in independent parts (solve.py's `_solve_parts`):
+    the parts planned, then the best so far of the one being planned; the parts still to
+    come have no sessions yet."""
+
+    anytime: Anytime
+    scenario: Scenario
+    started: float = field(default_factory=time.perf_counter)
+    chosen: list[Candidate] = field(default_factory=list)
+    figures: list[Mapping[str, Sequence[float]]] = field(default_factory=list)
+
+    def part(self, providers: Sequence[str], *, pending: Sequence[Sequence[str]]) -> Anytime:
+        """The `Anytime` of the part of `providers`, with the `pending` parts after it."""
+        start = tuple(s for s in self.anytime.start_from if s.provider in providers)
+        if self.anytime.on_progress is None:
+            return Anytime(start_from=start, min_interval=self.anytime.min_interval)
+        later = {provider for part in pending for provider in part}
+        waiting = sum(s.minutes_per_week for s in self.scenario.students if s.provider in later)
+        on_progress = self.anytime.on_progress
+
+        def report(progress: Progress) -> None:
+            figures = _added([*self.figures, progress.stage_values], waiting)
+            seconds = time.perf_counter() - self.started
+            chosen = (*self.chosen, *progress.chosen)
+            on_progress(Progress(progress.level, chosen, figures, seconds))
+
+        return Anytime(report, start, self.anytime.min_interval)
+
+    def done(self, chosen: Sequence[Candidate], figures: Mapping[str, Sequence[float]]) -> None:
+        self.chosen.extend(chosen)
+        self.figures.append(figures)
+
+
+def _added(
+    parts: Sequence[Mapping[str, Sequence[float]]], waiting: int
+) -> dict[str, tuple[float, float]]:
+    """Each level every part has reached, its values and bounds added up. While parts
+    with `waiting` mandated minutes are still to be planned, only the shortfall is known:
+    theirs counts in full, with a bound of 0."""
+    figures = {}
+    for name in parts[-1]:
+        if any(name not in part for part in parts) or (waiting and name != "shortfall"):
+            continue
+        value = sum(part[name][0] for part in parts) + (waiting if name == "shortfall" else 0)
+        figures[name] = (value, sum(part[name][1] for part in parts))
+    return figures
+
+
+def parts(anytime: Anytime | None, scenario: Scenario) -> Parts | None:
+    return None if anytime is None else Parts(anytime, scenario)
+
+
 def watch(
     anytime: Anytime | None, candidates: Sequence[Candidate], x_indices: Sequence[int]
 ) -> Watch | None:

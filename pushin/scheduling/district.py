@@ -2,13 +2,14 @@
 
 A district scenario has several providers. A child served by two of them (OT and SLP)
 is two student entries, one per provider, with the same `person` (docs/scenario-format.md,
-"Several providers"). The engine's model (solve.py) plans whatever it is given as one
-problem; this module plans a district on top of it:
+"Several providers"). `solve()` plans providers linked by a shared person as one
+problem, within one time limit; this module plans a district on top of it, with the time
+limit for each provider:
 
 1. **Components.** Providers linked by a shared person (directly or through others) form a
-   component; a provider with no shared student is a component of one.
+   component (parts.py); a provider with no shared student is a component of one.
 2. **Alone.** Every provider is solved alone with the same time and solver settings as a
-   one-provider plan (`solve(provider_scenario(...), time_limit, workers, seed)`): their
+   one-provider plan (`solve(part_scenario(...), time_limit, workers, seed)`): their
    own students only. These solves are independent, so they run in parallel, in a process
    pool bounded by `os.cpu_count()` (one CP-SAT worker each by default). The total time a
    district takes grows with its number of providers: each gets the whole `time_limit`.
@@ -55,8 +56,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .metrics import measure, stats_of
+from .parts import part_scenario, person_entries, provider_components
 from .plan import Plan, PlannedSession, Reason, Shortfall
-from .scenario import Interval, Scenario, Student
+from .scenario import Interval, Scenario
 from .timeutil import format_span
 
 FIT_TOLERANCE = 1e-6
@@ -136,41 +138,6 @@ class Clash:
 # ----- persons and components -------------------------------------------------------------
 
 
-def person_of(student: Student) -> str:
-    return student.person or student.id
-
-
-def person_entries(scenario: Scenario) -> dict[str, tuple[str, ...]]:
-    """Person -> their student entries, for persons with more than one."""
-    entries: dict[str, list[str]] = defaultdict(list)
-    for student in scenario.students:
-        entries[person_of(student)].append(student.id)
-    return {person: tuple(ids) for person, ids in entries.items() if len(ids) > 1}
-
-
-def provider_components(scenario: Scenario) -> tuple[tuple[str, ...], ...]:
-    """Providers linked by shared persons, in the scenario's provider order."""
-    order = {provider.id: index for index, provider in enumerate(scenario.providers)}
-    parent = {provider.id: provider.id for provider in scenario.providers}
-
-    def root(item: str) -> str:
-        while parent[item] != item:
-            parent[item] = parent[parent[item]]
-            item = parent[item]
-        return item
-
-    for entries in person_entries(scenario).values():
-        providers = [scenario.student_by_id[entry].provider for entry in entries]
-        for other in providers[1:]:
-            a, b = root(providers[0]), root(other)
-            if a != b:
-                parent[max(a, b, key=order.__getitem__)] = min(a, b, key=order.__getitem__)
-    groups: dict[str, list[str]] = defaultdict(list)
-    for provider in scenario.providers:
-        groups[root(provider.id)].append(provider.id)
-    return tuple(tuple(group) for group in sorted(groups.values(), key=lambda g: order[g[0]]))
-
-
 def person_clashes(scenario: Scenario, sessions: Iterable[PlannedSession]) -> list[Clash]:
     """Every pair of sessions breaking a person rule: one person in two sessions at once
     (entries of one person, whatever their providers), or, with `one_pull_out_a_day`, in
@@ -225,42 +192,6 @@ def district_seconds(scenario_data: Mapping[str, Any], time_limit: float) -> flo
 # ----- one provider's scenario and score ----------------------------------------------------
 
 
-def provider_scenario(
-    scenario: Scenario,
-    provider_id: str,
-    *,
-    unavailable: Mapping[str, Sequence[Interval]] | None = None,
-    previous: Plan | None = None,
-) -> Scenario:
-    """The scenario of one provider alone: their students, their part of the previous plan
-    and pins, and `unavailable` added to their students' own unavailable time. `previous`
-    replaces the previous plan (as a starting point) when the scenario has none."""
-    extra = unavailable or {}
-    students = tuple(
-        dataclasses.replace(student, unavailable=(*student.unavailable, *extra.get(student.id, ())))
-        if extra.get(student.id)
-        else student
-        for student in scenario.students
-        if student.provider == provider_id
-    )
-    previous_plan = scenario.previous_plan
-    pinned: tuple[str, ...] = ()
-    if previous_plan is not None:
-        mine = tuple(s for s in previous_plan.sessions if s.provider == provider_id)
-        previous_plan = Plan(status=previous_plan.status, sessions=mine)
-        ids = {session.id for session in mine}
-        pinned = tuple(pin for pin in scenario.pinned if pin in ids)
-    elif previous is not None:
-        previous_plan = Plan(status=previous.status, sessions=previous.sessions)
-    return dataclasses.replace(
-        scenario,
-        providers=tuple(p for p in scenario.providers if p.id == provider_id),
-        students=students,
-        previous_plan=previous_plan,
-        pinned=pinned,
-    )
-
-
 def provider_scores(scenario: Scenario, sessions: Sequence[PlannedSession]) -> dict[str, Score]:
     """Per provider: the shortfall of their students' mandates and their fit minutes."""
     scheduled: dict[str, int] = defaultdict(int)
@@ -306,7 +237,7 @@ def _solve(scenario: Scenario, settings: _Settings) -> Plan:
 def _alone_job(args: tuple[Scenario, str, _Settings]) -> Plan:
     scenario, provider_id, settings = args
     blocked = _blocked_by(scenario, provider_id, _pinned_sessions(scenario, provider_id))
-    return _solve(provider_scenario(scenario, provider_id, unavailable=blocked), settings)
+    return _solve(part_scenario(scenario, (provider_id,), unavailable=blocked), settings)
 
 
 def _pool_size(jobs: int, workers: int, processes: int | None) -> int:
@@ -430,7 +361,7 @@ def _order_job(
             part = _Part(own.sessions, "alone", own)
         else:
             trimmed = _Part(_trim(scenario, own, around, provider_id), "alone, trimmed", own)
-            sub = provider_scenario(scenario, provider_id, unavailable=blocked, previous=own)
+            sub = part_scenario(scenario, (provider_id,), unavailable=blocked, previous=own)
             again = _solve(sub, settings)
             solved = _Part(again.sessions, "re-planned", again)
             scores = [
@@ -546,8 +477,8 @@ def _second_look(
         blocked = _blocked_by(
             scenario, provider_id, [*others, *_pinned_sessions(scenario, provider_id)]
         )
-        sub = provider_scenario(
-            scenario, provider_id, unavailable=blocked, previous=alone[provider_id]
+        sub = part_scenario(
+            scenario, (provider_id,), unavailable=blocked, previous=alone[provider_id]
         )
         again = _solve(sub, settings)
         if provider_scores(scenario, again.sessions)[provider_id].worse_than(current):

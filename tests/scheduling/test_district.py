@@ -11,13 +11,12 @@ from pushin.scheduling.check import check_plan
 from pushin.scheduling.district import (
     person_clashes,
     plan_district,
-    provider_components,
-    provider_scenario,
     provider_scores,
     share_students,
 )
 from pushin.scheduling.generate import generate_scenario
 from pushin.scheduling.jsonread import ScenarioError
+from pushin.scheduling.parts import part_scenario, provider_components
 from pushin.scheduling.plan import Plan, PlannedSession
 from pushin.scheduling.scenario import parse_scenario, scenario_to_dict
 from pushin.scheduling.solve import solve
@@ -105,7 +104,7 @@ def test_check_rule_9_finds_a_person_in_two_places_at_once() -> None:
 def test_alone_both_take_the_only_time_and_the_district_reports_who_loses() -> None:
     scenario = parse_scenario(contested())
     assert provider_components(scenario) == (("p1", "p2"),)
-    alone = [solve(provider_scenario(scenario, p), time_limit=2) for p in ("p1", "p2")]
+    alone = [solve(part_scenario(scenario, (p,)), time_limit=2) for p in ("p1", "p2")]
     assert all(plan.stats.shortfall_minutes == 0 for plan in alone)
     assert person_clashes(scenario, [s for plan in alone for s in plan.sessions])
 
@@ -172,7 +171,7 @@ def test_providers_without_shared_students_are_solved_in_parallel_as_alone() -> 
     for outcome in result.outcomes:
         assert outcome.how == "alone"
         assert outcome.district == outcome.alone
-        alone = solve(provider_scenario(scenario, outcome.provider), time_limit=2, workers=1)
+        alone = solve(part_scenario(scenario, (outcome.provider,)), time_limit=2, workers=1)
         if alone.status == "optimal" and result.alone[outcome.provider].status == "optimal":
             # proven optimal both times: the same score, found independently
             assert provider_scores(scenario, alone.sessions)[outcome.provider] == outcome.alone

@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 from pushin.scheduling.check import check_plan
 from pushin.scheduling.district import (
     person_clashes,
-    person_entries,
     plan_district,
     provider_scores,
     share_students,
 )
 from pushin.scheduling.generate import generate_scenario
+from pushin.scheduling.parts import person_entries
 from pushin.scheduling.scenario import Scenario
 
 
