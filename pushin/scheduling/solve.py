@@ -46,10 +46,10 @@ def _levels(scenario: Scenario) -> list[Level]:
     levels = [
         Level("shortfall", lambda m: m.shortfall_minutes(), False, 4.0),
         Level("moved_sessions", lambda m: m.moved_sessions(), False, 1.0),
-        Level("fit_minutes", lambda m: m.fit_per_student(), True, 2.0, FIT_SCALE),
-        Level("preferences", lambda m: m.preferences(), True, 1.0),
-        Level("sessions", lambda m: m.session_count(), False, 1.0),
-        Level("travel", lambda m: m.travel_minutes(), False, 1.5),
+        Level("fit_minutes", lambda m: m.fit_per_student(), True, 4.0, FIT_SCALE),
+        Level("preferences", lambda m: m.preferences(), True, 0.5),
+        Level("sessions", lambda m: m.session_count(), False, 0.5),
+        Level("travel", lambda m: m.travel_minutes(), False, 1.0),
         Level("spread", lambda m: m.spread_penalty(), False, 0.5),
     ]
     if scenario.previous_plan is None:
@@ -238,6 +238,7 @@ def _solve_whole(
     remaining_det = deterministic_total
     full_hint: dict[int, int] = {}
     wall_capped: list[str] = []  # stages the wall clock, not the budget, cut short
+    decided: set[str] = set()  # levels the plan's earlier levels leave no choice in
     for number, level in enumerate(levels):
         stage_share = remaining_det * level.share / remaining_share
         if by_wall:  # in seconds, against the same floor
@@ -384,15 +385,19 @@ def _solve_whole(
             watch.settled(level.name, values, stage_values)
         forced = unproven is None and _plan_is_forced(schedule, level.name, values)
         if status == cp_model.OPTIMAL and forced:
-            chosen = [candidates[i] for i, value in enumerate(values) if value]
             for later in levels[number + 1 :]:
                 stage_seconds[later.name] = stage_deterministic[later.name] = 0.0
-                decided = _level_value(scenario, schedule, later.name, chosen) / later.scale
-                stage_values[later.name] = [decided, decided]
+                decided.add(later.name)
             break
 
+    chosen = [candidates[i] for i, value in enumerate(values) if value]
+    for level in levels:  # a later stage may have improved an earlier level's value
+        if level.name in stage_values or level.name in decided:
+            final = _level_value(scenario, schedule, level.name, chosen) / level.scale
+            bound = final if level.name in decided else stage_values[level.name][1]
+            stage_values[level.name] = [final, bound]
     return _Solved(
-        chosen=[candidates[i] for i, value in enumerate(values) if value],
+        chosen=chosen,
         unproven=unproven,
         extra={
             "candidates": len(candidates),

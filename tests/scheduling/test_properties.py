@@ -27,3 +27,8 @@ def test_solver_and_greedy_plans_are_valid(scenario: Scenario) -> None:
     assert check_plan(scenario, plan) == []
     assert plan.stats.shortfall_minutes <= greedy_plan(scenario).stats.shortfall_minutes
     assert check_plan(scenario, greedy_plan(scenario)) == []
+    # Each level's figure is the final plan's, though a later stage may have improved it.
+    values = plan.stats.extra["stage_values"]
+    assert values["shortfall"][0] == plan.stats.shortfall_minutes
+    if "fit_minutes" in values:
+        assert abs(values["fit_minutes"][0] - plan.stats.fit_minutes) < 1e-3
