@@ -94,8 +94,9 @@ def compare(name: str, limit: float) -> dict[str, Any]:
 
 
 def one_problem(name: str, limit: float) -> dict[str, Any]:
-    """Without shared students: one solve of everyone (the providers' time added up)
-    against the district plan (each provider alone, several at once)."""
+    """Without shared students: `solve` of everyone (the providers' time added up; it
+    plans the providers one after another, 2 CP-SAT workers each) against the district
+    plan (each provider alone with the whole limit, several at once, 1 worker each)."""
     scenario = generate_preset(name)
     total = limit * len(scenario.providers)
     started = time.perf_counter()
@@ -105,7 +106,7 @@ def one_problem(name: str, limit: float) -> dict[str, Any]:
     district = plan_district(scenario, time_limit=limit, workers=WORKERS).plan
     district_seconds = time.perf_counter() - started
     print(
-        f"{name} one problem ({total:g} s): shortfall {whole.stats.shortfall_minutes} fit "
+        f"{name} solve ({total:g} s): shortfall {whole.stats.shortfall_minutes} fit "
         f"{whole.stats.fit_minutes:g} ({whole_seconds:.1f} s); district: shortfall "
         f"{district.stats.shortfall_minutes} fit {district.stats.fit_minutes:g} "
         f"({district_seconds:.1f} s)",
@@ -161,10 +162,11 @@ def markdown(results: list[dict[str, Any]], wholes: list[dict[str, Any]], comman
     if wholes:
         lines += [
             "",
-            "Without shared students, the whole instance as one problem (`solve`, the "
-            "providers' time added up, 2 workers) against the district plan:",
+            "Without shared students, `solve` of the whole instance (the providers' time "
+            "added up; it plans them one after another, 2 workers each) against the "
+            "district plan (each provider with the whole limit, two at once, 1 worker each):",
             "",
-            "| instance | one problem: shortfall / fit (s) | district: shortfall / fit (s) |",
+            "| instance | solve: shortfall / fit (s) | district: shortfall / fit (s) |",
             "|---|---|---|",
         ]
         for whole in wholes:
