@@ -57,21 +57,24 @@ def compare(name: str, limit: float) -> dict[str, Any]:
             part_scenario(scenario, (outcome.provider,)), time_limit=limit, workers=WORKERS
         )
         seconds = time.perf_counter() - begun
-        alone_score = provider_scores(scenario, alone.sessions)[outcome.provider]
+        again = provider_scores(scenario, alone.sessions)[outcome.provider]
         rows.append(
             {
                 "provider": outcome.provider,
                 "students": sum(1 for s in scenario.students if s.provider == outcome.provider),
-                "alone": alone_score,
+                "alone": outcome.alone,
+                "again": again,
                 "alone_seconds": seconds,
                 "district": outcome.district,
                 "how": outcome.how,
-                "worse": outcome.district.worse_than(alone_score),
+                "worse": outcome.worse,
+                "worse_than_again": outcome.district.worse_than(again),
             }
         )
         print(
-            f"{name} {outcome.provider}: alone shortfall {alone_score.shortfall} fit "
-            f"{alone_score.fit:g} ({seconds:.1f} s); district shortfall "
+            f"{name} {outcome.provider}: alone shortfall {outcome.alone.shortfall} fit "
+            f"{outcome.alone.fit:g}, again {again.shortfall} / {again.fit:g} "
+            f"({seconds:.1f} s); district shortfall "
             f"{outcome.district.shortfall} fit {outcome.district.fit:g} ({outcome.how})",
             flush=True,
         )
@@ -131,21 +134,29 @@ def markdown(results: list[dict[str, Any]], wholes: list[dict[str, Any]], comman
         f"`{command}` on {os.cpu_count()} cores (load average at the end {load}). Each "
         f"instance with {SHARE:.0%} of its students also on a second provider's caseload "
         "(`share_students`: 30 minutes a week, one time in four pull-out) and one pull-out "
-        "a day set. *Alone*: `solve` of that provider's own students with the same time and "
-        f"settings ({WORKERS} CP-SAT worker); *district*: `plan_district`, every provider "
-        "with that time, two at a time. Worse means more shortfall, or as much and less fit.",
+        "a day set. *Alone*: the district plan's own `solve` of that provider's students "
+        f"alone, with the same time and settings ({WORKERS} CP-SAT worker); *district*: "
+        "`plan_district`, every provider with that time, two at a time. Worse means more "
+        "shortfall, or as much and less fit. *Alone again*: the same solve run once more, "
+        "after the district plan: a wall-clock limit gives another plan on each run, and "
+        "the last column compares the district plan with that one.",
         "",
         "| instance | provider | students | alone: shortfall / fit | district: shortfall / fit "
-        "| how | worse |",
-        "|---|---|---|---|---|---|---|",
+        "| how | worse | alone again | worse than again |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
+
+    def yes(flag: bool) -> str:
+        return "yes" if flag else "no"
+
     for result in results:
         for row in result["rows"]:
-            alone, district = row["alone"], row["district"]
+            alone, district, again = row["alone"], row["district"], row["again"]
             lines.append(
                 f"| {result['instance']} | {row['provider']} | {row['students']} | "
                 f"{alone.shortfall} / {alone.fit:g} | {district.shortfall} / {district.fit:g} "
-                f"| {row['how']} | {'yes' if row['worse'] else 'no'} |"
+                f"| {row['how']} | {yes(row['worse'])} | {again.shortfall} / {again.fit:g} "
+                f"| {yes(row['worse_than_again'])} |"
             )
     lines += [
         "",
