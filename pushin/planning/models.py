@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.db.models import Q
 
+from pushin.scheduling.district import plan_seconds
 from pushin.timespans import minutes_of
 from pushin.vocabulary import Delivery, Weekday
 
@@ -107,6 +108,12 @@ class PlanRun(models.Model):
     @property
     def plan_data(self) -> dict[str, Any]:
         return self.plan if isinstance(self.plan, dict) else {}
+
+    @property
+    def seconds_at_most(self) -> float:
+        """The most the engine takes on this run: `time_limit` is each provider's."""
+        scenario = self.scenario if isinstance(self.scenario, dict) else {}
+        return plan_seconds(scenario, self.time_limit)
 
 
 class StandingSchedule(models.Model):

@@ -23,6 +23,7 @@ from pushin.planning.models import PlanRun, RunStatus
 from pushin.planning.services import default_time_limit, solver_limits
 from pushin.planning.validation import check_plan
 from pushin.scheduling.bounded import Cancelled, OutOfTime, SolveError, TooLarge, solve_bounded
+from pushin.scheduling.district import plan_seconds
 from pushin.scheduling.jsonread import ScenarioError
 from pushin.scheduling.plan import plan_from_dict, plan_to_dict
 from pushin.scheduling.scenario import parse_scenario
@@ -149,7 +150,7 @@ def plan_run_execute(run_id: int) -> str:
         _update(
             run_id,
             progress=f"Solving {len(scenario.students)} students' sessions "
-            f"(up to {limit:g} seconds)",
+            f"(up to {plan_seconds(run.scenario, limit):g} seconds)",
         )
         memory_mb, wall = solver_limits(limit)
         # "Keep improving": the run's best plan so far is where the engine starts.
@@ -168,7 +169,9 @@ def plan_run_execute(run_id: int) -> str:
                 memory_mb=memory_mb,
                 wall_seconds=wall,
                 should_stop=lambda: not heartbeat.beat() or _not_running(run_id),
-                on_progress=BestPlanWriter(run_id, me, limit, PROGRESS_SECONDS, start_from),
+                on_progress=BestPlanWriter(
+                    run_id, me, plan_seconds(run.scenario, limit), PROGRESS_SECONDS, start_from
+                ),
                 progress_seconds=PROGRESS_SECONDS,
                 start_from=start_from,
             )

@@ -189,7 +189,7 @@ def _child(
 
     # The solver's libraries are loaded first: the limit is for the work, not the code.
     from .anytime import Anytime, Progress, progress_plan
-    from .district import needs_district, plan_district
+    from .district import needs_district, plan_district, plan_seconds
     from .plan import plan_from_dict, plan_to_dict
     from .scenario import parse_scenario
     from .solve import solve
@@ -222,9 +222,10 @@ def _child(
                 plan = plan_district(
                     scenario, time_limit=time_limit, workers=workers, seed=seed
                 ).plan
-            else:
+            else:  # providers sharing no child: the limit for each, one after another
+                total = plan_seconds(scenario_data, time_limit)
                 plan = solve(
-                    scenario, time_limit=time_limit, workers=workers, seed=seed, anytime=anytime
+                    scenario, time_limit=total, workers=workers, seed=seed, anytime=anytime
                 )
             conn.send(("plan", plan_to_dict(plan)))
         except ScenarioError as error:
@@ -261,17 +262,18 @@ def solve_bounded(
     ScenarioError (the engine refused the input, e.g. a pin it cannot keep) or SolveError
     (anything else the child reported or died of). `on_progress` gets the best plan so
     far (a `feasible` pushin-plan/1 dict) at most every `progress_seconds`; `start_from`,
-    a plan of the same scenario to start from."""
-    from .district import district_seconds
+    a plan of the same scenario to start from. `time_limit` is each provider's: a scenario
+    of several takes up to `plan_seconds` (district.py)."""
+    from .district import plan_seconds
 
     wall = (
         wall_seconds if wall_seconds is not None else time_limit * WALL_FACTOR + WALL_MARGIN_SECONDS
     )
-    # A district plan solves each provider with the whole time limit, one after another:
-    # its deadline grows with them (any other keeps the one given).
-    district = district_seconds(scenario_data, time_limit)
-    if district:
-        wall = max(wall, district * WALL_FACTOR + WALL_MARGIN_SECONDS)
+    # Several providers get the whole time limit each, one after another: the deadline
+    # grows with them (one keeps the deadline given).
+    seconds = plan_seconds(scenario_data, time_limit)
+    if seconds > time_limit:
+        wall = max(wall, seconds * WALL_FACTOR + WALL_MARGIN_SECONDS)
     deadline = time.monotonic() + wall
     context = multiprocessing.get_context("spawn")
     parent, child = context.Pipe(duplex=False)

@@ -175,17 +175,18 @@ def needs_district(scenario: Scenario) -> bool:
     return len(scenario.providers) > 1 and bool(person_entries(scenario))
 
 
-def district_seconds(scenario_data: Mapping[str, Any], time_limit: float) -> float:
-    """The most a district plan of this (still undecoded) scenario takes, solving one
-    provider at a time: each provider alone, re-plans of at most as long again, and a
-    second look at most as long again; 0 when it is not one (no person on several
-    caseloads)."""
+def plan_seconds(scenario_data: Mapping[str, Any], time_limit: float) -> float:
+    """The most a plan of this (still undecoded) scenario takes with `time_limit` for each
+    provider, one provider at a time (as the app plans): a district plan (a person on
+    several caseloads) solves each provider alone, re-plans at most as long again, and a
+    second look at most as long again; any other plan gives each provider the limit
+    (`solve` with the providers' time added up)."""
     students = scenario_data.get("students")
     providers = scenario_data.get("providers")
     if not isinstance(students, list) or not isinstance(providers, list) or len(providers) < 2:
-        return 0.0
+        return time_limit
     if not any(isinstance(s, dict) and s.get("person") for s in students):
-        return 0.0
+        return len(providers) * time_limit
     return 3 * len(providers) * time_limit
 
 

@@ -31,6 +31,7 @@ def test_a_queued_run_polls_for_progress(pworld: World, login, settings) -> None
     assert f'hx-get="{progress}"' in page
     assert 'hx-trigger="every 1s"' in page
     assert "Waiting for a worker" in page
+    assert f"ready in at most about {run.time_limit:.0f} seconds" in page  # one provider
     # Still going: the partial keeps polling.
     partial = client.get(progress, HTTP_HX_REQUEST="true")
     assert partial.status_code == 200
@@ -103,6 +104,20 @@ def test_admin_plans_everyone_and_sees_each_week(pworld: World, login) -> None:
     assert page.count("Planned week") == 2
     # A provider cannot open a run that covers a colleague's week.
     assert login(pworld.provider.user).get(response["Location"]).status_code == 404
+
+
+def test_a_run_of_two_providers_gives_each_the_whole_limit(pworld: World, login, settings) -> None:
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+            "QUEUES": ["default", "solver"],
+        }
+    }
+    client = login(pworld.admin)
+    response = client.post(reverse("planning:run_create"), {"provider": "all"})
+    run = PlanRun.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert f"ready in at most about {2 * run.time_limit:.0f} seconds" in page
 
 
 def test_result_page_queries_do_not_grow_with_students(

@@ -16,6 +16,7 @@ from pushin.scheduling.bounded import (
     solve_bounded,
 )
 from pushin.scheduling.candidates import enumerate_candidates
+from pushin.scheduling.district import plan_seconds, share_students
 from pushin.scheduling.generate import generate_preset, generate_scenario
 from pushin.scheduling.scenario import parse_scenario, scenario_to_dict
 
@@ -70,6 +71,20 @@ def test_the_bounded_solve_returns_the_plan(tiny_scenario):
     assert plan["format"] == "pushin-plan/1"
     assert plan["status"] == "optimal"
     assert plan["stats"]["shortfall_minutes"] == 0
+
+
+def test_each_provider_gets_the_whole_limit_one_after_another():
+    scenario = generate_scenario(students=8, schools=2, providers=2, seed=3)
+    data = scenario_to_dict(scenario)
+    assert plan_seconds(data, 1.5) == 3.0
+    plan = solve_bounded(data, time_limit=1.5)
+    assert plan["stats"]["time_limit"] == 3.0
+    assert plan["stats"]["parts"] == [["prov-01"], ["prov-02"]]
+    # A district plan (a child on both caseloads) may re-plan each provider twice more.
+    shared = scenario_to_dict(share_students(scenario, share=0.5, seed=1))
+    assert plan_seconds(shared, 1.5) == 9.0
+    one = scenario_to_dict(generate_scenario(students=8, schools=2, providers=1, seed=3))
+    assert plan_seconds(one, 1.5) == 1.5
 
 
 def test_past_the_memory_limit_it_ends_as_too_large_and_the_caller_goes_on():
