@@ -185,7 +185,9 @@ def plan_seconds(scenario_data: Mapping[str, Any], time_limit: float) -> float:
     providers = scenario_data.get("providers")
     if not isinstance(students, list) or not isinstance(providers, list) or len(providers) < 2:
         return time_limit
-    if not any(isinstance(s, dict) and s.get("person") for s in students):
+    # as person_of: an entry without `person` is the person of its own id
+    persons = [s.get("person") or s.get("id") for s in students if isinstance(s, dict)]
+    if len(persons) == len(set(persons)):  # nobody on two caseloads
         return len(providers) * time_limit
     return 3 * len(providers) * time_limit
 

@@ -83,6 +83,9 @@ def test_each_provider_gets_the_whole_limit_one_after_another():
     # A district plan (a child on both caseloads) may re-plan each provider twice more.
     shared = scenario_to_dict(share_students(scenario, share=0.5, seed=1))
     assert plan_seconds(shared, 1.5) == 9.0
+    # A person named on one caseload only is no district plan.
+    named = {**data, "students": [{**data["students"][0], "person": "k"}, *data["students"][1:]]}
+    assert plan_seconds(named, 1.5) == 3.0
     one = scenario_to_dict(generate_scenario(students=8, schools=2, providers=1, seed=3))
     assert plan_seconds(one, 1.5) == 1.5
 
