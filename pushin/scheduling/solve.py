@@ -90,6 +90,9 @@ LP_DIVE_ROUNDS = 0
 # about 200 rounds, 1.6 s, to converge).
 DAY_BOUND_SHARE = 0.5
 DAY_BOUND_ROUNDS = 300
+# ... and again for the plan's own shortfall, when the fit level made it shorter: at
+# most this share of the seconds left (small: about 0.5 s to converge).
+TIGHTER_BOUND_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -364,6 +367,14 @@ def _solve_whole(
                 status = cp_model.FEASIBLE
             if solved:
                 proven_bound = solver.best_objective_bound
+        if level.name == "fit_minutes" and status == cp_model.FEASIBLE:
+            tighter, clock_stopped = _fit_bound_at_plans_shortfall(
+                scenario, schedule, values, stage_values, deadline, by_wall=by_wall
+            )
+            if tighter is not None:
+                target = tighter if target is None else min(target, tighter)
+            if clock_stopped:
+                wall_capped.append(level.name)
         if not by_wall:
             remaining_det = max(0.0, remaining_det - det_used)
         stage_deterministic[level.name] = round(det_used, 3)
@@ -529,6 +540,36 @@ def _fit_day_bound(
     # Plans' fit is whole in model units, so the bound's floor holds; the slack covers
     # floating-point error in a sum of some million units.
     return math.floor(bound.value + 1e-6 * max(1.0, abs(bound.value))), clock_stopped
+
+
+def _fit_bound_at_plans_shortfall(
+    scenario: Scenario,
+    schedule: ScheduleModel,
+    values: Sequence[int],
+    stage_values: dict[str, list[float]],
+    deadline: float,
+    *,
+    by_wall: bool,
+) -> tuple[int | None, bool]:
+    """The fit bound for plans as short as this one, when the fit level's search scheduled
+    more minutes than the shortfall level left (its two-day search may): a plan better at
+    the fit level is at most as short, so this bound holds for it and is tighter than the
+    one at the shortfall level's value. Also whether the clock stopped it (as
+    `_fit_day_bound`)."""
+    if "shortfall" not in stage_values:
+        return None, False
+    chosen = [c for c, value in zip(schedule.candidates, values, strict=True) if value]
+    short = _level_value(scenario, schedule, "shortfall", chosen)
+    if short >= math.floor(stage_values["shortfall"][0]):
+        return None, False
+    return _fit_day_bound(
+        scenario,
+        schedule.candidates,
+        values,
+        shortfall=short,
+        stop_at=time.perf_counter() + TIGHTER_BOUND_SHARE * _left(deadline),
+        by_wall=by_wall,
+    )
 
 
 def _meets(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+import time
 from collections import defaultdict
 from dataclasses import replace
 
@@ -12,13 +13,13 @@ import pytest
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
-from pushin.scheduling.candidates import Candidate, enumerate_candidates
+from pushin.scheduling.candidates import FIT_SCALE, Candidate, enumerate_candidates
 from pushin.scheduling.daybound import _Day, day_plan_bound
 from pushin.scheduling.generate import generate_scenario
 from pushin.scheduling.model import ScheduleModel, gap_between
 from pushin.scheduling.relax import relax_level
 from pushin.scheduling.scenario import Scenario
-from pushin.scheduling.solve import _fit_day_bound, solve
+from pushin.scheduling.solve import _fit_bound_at_plans_shortfall, _fit_day_bound, solve
 
 
 def _most_fit(scenario: Scenario, floor: int) -> int:
@@ -179,3 +180,40 @@ def test_a_bound_the_clock_stops_by_deterministic_budget_is_reported() -> None:
     assert cut is not None
     assert whole is not None
     assert whole <= cut
+
+
+def test_a_plan_shorter_than_its_shortfall_level_gets_the_bound_at_its_own_shortfall() -> None:
+    # The fit level's search may schedule more minutes than the shortfall level left; the
+    # fit bound then holds for plans as short as this one, at most the level's bound.
+    # (at shortfall 0 this one's bound is 838500, at 60 840000 fit units)
+    scenario = generate_scenario(students=30, schools=2, providers=1, seed=3)
+    builder = enumerate_candidates(scenario)
+    schedule = ScheduleModel.build(scenario, builder)
+    plan = solve(scenario, time_limit=60, deterministic_limit=1)
+    chosen = {builder.index_of(s.signature) for s in plan.sessions}
+    values = [1 if c.index in chosen else 0 for c in builder.candidates]
+    short = plan.stats.shortfall_minutes
+    mandated = sum(s.minutes_per_week for s in scenario.students)
+    assert short < mandated - 60  # room for a shortfall level 60 minutes worse
+    levels = {"shortfall": [float(short + 60), 0.0]}
+    tighter, _ = _fit_bound_at_plans_shortfall(
+        scenario, schedule, values, levels, time.perf_counter() + 60, by_wall=False
+    )
+    at_level, _ = _fit_day_bound(
+        scenario,
+        builder.candidates,
+        values,
+        shortfall=short + 60,
+        stop_at=time.perf_counter() + 60,
+        by_wall=False,
+    )
+    assert tighter is not None
+    assert at_level is not None
+    assert tighter < at_level
+    # It holds for this plan (the day bound's own test compares it with the optimum).
+    assert tighter >= round(plan.stats.fit_minutes * FIT_SCALE)
+    # As short as the shortfall level left: nothing to tighten.
+    same = {"shortfall": [float(short), 0.0]}
+    assert _fit_bound_at_plans_shortfall(
+        scenario, schedule, values, same, time.perf_counter() + 60, by_wall=False
+    ) == (None, False)
