@@ -121,11 +121,7 @@ def solve(
     how the time is spent.
     """
     started = time.perf_counter()
-    components = [
-        providers
-        for providers in provider_components(scenario)
-        if any(student.provider in providers for student in scenario.students)
-    ]
+    components = provider_components(scenario)
     settings = _Settings(time_limit, workers, seed, deterministic_limit)
     if len(components) > 1:
         solved = _solve_parts(scenario, components, settings, anytime)

@@ -109,3 +109,20 @@ def test_a_re_plan_in_parts_keeps_every_session_and_pin() -> None:
     assert check_plan(again_scenario, again) == []
     assert again.stats.moved_sessions == 0
     assert {s.id for s in again.sessions} >= {s.id for s in first.sessions}
+
+
+def test_a_provider_whose_students_all_left_still_counts_its_sessions_moved() -> None:
+    scenario = two_providers()
+    first = solve(scenario, time_limit=LIMIT, deterministic_limit=BUDGET)
+    gone = [s for s in first.sessions if s.provider == "prov-02"]
+    assert gone
+    again_scenario = dataclasses.replace(
+        scenario,
+        students=tuple(s for s in scenario.students if s.provider == "prov-01"),
+        previous_plan=Plan(status=first.status, sessions=first.sessions),
+    )
+    again = solve(again_scenario, time_limit=LIMIT, deterministic_limit=BUDGET)
+    assert again.stats.extra["parts"] == [["prov-01"], ["prov-02"]]
+    assert not [s for s in again.sessions if s.provider == "prov-02"]
+    moved = again.stats.extra["stage_values"]["moved_sessions"][0]
+    assert moved == again.stats.moved_sessions >= len(gone)
