@@ -46,7 +46,7 @@ def _levels(scenario: Scenario) -> list[Level]:
     levels = [
         Level("shortfall", lambda m: m.shortfall_minutes(), False, 4.0),
         Level("moved_sessions", lambda m: m.moved_sessions(), False, 1.0),
-        Level("fit_minutes", lambda m: m.fit_per_student(), True, 4.0, FIT_SCALE),
+        Level("fit_minutes", lambda m: m.fit_per_student(), True, 2.0, FIT_SCALE),
         Level("preferences", lambda m: m.preferences(), True, 1.0),
         Level("sessions", lambda m: m.session_count(), False, 1.0),
         Level("travel", lambda m: m.travel_minutes(), False, 1.5),
