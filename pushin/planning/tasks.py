@@ -147,10 +147,11 @@ def plan_run_execute(run_id: int) -> str:
     try:
         scenario = parse_scenario(run.scenario)
         limit = run.time_limit or default_time_limit()
+        at_most = plan_seconds(run.scenario, limit)  # the limit is each provider's
         _update(
             run_id,
             progress=f"Solving {len(scenario.students)} students' sessions "
-            f"(up to {plan_seconds(run.scenario, limit):g} seconds)",
+            f"(up to {at_most:g} seconds)",
         )
         memory_mb, wall = solver_limits(limit)
         # "Keep improving": the run's best plan so far is where the engine starts.
@@ -169,9 +170,7 @@ def plan_run_execute(run_id: int) -> str:
                 memory_mb=memory_mb,
                 wall_seconds=wall,
                 should_stop=lambda: not heartbeat.beat() or _not_running(run_id),
-                on_progress=BestPlanWriter(
-                    run_id, me, plan_seconds(run.scenario, limit), PROGRESS_SECONDS, start_from
-                ),
+                on_progress=BestPlanWriter(run_id, me, at_most, PROGRESS_SECONDS, start_from),
                 progress_seconds=PROGRESS_SECONDS,
                 start_from=start_from,
             )
