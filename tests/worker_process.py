@@ -186,11 +186,16 @@ class WorkerProcess:
 
     def children(self, marker: str = "") -> list[int]:
         """Linux: the worker's child processes whose command line holds `marker`."""
-        found = []
-        for listing in Path(f"/proc/{self.process.pid}/task").glob("*/children"):
-            with contextlib.suppress(OSError):
-                found += [int(pid) for pid in listing.read_text().split()]
-        return [pid for pid in found if marker in _command_line(pid)]
+        return children_of(self.process.pid, marker)
+
+
+def children_of(pid: int, marker: str = "") -> list[int]:
+    """Linux: the child processes of `pid` whose command line holds `marker`."""
+    found = []
+    for listing in Path(f"/proc/{pid}/task").glob("*/children"):
+        with contextlib.suppress(OSError):
+            found += [int(child) for child in listing.read_text().split()]
+    return [child for child in found if marker in _command_line(child)]
 
 
 def _command_line(pid: int) -> str:

@@ -8,8 +8,9 @@ begins. Two guards, used by the web app's worker and by the command line:
 - `check_size` estimates the number of candidates from the students' possible places
   (linear time, nothing enumerated) and refuses a scenario above `SizeLimits`, with the
   numbers, before anything is queued or solved;
-- `solve_bounded` runs the solve in a child process (spawned, so the worker's memory and
-  threads are not inherited) with an address-space limit and a wall-clock deadline. A run
+- `solve_bounded` runs the solve in a child process (forked from a server that holds the
+  engine and nothing else, so the worker's memory, threads and connections are not
+  inherited: `solver_processes`) with an address-space limit and a wall-clock deadline. A run
   past either ends as `SolveTooLarge` / `SolveOutOfTime` and the caller goes on; a caller
   can also stop it (`should_stop`), e.g. when the provider cancels the run, follow the
   best plan so far (`on_progress`, at most every `progress_seconds`) and start from an
@@ -24,8 +25,8 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
-import signal
-import sys
+import select
+import threading
 import time
 import traceback
 from collections import defaultdict
@@ -118,22 +119,51 @@ def check_size(scenario: Scenario, limits: SizeLimits = SizeLimits()) -> SizeEst
     return estimate
 
 
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
+# What the fork server loads once, so that a solve's process starts with it loaded.
+ENGINE_MODULES = [
+    "pushin.scheduling.anytime",
+    "pushin.scheduling.bounded",
+    "pushin.scheduling.district",
+    "pushin.scheduling.solve",
+]
 
 
-def _die_with_parent(parent_pid: int) -> None:
-    """Linux: have the kernel SIGKILL this process when the worker that started it dies
+def solver_processes() -> multiprocessing.context.BaseContext:
+    """Where solves' processes come from. A spawned process starts Python and imports
+    OR-Tools before every solve (0.7 s on a 2-core machine, more than a small re-plan's
+    search); a fork server does that once per worker, then forks a process per solve from
+    itself: single-threaded, with the engine loaded and nothing of the worker's (its
+    threads, database connections, memory). It exits when the worker does. Spawned where
+    there is no fork server (Windows)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(ENGINE_MODULES)  # no effect once the server runs
+    return context
+
+
+def _die_with_worker(worker_pid: int) -> None:
+    """Linux: end this process as soon as the worker that asked for the solve dies
     (killed, out of memory). Otherwise the orphan would solve on, holding its memory, with
-    nobody left to read its answer. Best effort elsewhere."""
-    if not sys.platform.startswith("linux"):
+    nobody left to read its answer. Its parent is the fork server, which outlives the
+    worker while a process it forked runs, so the kernel's parent-death signal cannot
+    say it: a thread waits on the worker's pidfd instead (CP-SAT's search lets threads
+    run). Best effort where there is no pidfd."""
+    pidfd_open = getattr(os, "pidfd_open", None)
+    if pidfd_open is None:
         return
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
-        return
-    if os.getppid() != parent_pid:  # the parent died before the line above took effect
+    try:
+        worker = pidfd_open(worker_pid)
+    except ProcessLookupError:  # the worker died before the solve began
         os._exit(1)
+    except OSError:  # a kernel before 5.3
+        return
+
+    def exit_when_the_worker_ends() -> None:
+        select.select([worker], [], [])  # readable once the worker has exited
+        os._exit(1)
+
+    threading.Thread(target=exit_when_the_worker_ends, name="worker-watch", daemon=True).start()
 
 
 OUT_OF_MEMORY_EXIT = 75  # the child ran out of memory even to say so
@@ -174,7 +204,7 @@ def _child(
     workers: int,
     seed: int,
     memory_mb: int,
-    parent_pid: int,
+    worker_pid: int,
     progress_seconds: float | None = None,
     start_from: dict[str, Any] | None = None,
 ) -> None:
@@ -184,7 +214,7 @@ def _child(
     its own would not run while CP-SAT holds the interpreter during a stage. A report
     within `progress_seconds` of the last one sent is dropped (the next one, the end of
     the stage or the final plan say more)."""
-    _die_with_parent(parent_pid)
+    _die_with_worker(worker_pid)
     import resource
 
     # The solver's libraries are loaded first: the limit is for the work, not the code.
@@ -275,7 +305,7 @@ def solve_bounded(
     if seconds > time_limit:
         wall = max(wall, seconds * WALL_FACTOR + WALL_MARGIN_SECONDS)
     deadline = time.monotonic() + wall
-    context = multiprocessing.get_context("spawn")
+    context = solver_processes()
     parent, child = context.Pipe(duplex=False)
     process = context.Process(
         target=_child,

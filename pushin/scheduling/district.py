@@ -55,6 +55,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from .bounded import solver_processes
 from .metrics import measure, stats_of
 from .parts import part_scenario, person_entries, provider_components
 from .plan import Plan, PlannedSession, Reason, Shortfall
@@ -254,8 +255,7 @@ def _pool_size(jobs: int, workers: int, processes: int | None) -> int:
 def _run_all(function: Any, jobs: list[Any], size: int) -> list[Any]:
     if size <= 1 or len(jobs) <= 1:
         return [function(job) for job in jobs]
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=size, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=size, mp_context=solver_processes()) as pool:
         return list(pool.map(function, jobs))
 
 

@@ -1,6 +1,8 @@
-"""A solve's child process dies with its worker (issue 10): the kernel kills it when the
-worker that started it is killed (Linux PR_SET_PDEATHSIG), instead of an orphan solving
-on, holding gigabytes, with nobody left to read its answer."""
+"""A solve's child process dies with its worker (issue 10): a thread of the child waits on
+the worker's pidfd and ends it when the worker is killed (pushin/scheduling/bounded.py),
+instead of an orphan solving on, holding gigabytes, with nobody left to read its answer.
+Through the real worker and its fork server; tests/scheduling/test_solve_process.py shows
+the watch alone ends a solve that sends nothing back."""
 
 from __future__ import annotations
 
@@ -18,11 +20,17 @@ from pushin.district.models import District, Provider
 from pushin.planning.models import RunStatus
 from pushin.planning.services import plan_run_create
 from tests.planning.test_worker_lost import DATABASE_QUEUE
-from tests.worker_process import WorkerDatabase, WorkerProcess, process_gone, wait_for
+from tests.worker_process import (
+    WorkerDatabase,
+    WorkerProcess,
+    children_of,
+    process_gone,
+    wait_for,
+)
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux prctl")
 
-SOLVE_CHILD = "multiprocessing.spawn"
+FORK_SERVER = "multiprocessing.forkserver"
 # Far longer than the test waits: the child cannot end its solve on its own meanwhile (the
 # small demo district is not proven optimal in 30 seconds).
 TIME_LIMIT = 600.0
@@ -61,15 +69,16 @@ def test_the_solve_child_dies_when_its_worker_is_killed(settings, tmp_path: Path
             timeout=20,
             what=f"a heartbeat while the child solves\n{worker.output()}",
         )
-        (child,) = worker.children(SOLVE_CHILD)
+        (server,) = worker.children(FORK_SERVER)
+        (child,) = children_of(server)
         assert not process_gone(child)
         # Only the worker is killed (not its process group): nothing of it cleans up.
         os.kill(worker.process.pid, signal.SIGKILL)
         worker.wait(10)
         wait_for(
-            lambda: process_gone(child),
+            lambda: process_gone(child) and process_gone(server),
             timeout=20,
-            what=f"the solve's child {child} to die with its worker",
+            what=f"the solve's child {child} and fork server {server} to die with the worker",
         )
     finally:
         worker.kill()  # the whole group, whatever the outcome
