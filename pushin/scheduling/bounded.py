@@ -33,6 +33,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from multiprocessing.context import ForkServerContext, SpawnContext
 from typing import Any
 
 from .jsonread import ScenarioError, ScenarioIssue
@@ -128,7 +129,7 @@ ENGINE_MODULES = [
 ]
 
 
-def solver_processes() -> multiprocessing.context.BaseContext:
+def solver_processes() -> ForkServerContext | SpawnContext:
     """Where solves' processes come from. A spawned process starts Python and imports
     OR-Tools before every solve (0.7 s on a 2-core machine, more than a small re-plan's
     search); a fork server does that once per worker, then forks a process per solve from
