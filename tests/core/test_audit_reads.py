@@ -20,16 +20,11 @@ from pushin.accounts.models import AuditAction, AuditEntry, User
 from pushin.caseload.models import Student
 from pushin.ids import encode_id
 from tests.caseload.personas import HTMX
-from tests.core.rich_world import RichWorld, rich_world
+from tests.core.rich_world import RichWorld
 from tests.factories import World, make_student
 from tests.signing_in import force_login
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def rich(db: None, django_capture_on_commit_callbacks: Any) -> RichWorld:
-    return rich_world(django_capture_on_commit_callbacks)
 
 
 def reads(**filters: Any) -> list[tuple[int | None, str, str, int | None]]:

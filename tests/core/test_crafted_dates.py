@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from pushin.query import EARLIEST, LATEST
-from tests.core.rich_world import RichWorld, rich_world
+from tests.core.rich_world import RichWorld
 from tests.core.test_get_never_writes import Case, cases, walker
 from tests.factories import World
 from tests.signing_in import force_login
@@ -28,11 +28,6 @@ pytestmark = pytest.mark.django_db
 CRAFTED = ["0001-01-01", "9999-12-31", "2026-13-45", "+99999-01-01"]
 PARAMS = ["date", "week", "on", "start", "end"]
 PERSONAS = ["provider", "teacher", "admin", "superuser"]
-
-
-@pytest.fixture
-def rich(db: None, django_capture_on_commit_callbacks: Any) -> RichWorld:
-    return rich_world(django_capture_on_commit_callbacks)
 
 
 def _crafted(client: Client, walk_cases: list[Case]) -> list[Case]:

@@ -9,6 +9,9 @@ and after. Reads are audited, so the audit log is left out, as are sign-in bookk
 (Django's sessions, django-axes, `User.last_login`).
 
 A new route with arguments must be added to `ROUTE_ARGS`, or the walk fails naming it.
+The walk is made once per test process (`walked`, tests/core/conftest.py) and also
+records what each request showed, audited and linked to, for the checks of
+test_read_audit_walk.py and test_public_ids.py.
 Each request runs in a savepoint that is rolled back, so every request sees the same
 world and a write is reported against the request that made it. To stay fast, the tables
 are compared after every request that ran any statement other than a read or a write to
@@ -35,7 +38,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from pushin.accounts.models import User
+from pushin.accounts.models import AuditAction, AuditEntry, User
 from pushin.caseload.models import Student
 from pushin.collaboration.models import Notification
 from pushin.district.models import Provider
@@ -47,7 +50,6 @@ from tests.core.rich_world import (
     NEXT_WEEK,
     PAST_MONDAY,
     RichWorld,
-    rich_world,
 )
 from tests.factories import World
 from tests.signing_in import force_login
@@ -542,28 +544,58 @@ def may_write(statements: list[str], skipped: set[str]) -> bool:
     return False
 
 
+# The links of a page: where each of them leads is checked by tests/core/test_public_ids.py.
+LINKS = re.compile(r'\b(?:href|action|src|hx-get|hx-post|hx-put|hx-delete|hx-patch)="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One request of the walk and what it did, for the checks that read the walk: the
+    writes here, the audit of reads (test_read_audit_walk.py), links (test_public_ids.py)."""
+
+    case: Case
+    persona: str
+    status: int
+    page: bool  # an HTML page (not a download or a stream)
+    links: tuple[str, ...]  # its Location header and the links of the page
+    shown: frozenset[int]  # students whose full name it shows
+    read: frozenset[int]  # students it wrote a READ audit entry for
+    actors: tuple[tuple[int | None, str], ...]  # (actor, actor's username) of each entry
+
+
 @dataclass
 class Walk:
     problems: list[str] = field(default_factory=list)
     status: dict[tuple[str, str], int] = field(default_factory=dict)  # (route, persona)
+    visits: list[Visit] = field(default_factory=list)
+    users: dict[str, int | None] = field(default_factory=dict)  # persona -> user pk
+    refs: dict[int, str] = field(default_factory=dict)  # student pk -> student number
 
 
 def walk(
     client: Client, user: User | None, persona: str, walk_cases: list[Case], into: Walk
 ) -> None:
-    """Request every case as `user`; note what each request changed (or how it crashed)."""
+    """Request every case as `user`; note what each request changed (or how it crashed),
+    what it showed and what it audited."""
     client.logout()
     if user is not None:
         force_login(client, user)
+    into.users[persona] = None if user is None else user.pk
     before = Snapshot.take()
     skipped = skipped_db_tables()
+    students = Student.objects.order_by("pk")
+    names = list(students.values_list("pk", "first_name", "last_name"))
+    into.refs.update(students.values_list("pk", "ref"))
     for case in walk_cases:
         with transaction.atomic():
             status = 0
+            last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             reset_queries()  # the log keeps 9000 statements: each request starts empty
+            response = None
             with CaptureQueriesContext(connection) as queries:
                 try:
-                    status = client.get(case.url, **case.headers).status_code
+                    response = client.get(case.url, **case.headers)
+                    status = response.status_code
                 except Exception as error:  # reported with the route; its writes are checked too
                     into.problems.append(f"{case} as {persona} raised {error!r}")
             into.status.setdefault((case.route, persona), status)
@@ -578,12 +610,46 @@ def walk(
                     into.problems.append(
                         f"{case} as {persona} (status {status}) wrote: " + " | ".join(changed)
                     )
+            if response is not None:
+                into.visits.append(_visit(case, persona, response, names, last))
             transaction.set_rollback(True)
 
 
-@pytest.fixture
-def rich(db: None, django_capture_on_commit_callbacks: Any) -> RichWorld:
-    return rich_world(django_capture_on_commit_callbacks)
+def _visit(
+    case: Case, persona: str, response: Any, names: list[tuple[int, str, str]], last: int
+) -> Visit:
+    text = "" if response.streaming else response.content.decode(errors="replace")
+    page = "text/html" in response.get("Content-Type", "") and not response.streaming
+    entries = list(
+        AuditEntry.objects.filter(pk__gt=last).values_list(
+            "actor_id", "actor_username", "action", "student_id"
+        )
+    )
+    return Visit(
+        case=case,
+        persona=persona,
+        status=response.status_code,
+        page=page,
+        links=(response.get("Location", ""), *(LINKS.findall(text) if page else ())),
+        shown=frozenset(pk for pk, first, family in names if f"{first} {family}" in text),
+        read=frozenset(
+            student
+            for *_, action, student in entries
+            if action == AuditAction.READ and student is not None
+        ),
+        actors=tuple((actor, username) for actor, username, *_ in entries),
+    )
+
+
+def walk_every_persona(rich: RichWorld) -> Walk:
+    """Every request of the walk as every persona (`walked`, tests/core/conftest.py)."""
+    walk_cases, unfilled = cases(rich)
+    assert not unfilled, "Routes the walk cannot fill: " + ", ".join(unfilled)
+    result = Walk()
+    client = Client()
+    for persona in WALKERS:
+        walk(client, walker(rich, persona), persona, walk_cases, result)
+    return result
 
 
 def test_every_route_with_arguments_has_ids() -> None:
@@ -629,17 +695,13 @@ SEEN = [
 ]
 
 
-def test_no_get_request_writes(rich: RichWorld, client: Client) -> None:
-    walk_cases, unfilled = cases(rich)
-    assert not unfilled, "Routes the walk cannot fill: " + ", ".join(unfilled)
-    result = Walk()
-    for persona in WALKERS:
-        walk(client, walker(rich, persona), persona, walk_cases, result)
-    assert not result.problems, (
-        f"{len(result.problems)} GET requests changed the database (or crashed):\n"
-        + "\n".join(result.problems)
+@pytest.mark.django_db  # the walk needs the test database set up
+def test_no_get_request_writes(walked: Walk) -> None:
+    assert not walked.problems, (
+        f"{len(walked.problems)} GET requests changed the database (or crashed):\n"
+        + "\n".join(walked.problems)
     )
-    unseen = [key for key in SEEN if result.status.get(key) != 200]
+    unseen = [key for key in SEEN if walked.status.get(key) != 200]
     assert not unseen, f"Pages the walk did not reach (status != 200): {unseen}"
 
 

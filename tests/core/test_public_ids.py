@@ -11,19 +11,17 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.urls import NoReverseMatch, reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pushin import ids
 from pushin.ids import PK_LIMIT, OpaqueIdConverter, decode_id, encode_id
-from tests.core.rich_world import RichWorld, rich_world
-from tests.core.test_get_never_writes import cases, routes, walker
+from tests.core.test_get_never_writes import Walk, routes
 from tests.core.test_settings import PRODUCTION_ENV
 from tests.core.test_settings_hardening import _manage
 from tests.factories import World
-from tests.signing_in import force_login
 
 KEY = override_settings(PUSHIN_ID_KEY="k" * 40)
 
@@ -216,7 +214,6 @@ def test_stored_notification_links_are_rewritten_by_the_migration() -> None:
 
 # --- No page links to a bare primary key ---------------------------------------------------------
 
-LINKS = re.compile(r'\b(?:href|action|src|hx-get|hx-post|hx-put|hx-delete|hx-patch)="([^"]*)"')
 # Query parameters that are numbers, not rows: printable paper's grade, the audit trail's
 # page, the imports' "show the example" flag.
 NOT_IDS = {"grade", "page", "example"}
@@ -238,27 +235,20 @@ def test_bare_ids_finds_numbers_in_paths_and_queries() -> None:
     assert bare_ids(f"/caseload/students/{encode_id(12)}/?week=2026-11-30#record-4") == []
 
 
-@pytest.fixture
-def rich(db: None, django_capture_on_commit_callbacks: Any) -> RichWorld:
-    return rich_world(django_capture_on_commit_callbacks)
-
-
+@pytest.mark.django_db  # the walk needs the test database set up
 @pytest.mark.parametrize("persona", ["provider", "teacher", "para", "admin"])
-def test_no_page_links_to_a_bare_id(rich: RichWorld, client: Client, persona: str) -> None:
-    walk_cases, _ = cases(rich)
-    user = walker(rich, persona)
-    assert user is not None
-    force_login(client, user)
+def test_no_page_links_to_a_bare_id(walked: Walk, persona: str) -> None:
+    """Every page of the walk (tests/core/conftest.py), its links and where it redirects."""
     found: list[str] = []
     pages = 0
-    for case in walk_cases:
-        if case.route.startswith("admin:") or "?" in case.url or case.headers:
-            continue  # the Django admin keeps its own URLs; one request per page is enough
-        response = client.get(case.url)
-        html = "text/html" in response.get("Content-Type", "") and not response.streaming
-        body = response.content.decode() if html else ""
-        for url in [response.get("Location", ""), *LINKS.findall(body)]:
+    for visit in walked.visits:
+        case = visit.case
+        if visit.persona != persona or case.route.startswith("admin:"):
+            continue  # the Django admin keeps its own URLs
+        if "?" in case.url or case.headers:
+            continue  # one request per page is enough
+        for url in visit.links:
             found += [f"{case.route}: {url}" for _ in bare_ids(url)]
-        pages += response.status_code == 200 and html
+        pages += visit.status == 200 and visit.page
     assert pages >= 5  # the walk saw real pages, not a wall of 404s (a para sees 7)
     assert not found, "Links with a sequential id:\n" + "\n".join(sorted(set(found)))

@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.db import connection
@@ -39,18 +38,13 @@ from pushin.sessions.models import (
     SessionStatus,
     SessionStudent,
 )
-from tests.core.rich_world import RichWorld, rich_world
+from tests.core.rich_world import RichWorld
 from tests.factories import make_student
 from tests.signing_in import force_login
 
 pytestmark = pytest.mark.django_db
 
 MORE = 5  # students added between the two counts
-
-
-@pytest.fixture
-def rich(db: None, django_capture_on_commit_callbacks: Any) -> RichWorld:
-    return rich_world(django_capture_on_commit_callbacks)
 
 
 def grow(rich: RichWorld, count: int = MORE, *, ref: str = "Q") -> list[Student]:

@@ -1,7 +1,8 @@
 """Every page that shows a student writes a READ audit entry for that student.
 
-The walk of tests/core/test_get_never_writes.py (the same routes, arguments, query strings
-and personas, against the same rich world) requests every GET route as every persona. A
+The walk of tests/core/test_get_never_writes.py requests every GET route as every persona
+against a rich world, once per test process (`walked`, tests/core/conftest.py), and
+records what each request showed and audited; this reads that record. A
 page "shows" a student when the student's full name appears in the response; the request
 must then have written a READ entry for that student, with the signed-in person as the
 actor. Every entry a page writes has an actor and the actor's username (the calendar feed,
@@ -15,26 +16,13 @@ page no longer shows a name, or now audits it, fails the walk so that it is remo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from pushin.accounts.models import AuditAction, AuditEntry, User
-from pushin.caseload.models import Student
-from tests.core.rich_world import RichWorld, rich_world
-from tests.core.test_get_never_writes import WALKERS, Case, cases, walker
-from tests.signing_in import force_login
-
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def rich(db: None, django_capture_on_commit_callbacks: Any) -> RichWorld:
-    return rich_world(django_capture_on_commit_callbacks)
-
+from tests.core.rich_world import RichWorld
+from tests.core.test_get_never_writes import Case, Walk, walk
 
 # Route -> why a page may show a student's name and write no READ entry for that student.
 NOT_A_READ: dict[str, str] = {
@@ -53,59 +41,35 @@ class Gaps:
     excepted: set[str] = field(default_factory=set)  # NOT_A_READ routes seen showing a name
 
 
-def _shown(html: str, students: list[Student]) -> list[Student]:
-    return [s for s in students if s.full_name in html]
-
-
 # Pages read without a sign-in, whose entries name the person they belong to.
 FEED = "planning:calendar_feed"  # the provider whose secret address it is
 
 
-def walk_reads(
-    client: Client,
-    user: User | None,
-    persona: str,
-    walk_cases: list[Case],
-    into: Gaps,
-    *,
-    feed_owner: User | None = None,
-) -> None:
-    """Request every case as `user`; note each student shown without a READ entry."""
-    client.logout()
-    if user is not None:
-        force_login(client, user)
-    students = list(Student.objects.order_by("pk"))
-    last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    for case in walk_cases:
-        with transaction.atomic():
-            response = client.get(case.url, **case.headers)
-            html = "" if response.streaming else response.content.decode(errors="replace")
-            entries = list(AuditEntry.objects.filter(pk__gt=last))
-            actor = feed_owner if case.route == FEED else user
-            for entry in entries:
-                if entry.actor_id is None or not entry.actor_username:
-                    into.anonymous.append(f"{case} as {persona}: {entry}")
-                elif actor is None or entry.actor_id != actor.pk:
-                    into.wrong_actor.append(f"{case} as {persona}: {entry}")
-            read = {e.student_id for e in entries if e.action == AuditAction.READ}
-            for student in _shown(html, students):
-                if case.route in NOT_A_READ:
-                    into.excepted.add(case.route)
-                elif student.pk not in read:
-                    into.missing.append(
-                        f"{case} as {persona} (status {response.status_code}) shows "
-                        f"student {student.ref} and writes no READ entry for them"
-                    )
-            transaction.set_rollback(True)
-
-
-def test_every_page_that_shows_a_student_audits_the_read(rich: RichWorld, client: Client) -> None:
-    walk_cases, _ = cases(rich)  # unfilled routes fail in test_get_never_writes
+def read_gaps(walked: Walk, *, feed_owner: str = "provider") -> Gaps:
+    """Each student a request showed without a READ entry, and entries of the wrong actor."""
     gaps = Gaps()
-    for persona in WALKERS:
-        walk_reads(
-            client, walker(rich, persona), persona, walk_cases, gaps, feed_owner=rich.provider.user
-        )
+    for visit in walked.visits:
+        where = f"{visit.case} as {visit.persona}"
+        actor = walked.users[feed_owner if visit.case.route == FEED else visit.persona]
+        for actor_id, username in visit.actors:
+            if actor_id is None or not username:
+                gaps.anonymous.append(f"{where}: entry by {actor_id} {username!r}")
+            elif actor is None or actor_id != actor:
+                gaps.wrong_actor.append(f"{where}: entry by {actor_id} {username!r}")
+        for student in sorted(visit.shown):
+            if visit.case.route in NOT_A_READ:
+                gaps.excepted.add(visit.case.route)
+            elif student not in visit.read:
+                gaps.missing.append(
+                    f"{where} (status {visit.status}) shows student {walked.refs[student]}"
+                    " and writes no READ entry for them"
+                )
+    return gaps
+
+
+@pytest.mark.django_db  # the walk needs the test database set up
+def test_every_page_that_shows_a_student_audits_the_read(walked: Walk) -> None:
+    gaps = read_gaps(walked)
     assert not gaps.missing, (
         f"{len(gaps.missing)} page reads show a student and write no READ entry:\n"
         + "\n".join(gaps.missing)
@@ -116,6 +80,7 @@ def test_every_page_that_shows_a_student_audits_the_read(rich: RichWorld, client
     assert not stale, f"Exceptions whose page no longer shows a student: {sorted(stale)}"
 
 
+@pytest.mark.django_db
 def test_the_walk_catches_a_page_that_shows_a_student_unaudited(
     rich: RichWorld, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -128,9 +93,9 @@ def test_the_walk_catches_a_page_that_shows_a_student_unaudited(
     monkeypatch.setattr(services, "student_strategies_read_audit", lambda **kwargs: None)
     url = reverse("caseload:student", args=[rich.world.student.pk])
     page = Case("caseload:student", url, {})
-    gaps = Gaps()
-    walk_reads(client, rich.provider.user, "provider", [page], gaps)
-    assert gaps.missing == [
+    result = Walk()
+    walk(client, rich.provider.user, "provider", [page], result)
+    assert read_gaps(result).missing == [
         f"GET {url} [caseload:student] as provider (status 200) shows student "
         f"{rich.world.student.ref} and writes no READ entry for them"
     ]
