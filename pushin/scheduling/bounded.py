@@ -148,8 +148,10 @@ def _die_with_worker(worker_pid: int) -> None:
     (killed, out of memory). Otherwise the orphan would solve on, holding its memory, with
     nobody left to read its answer. Its parent is the fork server, which outlives the
     worker while a process it forked runs, so the kernel's parent-death signal cannot
-    say it: a thread waits on the worker's pidfd instead (CP-SAT's search lets threads
-    run). Best effort where there is no pidfd."""
+    say it: a thread waits on the worker's pidfd instead. It runs as soon as the solve
+    lets go of the interpreter, which CP-SAT's search does (a thread ticking every 0.1 s
+    beside a 6 s solve of `small` never waited more than 0.15 s). Best effort where there
+    is no pidfd."""
     pidfd_open = getattr(os, "pidfd_open", None)
     if pidfd_open is None:
         return
@@ -211,8 +213,8 @@ def _child(
 ) -> None:
     """The solve, in its own process: the answer goes back through `conn`, and with
     `progress_seconds` the best plan so far, at most that often. It is sent from the
-    engine's report itself (CP-SAT's solution callback, or between stages): a thread of
-    its own would not run while CP-SAT holds the interpreter during a stage. A report
+    engine's report itself (CP-SAT's solution callback, or between stages), where the
+    best plan is known, not from a thread polling for it. A report
     within `progress_seconds` of the last one sent is dropped (the next one, the end of
     the stage or the final plan say more)."""
     _die_with_worker(worker_pid)

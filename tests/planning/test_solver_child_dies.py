@@ -28,7 +28,7 @@ from tests.worker_process import (
     wait_for,
 )
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux prctl")
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux pidfd")
 
 FORK_SERVER = "multiprocessing.forkserver"
 # Far longer than the test waits: the child cannot end its solve on its own meanwhile (the
