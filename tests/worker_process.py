@@ -189,6 +189,11 @@ class WorkerProcess:
         return children_of(self.process.pid, marker)
 
 
+# In the command line of the fork server a worker starts for its solves
+# (pushin/scheduling/bounded.py, `solver_processes`).
+FORK_SERVER = "multiprocessing.forkserver"
+
+
 def children_of(pid: int, marker: str = "") -> list[int]:
     """Linux: the child processes of `pid` whose command line holds `marker`."""
     found = []

@@ -583,9 +583,9 @@ def walk(
     into.users[persona] = None if user is None else user.pk
     before = Snapshot.take()
     skipped = skipped_db_tables()
-    students = Student.objects.order_by("pk")
-    names = list(students.values_list("pk", "first_name", "last_name"))
-    into.refs.update(students.values_list("pk", "ref"))
+    students = list(Student.objects.order_by("pk"))
+    names = {student.pk: student.full_name for student in students}
+    into.refs.update((student.pk, student.ref) for student in students)
     for case in walk_cases:
         with transaction.atomic():
             status = 0
@@ -615,9 +615,7 @@ def walk(
             transaction.set_rollback(True)
 
 
-def _visit(
-    case: Case, persona: str, response: Any, names: list[tuple[int, str, str]], last: int
-) -> Visit:
+def _visit(case: Case, persona: str, response: Any, names: dict[int, str], last: int) -> Visit:
     text = "" if response.streaming else response.content.decode(errors="replace")
     page = "text/html" in response.get("Content-Type", "") and not response.streaming
     entries = list(
@@ -631,7 +629,7 @@ def _visit(
         status=response.status_code,
         page=page,
         links=(response.get("Location", ""), *(LINKS.findall(text) if page else ())),
-        shown=frozenset(pk for pk, first, family in names if f"{first} {family}" in text),
+        shown=frozenset(pk for pk, name in names.items() if name in text),
         read=frozenset(
             student
             for *_, action, student in entries

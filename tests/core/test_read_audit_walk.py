@@ -42,15 +42,16 @@ class Gaps:
 
 
 # Pages read without a sign-in, whose entries name the person they belong to.
-FEED = "planning:calendar_feed"  # the provider whose secret address it is
+FEED = "planning:calendar_feed"
+FEED_OWNER = "provider"  # the persona whose secret address the walk's feed is
 
 
-def read_gaps(walked: Walk, *, feed_owner: str = "provider") -> Gaps:
+def read_gaps(walked: Walk) -> Gaps:
     """Each student a request showed without a READ entry, and entries of the wrong actor."""
     gaps = Gaps()
     for visit in walked.visits:
         where = f"{visit.case} as {visit.persona}"
-        actor = walked.users[feed_owner if visit.case.route == FEED else visit.persona]
+        actor = walked.users[FEED_OWNER if visit.case.route == FEED else visit.persona]
         for actor_id, username in visit.actors:
             if actor_id is None or not username:
                 gaps.anonymous.append(f"{where}: entry by {actor_id} {username!r}")

@@ -21,6 +21,7 @@ from pushin.planning.models import RunStatus
 from pushin.planning.services import plan_run_create
 from tests.planning.test_worker_lost import DATABASE_QUEUE
 from tests.worker_process import (
+    FORK_SERVER,
     WorkerDatabase,
     WorkerProcess,
     children_of,
@@ -30,7 +31,6 @@ from tests.worker_process import (
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux pidfd")
 
-FORK_SERVER = "multiprocessing.forkserver"
 # Far longer than the test waits: the child cannot end its solve on its own meanwhile (the
 # small demo district is not proven optimal in 30 seconds).
 TIME_LIMIT = 600.0

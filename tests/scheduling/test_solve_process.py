@@ -16,7 +16,7 @@ import pytest
 
 from pushin.scheduling.generate import generate_preset
 from pushin.scheduling.scenario import scenario_to_dict
-from tests.worker_process import children_of, process_gone, wait_for
+from tests.worker_process import FORK_SERVER, children_of, process_gone, wait_for
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux /proc")
 
@@ -37,7 +37,7 @@ def _threads(pid: int) -> int:
 
 
 def _fork_server_of(pid: int) -> int | None:
-    servers = children_of(pid, "multiprocessing.forkserver")
+    servers = children_of(pid, FORK_SERVER)
     return servers[0] if servers else None
 
 
