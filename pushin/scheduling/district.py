@@ -22,12 +22,15 @@ limit for each provider:
    students taken out of the clashing sessions and (b) a new solve where the earlier
    providers' sessions with a shared person (and the alone sessions of the providers whose
    alone plans clash with nobody: they keep them) are that person's unavailable time,
-   starting from its alone plan. The re-plans of a component take at most as long again
+   starting from its alone plan as "keep improving" does: a fresh plan, not a re-plan of
+   the alone one, so that fit ranks before moves (a re-plan would rather move one session
+   to a poorer fit than two to the same fit). The re-plans of a component take at most as long again
    as its providers alone (each the whole `time_limit` for two providers, a share of it
    for more). Orders differ only in which contested provider comes first. The order with
    the fewest providers worse than alone, then the least shortfall, then the most fit,
    wins. Each provider still worse than alone then has a second look: planned again with
-   the whole `time_limit` around everybody else's final sessions, keeping the better.
+   the whole `time_limit` around everybody else's final sessions, starting from its part
+   of the district plan, keeping the better.
 
 What "worse" means for a provider: compared lexicographically, first the shortfall minutes
 of their students' mandates (fewer is better), then their fit minutes (more is better):
@@ -230,11 +233,18 @@ class _Settings:
     seed: int
 
 
-def _solve(scenario: Scenario, settings: _Settings) -> Plan:
+def _solve(
+    scenario: Scenario, settings: _Settings, start_from: Sequence[PlannedSession] = ()
+) -> Plan:
+    from .anytime import Anytime
     from .solve import solve
 
     return solve(
-        scenario, time_limit=settings.time_limit, workers=settings.workers, seed=settings.seed
+        scenario,
+        time_limit=settings.time_limit,
+        workers=settings.workers,
+        seed=settings.seed,
+        anytime=Anytime(start_from=start_from) if start_from else None,
     )
 
 
@@ -364,8 +374,8 @@ def _order_job(
             part = _Part(own.sessions, "alone", own)
         else:
             trimmed = _Part(_trim(scenario, own, around, provider_id), "alone, trimmed", own)
-            sub = part_scenario(scenario, (provider_id,), unavailable=blocked, previous=own)
-            again = _solve(sub, settings)
+            sub = part_scenario(scenario, (provider_id,), unavailable=blocked)
+            again = _solve(sub, settings, start_from=own.sessions)
             solved = _Part(again.sessions, "re-planned", again)
             scores = [
                 provider_scores(scenario, candidate.sessions)[provider_id]
@@ -480,10 +490,8 @@ def _second_look(
         blocked = _blocked_by(
             scenario, provider_id, [*others, *_pinned_sessions(scenario, provider_id)]
         )
-        sub = part_scenario(
-            scenario, (provider_id,), unavailable=blocked, previous=alone[provider_id]
-        )
-        again = _solve(sub, settings)
+        sub = part_scenario(scenario, (provider_id,), unavailable=blocked)
+        again = _solve(sub, settings, start_from=parts[provider_id].sessions)
         if provider_scores(scenario, again.sessions)[provider_id].worse_than(current):
             continue
         if person_clashes(scenario, [*others, *again.sessions]):

@@ -55,11 +55,9 @@ def part_scenario(
     providers: Collection[str],
     *,
     unavailable: Mapping[str, Sequence[Interval]] | None = None,
-    previous: Plan | None = None,
 ) -> Scenario:
     """The scenario of some providers alone: their students, their part of the previous
-    plan and pins, and `unavailable` added to their students' own unavailable time.
-    `previous` replaces the previous plan (as a starting point) when the scenario has none."""
+    plan and pins, and `unavailable` added to their students' own unavailable time."""
     extra = unavailable or {}
     students = tuple(
         dataclasses.replace(student, unavailable=(*student.unavailable, *extra.get(student.id, ())))
@@ -75,8 +73,6 @@ def part_scenario(
         previous_plan = Plan(status=previous_plan.status, sessions=mine)
         ids = {session.id for session in mine}
         pinned = tuple(pin for pin in scenario.pinned if pin in ids)
-    elif previous is not None:
-        previous_plan = Plan(status=previous.status, sessions=previous.sessions)
     return dataclasses.replace(
         scenario,
         providers=tuple(p for p in scenario.providers if p.id in providers),

@@ -137,6 +137,58 @@ def test_when_both_fit_nobody_is_worse_and_the_child_is_never_in_two_places() ->
     assert kid[0][1] <= kid[1][0]
 
 
+def two_rooms_one_good_block() -> dict[str, Any]:
+    """Person k, with p1 only at 9:00 (the teacher's good block), and p2's m in room r2.
+    p2 alone sees k at 9:00 and m at 10:00 (the preference breaks the tie in fit). Around
+    p1's 9:00 p2 keeps its fit only by moving both sessions (k to 10:00, m to 9:00);
+    moving k alone puts k in maths, a poorer fit."""
+    good = {**block("b1", "mon", "09:00", "09:30", "writing"), "teacher_preference": "good"}
+    data = two_providers(
+        world(
+            blocks=[
+                good,
+                block("b2", "mon", "10:00", "10:30", "writing"),
+                block("b3", "mon", "11:00", "11:30", "math"),
+            ],
+            extra_rooms=[
+                {
+                    "id": "r2",
+                    "school": "s1",
+                    "teacher": "D. Park",
+                    "blocks": [
+                        block("c1", "mon", "10:00", "10:30", "writing"),
+                        block("c2", "mon", "09:00", "09:30", "writing"),
+                    ],
+                }
+            ],
+            students=[
+                student(
+                    "k-ot",
+                    person="k",
+                    unavailable=[{"day": "mon", "start": "09:30", "end": "12:00"}],
+                ),
+                student("k-slp", person="k", provider="p2"),
+                student("m", room="r2", provider="p2"),
+            ],
+        )
+    )
+    return {**data, "fit": {"handwriting": {"math": 0.5}}}
+
+
+def test_a_contested_provider_re_planned_keeps_its_fit_by_moving_more_sessions() -> None:
+    scenario = parse_scenario(two_rooms_one_good_block())
+    alone = solve(part_scenario(scenario, ("p2",)), time_limit=2)
+    k_alone = next(s for s in alone.sessions if s.students == ("k-slp",))
+    assert (k_alone.block, alone.stats.fit_minutes) == ("b1", 60)
+
+    result = plan_district(scenario, time_limit=2, processes=1)
+    assert check_plan(scenario, result.plan) == []
+    for outcome in result.outcomes:
+        assert not outcome.worse, outcome  # a re-plan ranks fit before moves: none is owed
+    blocks = {s.students: s.block for s in result.plan.sessions}
+    assert blocks == {("k-ot",): "b1", ("k-slp",): "b2", ("m",): "c2"}
+
+
 def test_one_pull_out_a_day_across_providers() -> None:
     data = two_providers(
         world(
