@@ -3,14 +3,17 @@ never give a 500: every page that reads a date from its query string answers a d
 cannot show with a 400 naming the parameter and why (pushin/query.py), and the others
 ignore it.
 
-The walk requests every route of the URL configuration (the same routes and ids as
-tests/core/test_get_never_writes.py, the Django admin left out) with each crafted value
-in every date parameter the pages read, as the personas that can open the date pages.
+Every page the walk of tests/core/test_get_never_writes.py answered 200 (every route of
+the URL configuration, the Django admin left out) is requested again with each crafted
+value in every date parameter the pages read, as the personas that can open the date
+pages. These requests are made once per test process, in the walk's world right after
+the walk (`walked`, tests/core/conftest.py), which already knows what each persona opens.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -19,7 +22,7 @@ from django.urls import reverse
 
 from pushin.query import EARLIEST, LATEST
 from tests.core.rich_world import RichWorld
-from tests.core.test_get_never_writes import Case, cases, walker
+from tests.core.test_get_never_writes import Case, Walk, walker
 from tests.factories import World
 from tests.signing_in import force_login
 
@@ -30,39 +33,55 @@ PARAMS = ["date", "week", "on", "start", "end"]
 PERSONAS = ["provider", "teacher", "admin", "superuser"]
 
 
-def _crafted(client: Client, walk_cases: list[Case]) -> list[Case]:
-    """Each crafted value in every date parameter at once, on the pages this person
-    opens (200)."""
-    plain = {c.url: c for c in walk_cases if "?" not in c.url and not c.headers}
-    return [
-        Case(c.route, f"{url}?" + "&".join(f"{param}={value}" for param in PARAMS), {})
-        for url, c in plain.items()
-        if not url.startswith("/django-admin/") and client.get(url).status_code == 200
-        for value in CRAFTED
-    ]
+@dataclass
+class CraftedWalk:
+    opened: int = 0  # crafted requests made
+    crashes: list[str] = field(default_factory=list)
 
 
-def test_no_page_crashes_on_a_crafted_date(rich: RichWorld, client: Client) -> None:
-    walk_cases, _ = cases(rich)  # unfilled routes fail in test_get_never_writes
-    crashes = []
-    opened = 0
+def crafted_walk(rich: RichWorld, walk: Walk) -> CraftedWalk:
+    """Each crafted value in every date parameter at once, on every page the walk
+    answered 200 to each of `PERSONAS` (made by `walked`, tests/core/conftest.py, in the
+    walk's world, after the walk)."""
+    result = CraftedWalk()
+    client = Client()
     for persona in PERSONAS:
         client.logout()
         user = walker(rich, persona)
         assert user is not None
         force_login(client, user)
-        crafted = _crafted(client, walk_cases)
-        opened += len(crafted)
-        for case in crafted:
-            try:
-                status = client.get(case.url).status_code
-            except Exception as error:  # reported with its route
-                crashes.append(f"{case} as {persona} raised {error!r}")
-                continue
-            if status >= 500:
-                crashes.append(f"{case} as {persona} answered {status}")
-    assert opened > 100 * len(CRAFTED)  # the pages were reached
-    assert not crashes, f"{len(crashes)} crafted dates crashed a page:\n" + "\n".join(crashes)
+        opened = [
+            visit.case
+            for visit in walk.visits
+            if visit.persona == persona
+            and visit.status == 200
+            and "?" not in visit.case.url
+            and not visit.case.headers
+            and not visit.case.url.startswith("/django-admin/")
+        ]
+        plain = list(dict.fromkeys(case.url for case in opened))
+        route = {case.url: case.route for case in opened}
+        for url in plain:
+            for value in CRAFTED:
+                case = Case(route[url], f"{url}?" + "&".join(f"{p}={value}" for p in PARAMS), {})
+                result.opened += 1
+                try:
+                    status = client.get(case.url).status_code
+                except Exception as error:  # reported with its route
+                    result.crashes.append(f"{case} as {persona} raised {error!r}")
+                    continue
+                if status >= 500:
+                    result.crashes.append(f"{case} as {persona} answered {status}")
+    return result
+
+
+def test_no_page_crashes_on_a_crafted_date(walked: Walk) -> None:
+    crafted = walked.crafted
+    assert crafted is not None
+    assert crafted.opened > 100 * len(CRAFTED)  # the pages were reached
+    assert not crafted.crashes, (
+        f"{len(crafted.crashes)} crafted dates crashed a page:\n" + "\n".join(crafted.crashes)
+    )
 
 
 # --- What the 400 says, page by page ---------------------------------------------------------

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.apps import apps
@@ -53,6 +53,9 @@ from tests.core.rich_world import (
 )
 from tests.factories import World
 from tests.signing_in import force_login
+
+if TYPE_CHECKING:
+    from tests.core.test_crafted_dates import CraftedWalk
 
 # --- What the comparison leaves out ----------------------------------------------------------
 
@@ -570,6 +573,7 @@ class Walk:
     visits: list[Visit] = field(default_factory=list)
     users: dict[str, int | None] = field(default_factory=dict)  # persona -> user pk
     refs: dict[int, str] = field(default_factory=dict)  # student pk -> student number
+    crafted: CraftedWalk | None = None  # requests of tests/core/test_crafted_dates.py
 
 
 def walk(
