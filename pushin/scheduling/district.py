@@ -22,15 +22,15 @@ limit for each provider:
    students taken out of the clashing sessions and (b) a new solve where the earlier
    providers' sessions with a shared person (and the alone sessions of the providers whose
    alone plans clash with nobody: they keep them) are that person's unavailable time,
-   starting from its alone plan as "keep improving" does: a fresh plan, not a re-plan of
+   starting from its alone plan as "keep improving" does: a new plan, not a re-plan of
    the alone one, so that fit ranks before moves (a re-plan would rather move one session
-   to a poorer fit than two to the same fit). The re-plans of a component take at most as long again
-   as its providers alone (each the whole `time_limit` for two providers, a share of it
-   for more). Orders differ only in which contested provider comes first. The order with
-   the fewest providers worse than alone, then the least shortfall, then the most fit,
-   wins. Each provider still worse than alone then has a second look: planned again with
-   the whole `time_limit` around everybody else's final sessions, starting from its part
-   of the district plan, keeping the better.
+   to a poorer fit than two to the same fit). The re-plans of a component take at most as
+   long again as its providers alone (each the whole `time_limit` for two providers, a
+   share of it for more). Orders differ only in which contested provider comes first.
+   The order with the fewest providers worse than alone, then the least shortfall, then
+   the most fit, wins. Each provider still worse than alone then has a second look:
+   planned again with the whole `time_limit` around everybody else's final sessions,
+   starting from its part of the district plan, keeping the better.
 
 What "worse" means for a provider: compared lexicographically, first the shortfall minutes
 of their students' mandates (fewer is better), then their fit minutes (more is better):

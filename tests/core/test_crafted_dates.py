@@ -50,7 +50,7 @@ def crafted_walk(rich: RichWorld, walk: Walk) -> CraftedWalk:
         user = walker(rich, persona)
         assert user is not None
         force_login(client, user)
-        opened = [
+        pages = [
             visit.case
             for visit in walk.visits
             if visit.persona == persona
@@ -59,9 +59,8 @@ def crafted_walk(rich: RichWorld, walk: Walk) -> CraftedWalk:
             and not visit.case.headers
             and not visit.case.url.startswith("/django-admin/")
         ]
-        plain = list(dict.fromkeys(case.url for case in opened))
-        route = {case.url: case.route for case in opened}
-        for url in plain:
+        route = {case.url: case.route for case in pages}
+        for url in route:
             for value in CRAFTED:
                 case = Case(route[url], f"{url}?" + "&".join(f"{p}={value}" for p in PARAMS), {})
                 result.opened += 1
