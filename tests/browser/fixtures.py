@@ -113,6 +113,14 @@ def sign_in(page: Page, user: User) -> None:
         page.wait_for_load_state("networkidle")
 
 
+def page_width(page: Page) -> int:
+    """The page's scroll width once its style sheets have loaded: a heading can be
+    visible (and a test go on) before them, and an unstyled page is laid out differently
+    (the run page's totals table, not yet in its scrolling box, measured 446 px)."""
+    page.wait_for_load_state("load")
+    return int(page.evaluate("document.documentElement.scrollWidth"))
+
+
 def screenshot(page: Page, name: str) -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from pushin.caseload.models import IEP
 from pushin.district.models import ProgressPeriod
-from tests.browser.fixtures import screenshot, sign_in
+from tests.browser.fixtures import page_width, screenshot, sign_in
 from tests.factories import World, make_student, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,7 +51,7 @@ def alert_world(transactional_db: None) -> World:
 
 
 def _no_sideways_scroll(page: Page, width: int) -> None:
-    scroll = page.evaluate("document.documentElement.scrollWidth")
+    scroll = page_width(page)
     assert scroll <= width + 1, f"the page scrolls sideways ({scroll}px in {width}px)"
 
 

@@ -28,7 +28,7 @@ from pushin.planning.services import plan_run_create, week_plan_accept
 from pushin.sessions.models import DatedSession
 from pushin.sessions.selectors import session_flags
 from pushin.vocabulary import Activity, MissReason, Weekday
-from tests.browser.fixtures import planning_world, sign_in
+from tests.browser.fixtures import page_width, planning_world, sign_in
 from tests.factories import World
 from tests.sessions.factories import (
     SCHOOL_TZ,
@@ -59,7 +59,7 @@ def _shot(page: Page, name: str) -> Path:
 
 
 def _fits_the_phone(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = page_width(page)
     assert width <= 375 + 1, f"{page.url} scrolls sideways on a phone ({width}px)"
 
 

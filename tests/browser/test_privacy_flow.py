@@ -11,14 +11,14 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from pushin.caseload.models import Student
-from tests.browser.fixtures import screenshot, sign_in
+from tests.browser.fixtures import page_width, screenshot, sign_in
 from tests.factories import World, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _no_sideways_scroll(page: Page) -> None:
-    scroll = page.evaluate("document.documentElement.scrollWidth")
+    scroll = page_width(page)
     assert scroll <= 376, f"the page scrolls sideways ({scroll}px in 375px)"
 
 

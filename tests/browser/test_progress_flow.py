@@ -10,7 +10,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from pushin.caseload.models import Goal, Method
 from pushin.sessions.models import DataPoint, SessionStudent
-from tests.browser.fixtures import screenshot, sign_in
+from tests.browser.fixtures import page_width, screenshot, sign_in
 from tests.browser.test_content_security_policy import WATCH_VIOLATIONS
 from tests.factories import World, make_world
 from tests.progress.helpers import percent_sessions
@@ -41,7 +41,7 @@ def two_goal_world(transactional_db: None) -> World:
 
 
 def _fits_the_phone(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = page_width(page)
     assert width <= 375 + 1, f"the page scrolls sideways on a phone ({width}px)"
 
 

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from pushin.collaboration.models import Notification, StrategyUse
 from pushin.district.models import TimetableException
 from pushin.vocabulary import Comfort
-from tests.browser.fixtures import screenshot, sign_in
+from tests.browser.fixtures import page_width, screenshot, sign_in
 from tests.collaboration.portal_helpers import MONDAY, THURSDAY, week_of_visits
 from tests.collaboration.strategy_helpers import chosen
 from tests.factories import World, make_world
@@ -33,7 +33,7 @@ def class_world(transactional_db: None) -> World:
 
 
 def _fits_the_phone(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = page_width(page)
     assert width <= 375 + 1, f"the page scrolls sideways on a phone ({width}px)"
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from pushin.district.models import ActivityBlock, TravelTime
-from tests.browser.fixtures import screenshot, sign_in
+from tests.browser.fixtures import page_width, screenshot, sign_in
 from tests.factories import World, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,7 +76,7 @@ def test_district_pages_fit_a_phone(
         " return w.scrollWidth > w.clientWidth; })()"
     )
     assert scrolls, "the week grid should scroll inside its wrapper on a phone"
-    widths = {"timetable": phone_page.evaluate("document.documentElement.scrollWidth")}
+    widths = {"timetable": page_width(phone_page)}
     screenshot(phone_page, "district-timetable-phone")
     phone_page.goto(reverse("district:availability", args=[world.provider.pk]))
     form = phone_page.locator("form", has=phone_page.locator("input[value=window_add]"))
@@ -87,12 +87,12 @@ def test_district_pages_fit_a_phone(
     expect(phone_page.locator("#availability-body .notice")).to_contain_text("Tuesday 08:00-12:00")
     expect(phone_page.locator(".week .avail")).to_have_count(1)
     screenshot(phone_page, "district-availability-phone")
-    widths["availability"] = phone_page.evaluate("document.documentElement.scrollWidth")
+    widths["availability"] = page_width(phone_page)
     phone_page.context.clear_cookies()
     sign_in(phone_page, world.admin)
     for name, path in (("settings", "/district/settings/"), ("dashboard", "/district/")):
         phone_page.goto(path)
-        widths[name] = phone_page.evaluate("document.documentElement.scrollWidth")
+        widths[name] = page_width(phone_page)
         screenshot(phone_page, f"district-{name}-phone")
     # The page itself never scrolls sideways at 375px; only the week grid does.
     assert all(width <= 376 for width in widths.values()), widths
