@@ -58,6 +58,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from .anytime import Anytime
 from .bounded import solver_processes
 from .metrics import measure, stats_of
 from .parts import part_scenario, person_entries, provider_components
@@ -236,7 +237,6 @@ class _Settings:
 def _solve(
     scenario: Scenario, settings: _Settings, start_from: Sequence[PlannedSession] = ()
 ) -> Plan:
-    from .anytime import Anytime
     from .solve import solve
 
     return solve(

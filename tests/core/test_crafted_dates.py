@@ -55,8 +55,7 @@ def crafted_walk(rich: RichWorld, walk: Walk) -> CraftedWalk:
             for visit in walk.visits
             if visit.persona == persona
             and visit.status == 200
-            and "?" not in visit.case.url
-            and not visit.case.headers
+            and visit.case.plain
             and not visit.case.url.startswith("/django-admin/")
         ]
         route = {case.url: case.route for case in pages}

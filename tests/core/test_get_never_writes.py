@@ -488,6 +488,11 @@ class Case:
     def __str__(self) -> str:
         return f"GET {self.url}{' (htmx)' if self.headers else ''} [{self.route}]"
 
+    @property
+    def plain(self) -> bool:
+        """The page itself: no query string, no htmx header (one request per page)."""
+        return "?" not in self.url and not self.headers
+
 
 def cases(rich: RichWorld) -> tuple[list[Case], list[str]]:
     """Every request of the walk, and the routes whose arguments nobody filled."""
