@@ -44,6 +44,7 @@ from pushin.collaboration.models import Notification
 from pushin.district.models import Provider
 from pushin.ids import encode_id
 from tests.caseload.personas import PERSONAS
+from tests.core.query_reads import noting_query_reads
 from tests.core.rich_world import (
     BEFORE_ANY_SCHEDULE,
     LATER,
@@ -569,6 +570,7 @@ class Visit:
     shown: frozenset[int]  # students whose full name it shows
     read: frozenset[int]  # students it wrote a READ audit entry for
     actors: tuple[tuple[int | None, str], ...]  # (actor, actor's username) of each entry
+    query_keys: frozenset[str]  # what it read of request.GET (EVERY_KEY: maybe anything)
 
 
 @dataclass
@@ -595,36 +597,46 @@ def walk(
     students = list(Student.objects.order_by("pk"))
     names = {student.pk: student.full_name for student in students}
     into.refs.update((student.pk, student.ref) for student in students)
-    for case in walk_cases:
-        with transaction.atomic():
-            status = 0
-            last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-            reset_queries()  # the log keeps 9000 statements: each request starts empty
-            response = None
-            with CaptureQueriesContext(connection) as queries:
-                try:
-                    response = client.get(case.url, **case.headers)
-                    status = response.status_code
-                except Exception as error:  # reported with the route; its writes are checked too
-                    into.problems.append(f"{case} as {persona} raised {error!r}")
-            into.status.setdefault((case.route, persona), status)
-            statements = [q["sql"] for q in queries.captured_queries]
-            # A request past the log's limit lost its first statements: compare anyway.
-            if len(statements) >= connection.queries_limit or may_write(statements, skipped):
-                try:
-                    changed = before.changes()
-                except DatabaseError as error:  # the crash left the transaction unusable
-                    changed = [f"could not compare: {error!r}"]
-                if changed:
-                    into.problems.append(
-                        f"{case} as {persona} (status {status}) wrote: " + " | ".join(changed)
-                    )
-            if response is not None:
-                into.visits.append(_visit(case, persona, response, names, last))
-            transaction.set_rollback(True)
+    with noting_query_reads() as query_reads:
+        for case in walk_cases:
+            query_reads.clear()
+            with transaction.atomic():
+                status = 0
+                last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+                reset_queries()  # the log keeps 9000 statements: each request starts empty
+                response = None
+                with CaptureQueriesContext(connection) as queries:
+                    try:
+                        response = client.get(case.url, **case.headers)
+                        status = response.status_code
+                    except Exception as error:  # reported; its writes are checked too
+                        into.problems.append(f"{case} as {persona} raised {error!r}")
+                into.status.setdefault((case.route, persona), status)
+                statements = [q["sql"] for q in queries.captured_queries]
+                # A request past the log's limit lost its first statements: compare anyway.
+                if len(statements) >= connection.queries_limit or may_write(statements, skipped):
+                    try:
+                        changed = before.changes()
+                    except DatabaseError as error:  # the crash left the transaction unusable
+                        changed = [f"could not compare: {error!r}"]
+                    if changed:
+                        into.problems.append(
+                            f"{case} as {persona} (status {status}) wrote: " + " | ".join(changed)
+                        )
+                if response is not None:
+                    visit = _visit(case, persona, response, names, last, query_reads.keys)
+                    into.visits.append(visit)
+                transaction.set_rollback(True)
 
 
-def _visit(case: Case, persona: str, response: Any, names: dict[int, str], last: int) -> Visit:
+def _visit(
+    case: Case,
+    persona: str,
+    response: Any,
+    names: dict[int, str],
+    last: int,
+    query_keys: set[str],
+) -> Visit:
     text = "" if response.streaming else response.content.decode(errors="replace")
     page = "text/html" in response.get("Content-Type", "") and not response.streaming
     entries = list(
@@ -645,6 +657,7 @@ def _visit(case: Case, persona: str, response: Any, names: dict[int, str], last:
             if action == AuditAction.READ and student is not None
         ),
         actors=tuple((actor, username) for actor, username, *_ in entries),
+        query_keys=frozenset(query_keys),
     )
 
 
