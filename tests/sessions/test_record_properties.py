@@ -1067,13 +1067,17 @@ class RecordMachine(RuleBasedStateMachine):
     @invariant()
     def calendar_in_step(self) -> None:
         """calendar_sync right after any step writes nothing, and twice never does (in a
-        savepoint rolled back, so the check itself changes nothing)."""
+        savepoint rolled back, so the check itself changes nothing). A first sync that
+        wrote nothing left the same rows for a second, so only one that wrote is repeated,
+        to say whether the sync is out of step with itself or with the step."""
         with transaction.atomic():
             for provider in self.providers_with_schedules():
                 first = calendar_sync(provider=provider, actor=None)
+                if not first.changed:
+                    continue
                 second = calendar_sync(provider=provider, actor=None)
                 assert not second.changed, f"calendar_sync is not idempotent: {second}"
-                assert not first.changed, (
+                raise AssertionError(
                     f"the stored calendar of provider {provider.pk} was out of step: {first}"
                 )
             transaction.set_rollback(True)
