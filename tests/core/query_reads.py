@@ -2,10 +2,11 @@
 (tests/core/test_get_never_writes.py) so that the crafted dates of
 tests/core/test_crafted_dates.py are sent only to pages that look at a date parameter.
 
-A page can only be changed by a parameter through `request.GET`. Reading one key (`get`,
-`[]`, `getlist`, `in`) notes that key; any other use (its length, as in `request.GET or
-None`; its keys, items or values; a copy; `urlencode`) notes that the page may read every
-key. So a page noted as not reading `date` gives the same answer with or without it.
+The app reads its query strings only through `request.GET` (no view or template reads
+`QUERY_STRING` or the full path). Reading one key (`get`, `[]`, `getlist`, `in`) notes
+that key; any other use (its length, as in `request.GET or None` or `{% if request.GET %}`;
+its keys, items or values; a copy; `urlencode`) notes that the page may read every key.
+So a page noted as not reading `date` gives the same answer with or without it.
 """
 
 from __future__ import annotations
