@@ -121,6 +121,16 @@ def page_width(page: Page) -> int:
     return int(page.evaluate("document.documentElement.scrollWidth"))
 
 
+def assert_fits(page: Page, what: str = "the page", width: int | None = None) -> None:
+    """The page does not scroll sideways at `width` (the viewport's by default), a pixel
+    of rounding allowed, measured once its style sheets have loaded (`page_width`)."""
+    if width is None:
+        assert page.viewport_size is not None
+        width = page.viewport_size["width"]
+    scroll = page_width(page)
+    assert scroll <= width + 1, f"{what} scrolls sideways ({scroll}px in {width}px)"
+
+
 def screenshot(page: Page, name: str) -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

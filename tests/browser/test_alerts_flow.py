@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from pushin.caseload.models import IEP
 from pushin.district.models import ProgressPeriod
-from tests.browser.fixtures import page_width, screenshot, sign_in
+from tests.browser.fixtures import assert_fits, screenshot, sign_in
 from tests.factories import World, make_student, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -50,11 +50,6 @@ def alert_world(transactional_db: None) -> World:
     return world
 
 
-def _no_sideways_scroll(page: Page, width: int) -> None:
-    scroll = page_width(page)
-    assert scroll <= width + 1, f"the page scrolls sideways ({scroll}px in {width}px)"
-
-
 def _flow(page: Page, world: World, name: str, width: int) -> None:
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -64,7 +59,7 @@ def _flow(page: Page, world: World, name: str, width: int) -> None:
     expect(banner).to_contain_text(
         "1 IEP expired, 1 annual review overdue, 1 annual review due, 2 IEPs ending"
     )
-    _no_sideways_scroll(page, width)
+    assert_fits(page, width=width)
     screenshot(page, f"alerts-today-{name}")
 
     banner.get_by_role("link", name="See the alerts").click()
@@ -81,7 +76,7 @@ def _flow(page: Page, world: World, name: str, width: int) -> None:
     expect(rows.nth(1)).to_contain_text("IEP ends in 12 days (Dec 14)")
     expect(rows.nth(2)).to_contain_text("Avery Sample")
     expect(rows.nth(2)).to_contain_text("Annual review due Dec 20")
-    _no_sideways_scroll(page, width)
+    assert_fits(page, width=width)
     screenshot(page, f"alerts-caseload-{name}")
 
     rows.nth(2).get_by_role("link", name="Annual review due Dec 20").click()
@@ -126,7 +121,7 @@ def test_progress_reports_to_sign_fold_under_one_line(phone_page: Page, alert_wo
     folded.locator("summary").tap()
     expect(folded.locator(".alert-row")).to_have_count(4)
     expect(folded).to_contain_text("Q2 progress report due Dec 18, not started")
-    _no_sideways_scroll(page, 375)
+    assert_fits(page, width=375)
     screenshot(page, "alerts-caseload-reports-phone")
     folded.get_by_role("link", name="Q2 progress report due Dec 18, not started").first.tap()
     page.wait_for_load_state("networkidle")

@@ -21,7 +21,7 @@ from pushin.planning.tasks import progress_words
 from pushin.scheduling.plan import plan_to_dict
 from pushin.scheduling.scenario import parse_scenario
 from pushin.scheduling.solve import build_plan, solve
-from tests.browser.fixtures import page_width, screenshot, sign_in
+from tests.browser.fixtures import assert_fits, screenshot, sign_in
 from tests.browser.test_every_page import AXE, RUN_AXE
 from tests.factories import World, make_world
 from tests.planning.conftest import give_availability
@@ -44,8 +44,7 @@ def queued_world(transactional_db: None, settings) -> World:
 
 def _fits_a_phone(phone: Page, what: str) -> None:
     """No sideways scroll at 375 px, and axe-core finds nothing serious or critical."""
-    width = page_width(phone)
-    assert width <= 375 + 1, f"{what} scrolls sideways on a phone ({width}px)"
+    assert_fits(phone, what, width=375)
     phone.evaluate(AXE)
     assert phone.evaluate(RUN_AXE) == [], what
 

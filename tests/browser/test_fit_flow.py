@@ -16,7 +16,7 @@ from pushin.district.models import ActivityBlock
 from pushin.planning.models import ScheduledSession, StandingSchedule
 from pushin.planning.services import plan_run_create
 from pushin.vocabulary import Activity, Weekday
-from tests.browser.fixtures import page_width, screenshot, sign_in
+from tests.browser.fixtures import assert_fits, screenshot, sign_in
 from tests.factories import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,8 +39,7 @@ def fit_world(plan_world: World) -> World:
 def _no_sideways_scroll(page: Page, width: int) -> None:
     with suppress(PlaywrightTimeoutError):
         page.wait_for_function(f"document.documentElement.scrollWidth <= {width + 1}", timeout=3000)
-    scrolled = page_width(page)
-    assert scrolled <= width + 1, f"the page scrolls sideways ({scrolled}px)"
+    assert_fits(page, width=width)
 
 
 def _flow(page: Page, world: World, label: str, width: int) -> None:

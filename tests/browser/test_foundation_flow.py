@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from pushin.district.models import TimetableException
 from pushin.ids import encode_id
-from tests.browser.fixtures import page_width, screenshot, sign_in
+from tests.browser.fixtures import assert_fits, screenshot, sign_in
 from tests.factories import World, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,8 +39,7 @@ def test_student_page_fits_a_phone(phone_page: Page, browser_world: World) -> No
     sign_in(phone_page, world.provider.user)
     phone_page.goto(reverse("caseload:student", args=[world.student.pk]))
     expect(phone_page.get_by_role("heading", level=1)).to_contain_text(world.student.full_name)
-    width = page_width(phone_page)
-    assert width <= 375 + 1, f"the student page scrolls sideways on a phone ({width}px)"
+    assert_fits(phone_page, "the student page", width=375)
     screenshot(phone_page, "foundation-student-phone")
 
 

@@ -28,7 +28,7 @@ from pushin.planning.services import plan_run_create, week_plan_accept
 from pushin.sessions.models import DatedSession
 from pushin.sessions.selectors import session_flags
 from pushin.vocabulary import Activity, MissReason, Weekday
-from tests.browser.fixtures import page_width, planning_world, sign_in
+from tests.browser.fixtures import assert_fits, planning_world, sign_in
 from tests.factories import World
 from tests.sessions.factories import (
     SCHOOL_TZ,
@@ -56,11 +56,6 @@ def _shot(page: Page, name: str) -> Path:
     path = SHOTS / f"one-day-{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
-
-
-def _fits_the_phone(page: Page) -> None:
-    width = page_width(page)
-    assert width <= 375 + 1, f"{page.url} scrolls sideways on a phone ({width}px)"
 
 
 def _story_world(time_machine, settings, *, afternoon_block: bool) -> World:
@@ -120,7 +115,7 @@ def _teacher_reports_the_test(page: Page, world: World) -> None:
     sign_in(page, world.teacher)
     page.locator(".mainnav a", has_text="My classroom").click()
     expect(page.locator("form.dated-change")).to_be_visible()
-    _fits_the_phone(page)
+    assert_fits(page, page.url, width=375)
     _shot(page, "1-teacher-portal")
 
     form = page.locator("form.dated-change")
@@ -138,7 +133,7 @@ def _teacher_reports_the_test(page: Page, world: World) -> None:
         dt.time(10),
         dt.time(10, 45),
     )
-    _fits_the_phone(page)
+    assert_fits(page, page.url, width=375)
     _shot(page, "2-teacher-reported")
 
 
@@ -150,14 +145,14 @@ def _provider_replans_the_week(page: Page, world: World) -> None:
     note = page.locator(".notification").first
     expect(note).to_contain_text("Thu Dec 17 10:00-10:45 is Test")
     expect(note).not_to_contain_text(world.student.first_name)
-    _fits_the_phone(page)
+    assert_fits(page, page.url, width=375)
     _shot(page, "3-provider-notification")
 
     note.get_by_role("button", name="Open").click()
     expect(page.locator(".flag-list")).to_contain_text("Thu")
     replan = page.get_by_role("button", name="Re-plan the week of Dec 14 only")
     expect(replan).to_be_visible()
-    _fits_the_phone(page)
+    assert_fits(page, page.url, width=375)
     _shot(page, "4-provider-flags")
 
     replan.click()
@@ -170,7 +165,7 @@ def _week_view(page: Page, monday: dt.date, name: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text(
         f"Week of {monday:%b} {monday.day}"
     )
-    _fits_the_phone(page)
+    assert_fits(page, page.url, width=375)
     _shot(page, name)
 
 
@@ -184,7 +179,7 @@ def _planning_week_passes(page: Page, world: World, name: str) -> None:
     page.goto(f"{url}?week={NEXT_WEEK.isoformat()}")
     expect(page.locator(".ok-line")).to_contain_text("passes every rule")
     expect(page.locator(".flag-list")).to_have_count(0)
-    _fits_the_phone(page)
+    assert_fits(page, page.url, width=375)
     _shot(page, name)
 
 
@@ -212,7 +207,7 @@ def test_a_one_day_test_moves_that_days_session_only(
     _provider_replans_the_week(page, world)
     expect(page.locator("#losses")).to_have_count(0)
     expect(page.locator("table.diff")).to_contain_text("Moved")
-    _fits_the_phone(page)
+    assert_fits(page, page.url, width=375)
     _shot(page, "5-run-moved")
 
     page.get_by_role("button", name="Apply to the week of Dec 14 only").click()
@@ -224,7 +219,7 @@ def test_a_one_day_test_moves_that_days_session_only(
     expect(_day(page, TEST_DAY)).to_contain_text("13:")
     expect(_day(page, TEST_DAY)).not_to_contain_text("10:00\u201310:30")
     expect(_day(page, NEXT_WEEK)).to_contain_text("09:00\u201309:30")
-    _fits_the_phone(page)
+    assert_fits(page, page.url, width=375)
     _shot(page, "6-week-applied")
 
     _usual_week_shows(page, FOLLOWING_WEEK, "7-following-week")
@@ -253,7 +248,7 @@ def test_a_one_day_test_moves_that_days_session_only(
     visit = page.locator("table.visits tr", has_text="Dec 17")
     expect(visit).to_have_count(1)
     expect(visit).to_contain_text(f"{thursday.start:%H:%M}")
-    _fits_the_phone(page)
+    assert_fits(page, page.url, width=375)
     _shot(page, "10-teacher-visits-moved")
     page.goto(f"{portal}?week={FOLLOWING_WEEK.isoformat()}")
     expect(page.locator("table.visits tr", has_text="Dec 24")).to_contain_text("10:00")
@@ -273,7 +268,7 @@ def test_a_one_day_test_with_no_other_time_is_called_off_after_a_named_warning(
     expect(warning).to_contain_text(
         f"{world.student.first_name} {world.student.last_name} loses 30 of 60 minutes."
     )
-    _fits_the_phone(page)
+    assert_fits(page, page.url, width=375)
     _shot(page, "11-run-losses")
 
     # Applying without the confirmation is refused and changes nothing.
@@ -281,7 +276,7 @@ def test_a_one_day_test_with_no_other_time_is_called_off_after_a_named_warning(
     apply.click()
     expect(page.locator(".errorlist[role=alert]")).to_contain_text("Not accepted")
     assert _rows(world.provider) == before
-    _fits_the_phone(page)
+    assert_fits(page, page.url, width=375)
     _shot(page, "12-run-refused")
 
     page.get_by_label("I have read the warning").check()
@@ -290,13 +285,13 @@ def test_a_one_day_test_with_no_other_time_is_called_off_after_a_named_warning(
         "Applied to the week of December 14 only: 0 moved, 0 added, 1 called off."
     )
     expect(_day(page, NEXT_WEEK)).to_contain_text("09:00\u201309:30")
-    _fits_the_phone(page)
+    assert_fits(page, page.url, width=375)
     _shot(page, "13-week-called-off")
 
     # The called-off session tells why on its own page.
     _day(page, TEST_DAY).get_by_role("link", name="10:00\u201310:30").click()
     expect(page.locator("body")).to_contain_text("Called off in advance")
-    _fits_the_phone(page)
+    assert_fits(page, page.url, width=375)
     _shot(page, "14-session-called-off")
 
     _planning_week_passes(page, world, "15-planning-clear")

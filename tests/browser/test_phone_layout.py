@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from tests.browser.fixtures import screenshot, sign_in
+from tests.browser.fixtures import page_width, screenshot, sign_in
 from tests.collaboration.portal_helpers import MONDAY, week_of_visits
 from tests.collaboration.strategy_helpers import chosen
 from tests.factories import World, make_student, make_world
@@ -36,8 +36,8 @@ def phone_390(browser: Browser, live_server) -> Iterator[Page]:
 
 
 def _no_sideways_scroll(page: Page) -> None:
-    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"the page scrolls sideways: {widths[0]}px in {widths[1]}px"
+    scroll, width = page_width(page), page.evaluate("window.innerWidth")
+    assert scroll <= width, f"the page scrolls sideways: {scroll}px in {width}px"
 
 
 def _on_screen(page: Page, selector: str) -> None:

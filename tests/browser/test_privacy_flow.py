@@ -11,15 +11,10 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from pushin.caseload.models import Student
-from tests.browser.fixtures import page_width, screenshot, sign_in
+from tests.browser.fixtures import assert_fits, screenshot, sign_in
 from tests.factories import World, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _no_sideways_scroll(page: Page) -> None:
-    scroll = page_width(page)
-    assert scroll <= 376, f"the page scrolls sideways ({scroll}px in 375px)"
 
 
 @pytest.fixture
@@ -37,7 +32,7 @@ def test_the_administrator_answers_a_request_on_a_phone(
     page.get_by_label("Student number").fill("S-0001")
     page.get_by_role("button", name="Open").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("S-0001")
-    _no_sideways_scroll(page)
+    assert_fits(page, width=375)
 
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the ZIP").click()
@@ -49,9 +44,9 @@ def test_the_administrator_answers_a_request_on_a_phone(
     expect(page.get_by_text("may be deleted from December 2, 2033")).to_be_visible()
     assert not Student.objects.get(pk=world.student.pk).active
     screenshot(page, "privacy-student-phone")
-    _no_sideways_scroll(page)
+    assert_fits(page, width=375)
 
     page.goto(reverse("caseload:privacy"))
     expect(page.get_by_role("link", name="S-0001")).to_be_visible()
     screenshot(page, "privacy-phone")
-    _no_sideways_scroll(page)
+    assert_fits(page, width=375)

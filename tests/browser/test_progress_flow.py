@@ -10,7 +10,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from pushin.caseload.models import Goal, Method
 from pushin.sessions.models import DataPoint, SessionStudent
-from tests.browser.fixtures import page_width, screenshot, sign_in
+from tests.browser.fixtures import assert_fits, screenshot, sign_in
 from tests.browser.test_content_security_policy import WATCH_VIOLATIONS
 from tests.factories import World, make_world
 from tests.progress.helpers import percent_sessions
@@ -38,11 +38,6 @@ def two_goal_world(transactional_db: None) -> World:
     )
     dated_session(world)  # Monday's session, stored ahead; under the clock it has happened
     return world
-
-
-def _fits_the_phone(page: Page) -> None:
-    width = page_width(page)
-    assert width <= 375 + 1, f"the page scrolls sideways on a phone ({width}px)"
 
 
 def test_data_on_two_goals_in_one_session_on_a_phone(
@@ -92,7 +87,7 @@ def test_data_on_two_goals_in_one_session_on_a_phone(
     expect(items).to_have_count(4)
     expect(items.nth(1)).to_contain_text("Self-care: Verbal")
     expect(items.nth(2)).to_contain_text("Handwriting / visual-motor: ✗ not yet")
-    _fits_the_phone(page)
+    assert_fits(page, width=375)
     screenshot(page, "progress-two-goals-phone")
 
     # The student's goal progress: a graph per goal that fits the phone, drawn under the
@@ -110,7 +105,7 @@ def test_data_on_two_goals_in_one_session_on_a_phone(
     expect(page.locator(".goal-progress").nth(0)).to_contain_text("Not yet")
     page.locator(".goal-progress").nth(0).locator("details.data-table summary").tap()
     expect(page.locator(".goal-progress").nth(0).locator("tbody tr")).to_have_count(7)
-    _fits_the_phone(page)
+    assert_fits(page, width=375)
     screenshot(page, "progress-graphs-phone")
     assert list(page.evaluate("window.__cspViolations")) == []
     assert not [text for text in console if "Content Security Policy" in text]

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from pushin.ids import encode_id
 from pushin.progress.models import ProgressReport, ReportGoal, ReportStatus
-from tests.browser.fixtures import PHONE, page_width, screenshot, sign_in
+from tests.browser.fixtures import PHONE, assert_fits, screenshot, sign_in
 from tests.browser.test_content_security_policy import WATCH_VIOLATIONS
 from tests.factories import World, make_world
 from tests.progress.reports.helpers import ReportWorld, report_world
@@ -78,8 +78,7 @@ def test_draft_edit_and_sign_a_progress_report(page: Page, rw: ReportWorld) -> N
     # The same report on a phone: nothing scrolls sideways.
     page.set_viewport_size(PHONE)
     page.reload()
-    width = page_width(page)
-    assert width <= PHONE["width"] + 1, f"the report scrolls sideways on a phone ({width}px)"
+    assert_fits(page, "the report", width=PHONE["width"])
     screenshot(page, "progress-report-signed-phone")
 
     # The caseload's reports for the period: the student's report is signed.

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from pushin.collaboration.models import Notification, StrategyUse
 from pushin.district.models import TimetableException
 from pushin.vocabulary import Comfort
-from tests.browser.fixtures import page_width, screenshot, sign_in
+from tests.browser.fixtures import assert_fits, screenshot, sign_in
 from tests.collaboration.portal_helpers import MONDAY, THURSDAY, week_of_visits
 from tests.collaboration.strategy_helpers import chosen
 from tests.factories import World, make_world
@@ -30,11 +30,6 @@ def class_world(transactional_db: None) -> World:
     world.student.comfort = Comfort.SMALL_GROUP
     world.student.save()
     return world
-
-
-def _fits_the_phone(page: Page) -> None:
-    width = page_width(page)
-    assert width <= 375 + 1, f"the page scrolls sideways on a phone ({width}px)"
 
 
 def test_teacher_reports_a_test_and_the_provider_sees_the_flag(
@@ -106,7 +101,7 @@ def test_teacher_portal_and_para_two_taps_on_a_phone(phone_page: Page, class_wor
         f"{reverse('collaboration:portal', args=[world.classroom.pk])}?week={MONDAY:%Y-%m-%d}"
     )
     expect(page.locator(".portal-student")).to_contain_text("Raised-line paper")
-    _fits_the_phone(page)
+    assert_fits(page, width=375)
     screenshot(page, "teacher-portal-phone")
 
     page.context.clear_cookies()
@@ -121,5 +116,5 @@ def test_teacher_portal_and_para_two_taps_on_a_phone(phone_page: Page, class_wor
     )
     use = StrategyUse.objects.get()
     assert (use.used_by, use.outcome, use.used_on) == (world.para, "worked", timezone.localdate())
-    _fits_the_phone(page)
+    assert_fits(page, width=375)
     screenshot(page, "para-carryover-phone")

@@ -14,7 +14,7 @@ from pushin.caseload.models import Goal, Method
 from pushin.district.models import TimetableException
 from pushin.sessions.models import DataPoint, DatedSession, SessionStudent
 from pushin.vocabulary import Activity
-from tests.browser.fixtures import page_width, screenshot, sign_in
+from tests.browser.fixtures import assert_fits, screenshot, sign_in
 from tests.factories import World, make_world
 from tests.sessions.factories import MONDAY, add_student, dated_session
 
@@ -53,8 +53,7 @@ def _fits_the_phone(page: Page) -> None:
     # Layout may still be settling (an htmx swap, a late style); a real overflow stays.
     with suppress(PlaywrightTimeoutError):
         page.wait_for_function("document.documentElement.scrollWidth <= 376", timeout=3000)
-    width = page_width(page)
-    assert width <= 375 + 1, f"the page scrolls sideways on a phone ({width}px)"
+    assert_fits(page, width=375)
 
 
 def test_provider_logs_a_session_on_a_phone(

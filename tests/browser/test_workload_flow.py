@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from pushin.workload.models import IndirectTime
-from tests.browser.fixtures import page_width, screenshot, sign_in
+from tests.browser.fixtures import assert_fits, screenshot, sign_in
 from tests.factories import World, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,8 +34,7 @@ def test_indirect_time_in_two_taps_on_a_phone(phone_page: Page, plain_world: Wor
     entry = IndirectTime.objects.get()
     assert (entry.kind, entry.minutes) == ("documentation", 30)
     assert entry.provider_id == world.provider.pk
-    width = page_width(page)
-    assert width <= 375 + 1, f"the page scrolls sideways on a phone ({width}px)"
+    assert_fits(page, width=375)
     screenshot(page, "workload-quick-add-phone")
 
     page.goto("/workload/")
